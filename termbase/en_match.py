@@ -1,0 +1,167 @@
+"""Finding approved or forbidden English renderings in English text.
+
+Matching works on word tokens, so it is tolerant where an editor would be: case (unless the term is
+case-sensitive), hyphen or space between words ("opening-up" = "opening up"), a plural -s/-es/-ies
+or possessive 's on the last word ("sister cities", "Chongqing's"), and punctuation between
+words. Word boundaries are respected: "CPC" is not found in "CPCs" only through the plural rule,
+never inside "XCPC".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from .glossary import Entry, Glossary
+
+_TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019][A-Za-z]+)?")
+_POSSESSIVE = re.compile(r"['\u2019]s?$", re.IGNORECASE)
+
+APPROVED = "approved"
+FORBIDDEN = "forbidden"
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of English text: ``text[start:end]``, its case-kept form and its folded form."""
+
+    start: int
+    end: int
+    word: str  # possessive removed, apostrophes normalised, case kept
+    fold: str  # ``word`` lower-cased
+
+
+@dataclass(frozen=True)
+class EnMatch:
+    """A rendering found in English text: ``text[start:end]`` is ``matched``."""
+
+    start: int
+    end: int
+    matched: str
+    rendering: str
+    entry: Optional[Entry]
+    kind: str = APPROVED
+
+
+def tokenize_en(text: str) -> List[Token]:
+    """Word tokens of English text, possessive 's stripped."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = _POSSESSIVE.sub("", m.group().replace("\u2019", "'")) or m.group()
+        out.append(Token(m.start(), m.end(), word, word.lower()))
+    return out
+
+
+def _forms(word: str) -> Tuple[str, ...]:
+    """Singular/plural forms of a last word."""
+    forms = {word, word + "s", word + "es"}
+    low = word.lower()
+    if len(word) > 2 and low.endswith("y") and low[-2] not in "aeiou":
+        forms.add(word[:-1] + "ies")
+    if len(word) > 3 and low.endswith("ies"):
+        forms.add(word[:-3] + "y")
+    if len(word) > 3 and low.endswith("es"):
+        forms.add(word[:-2])
+    if len(word) > 2 and low.endswith("s") and not low.endswith("ss"):
+        forms.add(word[:-1])
+    return tuple(forms)
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    rendering: str
+    words: Tuple[str, ...]
+    entry: Optional[Entry]
+    kind: str
+    case_sensitive: bool
+
+
+class EnMatcher:
+    """Finds many renderings at once in English text via a word n-gram index."""
+
+    def __init__(self, phrases: Iterable[Tuple[str, Optional[Entry], str, bool]] = ()):
+        self._index: Dict[Tuple[str, ...], List[_Phrase]] = {}
+        self._lengths: Dict[str, List[int]] = {}
+        for rendering, entry, kind, case_sensitive in phrases:
+            self.add(rendering, entry, kind, case_sensitive)
+
+    @classmethod
+    def for_glossary(cls, glossary: Iterable[Entry], *, approved: bool = True,
+                     forbidden: bool = True) -> "EnMatcher":
+        """A matcher over the approved and/or forbidden renderings of a glossary."""
+        m = cls()
+        for e in glossary:
+            if approved:
+                for r in e.en:
+                    m.add(r, e, APPROVED, e.case_sensitive)
+            if forbidden:
+                for r in e.forbidden:
+                    m.add(r, e, FORBIDDEN, e.case_sensitive)
+        return m
+
+    def add(self, rendering: str, entry: Optional[Entry] = None, kind: str = APPROVED,
+            case_sensitive: bool = False) -> None:
+        """Index one rendering."""
+        words = tuple(t.word for t in tokenize_en(rendering))
+        if not words:
+            return
+        phrase = _Phrase(rendering, words, entry, kind, case_sensitive)
+        head = tuple(w.lower() for w in words[:-1])
+        for form in _forms(words[-1].lower()):
+            key = head + (form,)
+            bucket = self._index.setdefault(key, [])
+            if phrase not in bucket:
+                bucket.append(phrase)
+        firsts = _forms(words[0].lower()) if len(words) == 1 else (words[0].lower(),)
+        for first in firsts:
+            lengths = self._lengths.setdefault(first, [])
+            if len(words) not in lengths:
+                lengths.append(len(words))
+                lengths.sort(reverse=True)
+
+    def find_all(self, text: str, tokens: Optional[Sequence[Token]] = None) -> List[EnMatch]:
+        """Every occurrence of every indexed rendering, overlapping ones included."""
+        toks = list(tokens) if tokens is not None else tokenize_en(text)
+        out: List[EnMatch] = []
+        for i, tok in enumerate(toks):
+            for n in self._lengths.get(tok.fold, ()):
+                if i + n > len(toks):
+                    continue
+                window = toks[i:i + n]
+                for phrase in self._index.get(tuple(t.fold for t in window), ()):
+                    if len(phrase.words) != n:
+                        continue
+                    if phrase.case_sensitive and not _same_case(phrase.words, window):
+                        continue
+                    s, e = window[0].start, window[-1].end
+                    out.append(EnMatch(s, e, text[s:e], phrase.rendering, phrase.entry, phrase.kind))
+        out.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        return out
+
+    def find(self, text: str, tokens: Optional[Sequence[Token]] = None) -> List[EnMatch]:
+        """Longest, non-overlapping occurrences, in text order."""
+        out: List[EnMatch] = []
+        pos = 0
+        for m in self.find_all(text, tokens):
+            if m.start >= pos:
+                out.append(m)
+                pos = m.end
+        return out
+
+
+def _same_case(words: Sequence[str], window: Sequence[Token]) -> bool:
+    if any(w != t.word for w, t in zip(words[:-1], window[:-1])):
+        return False
+    return window[-1].word in _forms(words[-1])
+
+
+def find_rendering(text: str, rendering: str, *, case_sensitive: bool = False) -> List[Tuple[int, int]]:
+    """Spans of ``rendering`` in ``text`` under the tolerant matching rules."""
+    m = EnMatcher([(rendering, None, APPROVED, case_sensitive)])
+    return [(x.start, x.end) for x in m.find_all(text)]
+
+
+def has_approved(text: str, entry: Entry) -> bool:
+    """True when one of the entry's approved renderings occurs in ``text``."""
+    m = EnMatcher.for_glossary([entry], forbidden=False)
+    return bool(m.find_all(text))

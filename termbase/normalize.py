@@ -1,0 +1,63 @@
+"""Length-preserving normalisation of Chinese text for matching.
+
+Traditional characters become Simplified (OpenCC ``t2s``), full-width ASCII becomes half-width and
+letters are lower-cased -- always one character for one character, so that a span found in the
+normalised text is the same span in the original text.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH[0x3000] = 0x20  # ideographic space
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII forms (Ａ，１) to their half-width equivalents; same length."""
+    return text.translate(_WIDTH)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to Simplified Chinese, guaranteed to keep the length of ``text``."""
+    if not text or text.isascii():
+        return text
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    conv = _t2s().convert
+    out = []
+    for ch in text:
+        c = conv(ch)
+        out.append(c if len(c) == 1 else ch)
+    return "".join(out)
+
+
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def normalize_zh(text: str) -> str:
+    """Normalise text for term matching: width-folded, Simplified, lower-case, same length."""
+    return _lower_same_length(to_simplified(fold_width(text)))
+
+
+def has_cjk(text: str) -> bool:
+    """True when ``text`` holds at least one CJK ideograph."""
+    return any(is_cjk(ch) for ch in text)
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK unified ideograph (incl. extension A and compatibility forms)."""
+    cp = ord(ch)
+    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF
+            or 0x20000 <= cp <= 0x2FA1F)

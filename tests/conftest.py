@@ -1,0 +1,35 @@
+"""Shared fixtures. Every test runs with isolated home, cache and glossary environment."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory, monkeypatch):
+    """Isolate HOME, caches and the glossary choice; forbid network access to the hub."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("HF_HOME", str(home / ".cache" / "huggingface"))
+    monkeypatch.setenv("TERMTRANS_CACHE", str(home / ".cache" / "termtrans"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    monkeypatch.delenv("TERMTRANS_GLOSSARY", raising=False)
+    yield
+
+
+@pytest.fixture
+def sample_page() -> Path:
+    """The real bilingual yearbook page (copied from ../shared/samples)."""
+    return DATA / "chongqing-yearbook-page.txt"
+
+
+@pytest.fixture
+def bundled_glossary() -> Path:
+    return ROOT / "glossary.csv"

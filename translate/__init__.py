@@ -1,0 +1,1 @@
+"""translate: engines, segmentation, terminology enforcement and document formats."""
