@@ -1,0 +1,120 @@
+"""What every glossary file format offers: read into entries, write entries to bytes."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterable, List, Sequence, Tuple, Union
+
+from ..errors import GlossaryError
+from ..glossary import Entry, Problem
+from ..normalize import has_cjk, normalize_zh
+
+PathLike = Union[str, Path]
+
+#: Every field of :class:`~termbase.glossary.Entry` a format may carry.
+ALL_FIELDS = frozenset({"zh_variants", "alternatives", "forbidden", "case_sensitive", "note",
+                        "source"})
+
+
+@dataclass
+class ImportResult:
+    """Entries read from a foreign file plus the warnings found while reading it."""
+
+    entries: List[Entry]
+    path: str
+    format: str
+    problems: List[Problem] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> List[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+
+class GlossaryFormat(ABC):
+    """One file format. ``carries`` names what survives an export → import round trip."""
+
+    name: str = ""
+    extensions: Tuple[str, ...] = ()
+    description: str = ""
+    carries: FrozenSet[str] = ALL_FIELDS
+    binary: bool = False
+
+    @abstractmethod
+    def read(self, path: PathLike) -> ImportResult:
+        """Read ``path`` into entries; raise :class:`~termbase.errors.InputError` on bad input."""
+
+    @abstractmethod
+    def dumps(self, entries: Sequence[Entry], path: PathLike) -> bytes:
+        """The entries serialised in this format (``path`` only informs delimiter/naming)."""
+
+
+def check_entries(entries: Iterable[Entry], path: PathLike) -> List[Problem]:
+    """Problems in entries read from a foreign file; errors make the file unusable.
+
+    Errors: empty Chinese or English, a rendering both approved and forbidden, the same Chinese
+    with different approved English in two entries. Warnings: exact duplicates, Chinese
+    without CJK characters.
+    """
+    name = str(path)
+    out: List[Problem] = []
+    seen: Dict[str, Entry] = {}
+    for e in entries:
+        if not e.zh:
+            out.append(Problem(name, e.line, "entry without a Chinese term"))
+            continue
+        if not e.en:
+            out.append(Problem(name, e.line, f"'{e.term}' has no approved English rendering"))
+            continue
+        for v in e.zh:
+            if not has_cjk(v):
+                out.append(Problem(name, e.line, f"zh value '{v}' has no Chinese characters",
+                                   "warning"))
+            prev = seen.get(normalize_zh(v))
+            if prev is None or prev is e:
+                continue
+            if {r.casefold() for r in prev.en} == {r.casefold() for r in e.en}:
+                out.append(Problem(name, e.line, f"duplicate of line {prev.line} ('{v}')",
+                                   "warning"))
+            else:
+                out.append(Problem(name, e.line, f"conflict: '{v}' is approved as "
+                                   f"'{prev.preferred}' on line {prev.line}, here as "
+                                   f"'{e.preferred}'"))
+        for v in e.zh:
+            seen.setdefault(normalize_zh(v), e)
+        both = {f.casefold() for f in e.forbidden} & {r.casefold() for r in e.en}
+        if both:
+            out.append(Problem(name, e.line, f"'{sorted(both)[0]}' is both approved and "
+                                             f"forbidden for '{e.term}'"))
+    return out
+
+
+def finish_import(entries: List[Entry], path: PathLike, fmt: str,
+                  problems: Sequence[Problem] = ()) -> ImportResult:
+    """Validate entries read from ``path``; raise on the first error, drop exact duplicates."""
+    found = list(problems) + check_entries(entries, path)
+    for p in found:
+        if p.severity == "error":
+            raise GlossaryError(p.path, p.message, line=p.line or None)
+    kept: List[Entry] = []
+    seen = set()
+    for e in entries:
+        key = normalize_zh(e.term)
+        if key in seen:
+            continue
+        seen.update(normalize_zh(v) for v in e.zh)
+        kept.append(e)
+    if not kept:
+        raise GlossaryError(str(path), "no glossary entries found (need Chinese and English "
+                                       "terms)")
+    return ImportResult(kept, str(path), fmt, found)
+
+
+def dedupe(values: Iterable[str]) -> Tuple[str, ...]:
+    """Values stripped, empties dropped, first occurrence kept (case-sensitive)."""
+    out: List[str] = []
+    for v in values:
+        v = v.strip()
+        if v and v not in out:
+            out.append(v)
+    return tuple(out)
