@@ -192,5 +192,230 @@ def terms_find(state: State, file: str, fmt: str, no_boundary_check: bool) -> No
     click.echo(f"{len(rows)} term(s), {len({r['term'] for r in rows})} distinct", err=True)
 
 
+_GLOSSARY_FORMATS = "tbx, xlsx, csv, tsv, deepl, amazon, omegat"
+
+
+def _echo_problems(problems) -> None:
+    for p in problems:
+        click.echo(str(p), err=True)
+
+
+@terms.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", metavar="FORMAT",
+              help=f"Input format ({_GLOSSARY_FORMATS}); default: from the extension/content.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the imported glossary here (format from its extension).")
+@click.option("--merge", is_flag=True,
+              help="Merge into the current glossary (--glossary); conflicts are skipped and "
+                   "reported, exit 1.")
+@click.option("--dry-run", is_flag=True, help="With --merge: report only, write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite an existing --output file.")
+@pass_state
+def terms_import(state: State, file: str, fmt: Optional[str], output: Optional[str], merge: bool,
+                 dry_run: bool, force: bool) -> None:
+    """Import a glossary FILE (TBX, Excel, CSV/TSV of DeepL, Google, Amazon, OmegaT).
+
+    Without --merge or -o, the glossary is printed as termtrans CSV on stdout.
+    """
+    from termbase.interop import export_glossary, import_glossary
+
+    if merge and output:
+        raise click.UsageError("use either --merge or -o/--output, not both")
+    if dry_run and not merge:
+        raise click.UsageError("--dry-run only applies to --merge")
+    result = import_glossary(file, fmt)
+    _echo_problems(result.warnings)
+    if merge:
+        from termbase.interop.merge import merge_into
+
+        report = merge_into(state.path, result.entries, dry_run=dry_run)
+        for e in report.added:
+            click.echo(f"added: {' | '.join(e.zh)} → {' | '.join(e.en)}")
+        for before, after in report.extended:
+            click.echo(f"extended: {after.term} (line {before.line})")
+        for note in report.notices:
+            click.echo(f"notice: {note}")
+        for c in report.conflicts:
+            click.echo(str(c))
+        verb = "would merge into" if dry_run else "merged into"
+        click.echo(f"{verb} {state.path}: {report.summary()}", err=True)
+        if report.conflicts:
+            sys.exit(1)
+        return
+    if output:
+        export_glossary(result.entries, output, None, force=force, protect=[file])
+        click.echo(f"imported {len(result.entries)} entries from {file} ({result.format}) "
+                   f"into {output}", err=True)
+        return
+    from termbase.glossary import serialize_glossary
+
+    click.echo(serialize_glossary(result.entries), nl=False)
+
+
+@terms.command("export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", metavar="FORMAT",
+              help=f"Output format ({_GLOSSARY_FORMATS}); default: from the extension.")
+@click.option("--force", is_flag=True, help="Overwrite an existing FILE.")
+@pass_state
+def terms_export(state: State, file: str, fmt: Optional[str], force: bool) -> None:
+    """Export the current glossary to FILE (TBX-Basic, Excel, CSV/TSV layouts)."""
+    from termbase.interop import export_glossary
+    from termbase.interop.base import fields_used
+
+    entries = list(state.glossary)
+    used = export_glossary(entries, file, fmt, force=force, protect=[state.path])
+    lost = sorted(fields_used(entries) - used.carries)
+    click.echo(f"exported {len(entries)} entries to {file} ({used.name})", err=True)
+    if lost:
+        click.echo(f"warning: the {used.name} format cannot carry: {', '.join(lost)}", err=True)
+
+
+@terms.command("extract")
+@click.argument("bilingual", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("target", required=False, type=click.Path(dir_okay=False))
+@click.option("--input-format", "input_format", default="auto", show_default=True,
+              help="auto, parallel, tsv, csv, xliff, tmx or mixed (Chinese then English).")
+@click.option("--limit", default=50, show_default=True, help="Most candidates to show.")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text",
+              help="text table or termtrans glossary CSV on stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the candidates as glossary CSV (review, then terms import --merge).")
+@click.option("--force", is_flag=True, help="Overwrite an existing --output file.")
+@pass_state
+def terms_extract(state: State, bilingual: str, target: Optional[str], input_format: str,
+                  limit: int, fmt: str, output: Optional[str], force: bool) -> None:
+    """Candidate glossary pairs from an aligned BILINGUAL document (or SOURCE TARGET files).
+
+    Entries already in the current glossary are left out.
+    """
+    from termbase.aligned import read_aligned
+    from termbase.extract import candidates_csv, extract_candidates
+
+    pairs = read_aligned(bilingual, target, input_format)
+    found = extract_candidates(pairs, state.glossary)[:max(limit, 0)]
+    csv_text = candidates_csv(found, source=Path(bilingual).name)
+    if output:
+        from termbase.errors import OutputError
+        from termbase.textio import atomic_write_text
+
+        out = Path(output)
+        if out.exists() and not force:
+            raise OutputError(f"{output}: already exists; pass --force to overwrite it")
+        if out.exists() and out.resolve() in {Path(p).resolve() for p in (bilingual, target) if p}:
+            raise OutputError(f"{output}: is an input file; choose another output file")
+        atomic_write_text(out, csv_text)
+        click.echo(f"{len(found)} candidate(s) written to {output}", err=True)
+    elif fmt == "csv":
+        click.echo(csv_text, nl=False)
+    else:
+        for i, c in enumerate(found, 1):
+            click.echo(f"{i:3d}  {c.score:6.2f}  x{c.aligned}  {c.zh}  →  {c.en}")
+        click.echo(f"{len(found)} candidate(s) from {len(pairs)} segment pair(s)", err=True)
+
+
+_CHECK_STYLES = {"span": {"fg": "red", "bold": True, "underline": True},
+                 "error": {"fg": "red", "bold": True}, "warning": {"fg": "yellow"},
+                 "info": {"fg": "cyan"}, "heading": {"bold": True}, "dim": {"dim": True}}
+
+
+def _check_ids(ctx: click.Context, param: click.Parameter, values) -> list:
+    from termbase.qa.registry import CHECKS
+
+    ids = [v.strip() for value in values for v in value.split(",") if v.strip()]
+    unknown = [i for i in ids if i not in CHECKS]
+    if unknown:
+        raise click.BadParameter(f"unknown check {unknown[0]!r}; known checks: {', '.join(CHECKS)}")
+    return ids
+
+
+@main.command("check")
+@click.argument("source", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("target", required=False, type=click.Path(dir_okay=False))
+@click.option("--input-format", default="auto", show_default=True,
+              type=click.Choice(["auto", "parallel", "tsv", "csv", "xliff", "tmx", "mixed"]),
+              help="How SOURCE is read (auto: by extension/content; two files: parallel).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("--fail-on", type=click.Choice(["info", "warning", "error", "none"]), default="error",
+              show_default=True, help="Exit 1 when an issue of this severity or worse is found.")
+@click.option("--only", multiple=True, metavar="CHECK", callback=_check_ids,
+              help="Run only these checks (repeat or comma-separate).")
+@click.option("--skip", multiple=True, metavar="CHECK", callback=_check_ids,
+              help="Skip these checks (repeat or comma-separate).")
+@click.option("--ignore-file", type=click.Path(dir_okay=False),
+              help="Accepted issues (check + segment) to leave out of the report.")
+@click.option("--write-ignore", type=click.Path(dir_okay=False),
+              help="Write every reported issue to FILE as accepted (keeps the --ignore-file entries).")
+@click.option("--list-checks", is_flag=True, help="List the checks with their ids and severities.")
+@click.option("--color/--no-color", default=None, help="Colour the terminal report (default: auto).")
+@click.option("--no-boundary-check", is_flag=True,
+              help="Match source terms even where they cut a Chinese word (faster, noisier).")
+@pass_state
+def check(state: State, source: Optional[str], target: Optional[str], input_format: str, fmt: str,
+          output: Optional[str], fail_on: str, only: list, skip: list, ignore_file: Optional[str],
+          write_ignore: Optional[str], list_checks: bool, color: Optional[bool],
+          no_boundary_check: bool) -> None:
+    """Check an English translation against its Chinese source and the glossary.
+
+    SOURCE and TARGET: two files aligned by paragraph (.txt, .md, .docx). SOURCE alone: one
+    bilingual file: TSV/CSV with zh and en columns, XLIFF 1.2, TMX 1.4, or a mixed document where
+    each Chinese passage is followed by its English. Exit status: 0 clean, 1 when an issue at or
+    above --fail-on is found, 2 for usage or input errors.
+    """
+    from termbase.qa.registry import describe_checks
+
+    if list_checks:
+        for d in describe_checks():
+            click.echo(f"{d['id']:<20} {d['severity']:<8} {d['description']}")
+        return
+    if source is None:
+        raise click.UsageError("missing SOURCE (a bilingual file, or SOURCE TARGET)")
+    from termbase.aligned import read_aligned
+    from termbase.errors import OutputError
+    from termbase.qa import load_ignore, run_checks, write_ignore as save_ignore
+    from termbase.qa.registry import CHECKS
+    from termbase.reports import render_report
+    from termbase.textio import atomic_write_text
+
+    inputs = [p for p in (source, target, ignore_file) if p and p != "-"]
+    for out in (output, write_ignore):
+        if out and any(Path(out).resolve() == Path(i).resolve() for i in inputs if i != ignore_file
+                       or out == output):
+            raise OutputError(f"{out}: refusing to write over an input file; choose another name")
+    pairs = read_aligned(source, target, None if input_format == "auto" else input_format)
+    ignore = load_ignore(ignore_file, CHECKS) if ignore_file else None
+    report = run_checks(pairs, state.glossary, only=only, skip=skip, ignore=ignore,
+                        boundary_check=not no_boundary_check)
+    report.inputs = {"source": source, "target": target,
+                     "format": input_format if target is None else "parallel"}
+    if fmt == "text" and not output:
+        use_color = color if color is not None else sys.stdout.isatty()
+
+        def style(text: str, role: str) -> str:
+            return click.style(text, **_CHECK_STYLES.get(role, {}))
+
+        click.echo(render_report(report, "text", style=style if use_color else None), nl=False,
+                   color=use_color)
+    else:
+        rendered = render_report(report, fmt)
+        if output:
+            atomic_write_text(output, rendered, bom=(fmt == "csv"))
+            from termbase.reports.text import summary_line
+
+            click.echo(f"{output}: {summary_line(report)}", err=True)
+        else:
+            click.echo(rendered, nl=False)
+    if write_ignore:
+        n = save_ignore(write_ignore, report.issues,
+                        keep=ignore if ignore_file and Path(ignore_file).resolve()
+                        == Path(write_ignore).resolve() else None)
+        click.echo(f"{write_ignore}: {n} accepted issue(s) written", err=True)
+    if report.fails(fail_on):
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

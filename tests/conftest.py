@@ -33,3 +33,14 @@ def sample_page() -> Path:
 @pytest.fixture
 def bundled_glossary() -> Path:
     return ROOT / "glossary.csv"
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A tiny real MarianMT zh→en model (built once per session, ~10 s); see tests/tiny_marian.py."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from tiny_marian import build_tiny_marian
+
+    return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))

@@ -1,8 +1,9 @@
 """Aligned bilingual input: pairs of (Chinese source, English target) segments.
 
-One reader per kind of input (to be filled in by the check issue):
-two files aligned by paragraph, TSV/CSV with zh/en columns, XLIFF 1.2, TMX 1.4, and a mixed
-bilingual document (each Chinese passage followed by its English, PDF-extracted text included).
+One reader per kind of input: two files aligned by paragraph (:mod:`.paragraphs`), TSV/CSV with
+zh/en columns (:mod:`.delimited`), XLIFF 1.2 (:mod:`.xliff`), TMX 1.4 (:mod:`.tmx`) and a mixed
+bilingual document where each Chinese passage is followed by its English, PDF-extracted text
+included (:mod:`.mixed`). :func:`read_aligned` picks the reader.
 """
 from __future__ import annotations
 
@@ -11,9 +12,21 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SegmentPair:
-    """One aligned segment: ``location`` says where it is (e.g. ``file.txt:12`` or a unit id)."""
+    """One aligned segment: ``location`` says where it is (e.g. ``file.txt:12`` or a unit id).
+
+    ``note`` carries what the reader noticed about the pairing (e.g. "no English follows this
+    Chinese passage" in a mixed document); ``line`` is the 1-based line where the segment starts
+    (0 when unknown).
+    """
 
     index: int
     source: str
     target: str
     location: str = ""
+    note: str = ""
+    line: int = 0
+
+
+from .reader import ALIGNED_FORMATS, read_aligned  # noqa: E402  (readers use SegmentPair)
+
+__all__ = ["ALIGNED_FORMATS", "SegmentPair", "read_aligned"]

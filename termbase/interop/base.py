@@ -118,3 +118,22 @@ def dedupe(values: Iterable[str]) -> Tuple[str, ...]:
         if v and v not in out:
             out.append(v)
     return tuple(out)
+
+
+def fields_used(entries: Iterable[Entry]) -> FrozenSet[str]:
+    """Which optional fields of :data:`ALL_FIELDS` the entries actually use."""
+    used = set()
+    for e in entries:
+        if len(e.zh) > 1:
+            used.add("zh_variants")
+        if len(e.en) > 1:
+            used.add("alternatives")
+        if e.forbidden:
+            used.add("forbidden")
+        if e.case_sensitive:
+            used.add("case_sensitive")
+        if e.note:
+            used.add("note")
+        if e.source:
+            used.add("source")
+    return frozenset(used)

@@ -1,0 +1,176 @@
+"""Speed of ``termtrans check`` on a 1 MB bilingual document with 10,000- and 100,000-term glossaries.
+
+    python benchmarks/bench_check.py            # full run (about a minute on 2 cores)
+    python benchmarks/bench_check.py --quick    # smaller document, for a smoke test
+
+What it does, in one run (everything seeded, nothing downloaded):
+
+1. Builds synthetic glossaries: the bundled glossary's entries plus random Chinese terms (2-5
+   ideographs) with English renderings of 2-4 words drawn from a vocabulary that mixes real words
+   of the sample page and the glossary (so renderings share words, as real ones do) with
+   pseudo-words (so every rendering is unique); one in ten has a forbidden rendering. The
+   100,000-term glossary is the 10,000-term one plus 90,000 more entries.
+2. Builds a ~1 MB mixed bilingual document (Chinese paragraph, then its English) from the sample
+   page's segments, each Chinese paragraph carrying three glossary terms and its English their
+   renderings, some dropped, some forbidden, some misspelled.
+3. Times, for each glossary: reading the document (mixed reader), and running every check
+   (matchers built inside the timing). ``--boundary-check`` keeps the jieba word-boundary test on
+   (the default of the CLI); the synthetic terms are random strings, so the benchmark leaves it
+   off unless asked.
+4. Times a naive baseline: a Python loop over every term (``str.find`` over each Chinese segment,
+   substring test of each approved rendering in the English) — the term-missing check alone.
+   For 100,000 terms the loop runs over the first 20,000 terms and is scaled (printed as such).
+
+Floors (issue 4): 1 MB x 10k terms <= 2 s on a 2-core machine; 100k terms <= 3x the 10k time.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from termbase.aligned import read_aligned  # noqa: E402
+from termbase.aligned.mixed import read_mixed_text  # noqa: E402
+from termbase.glossary import Entry, Glossary, load_glossary  # noqa: E402
+from termbase.qa import run_checks  # noqa: E402
+
+SAMPLE = ROOT / "tests" / "data" / "chongqing-yearbook-page.txt"
+
+
+def _vocabulary(rng: random.Random, bundled: Glossary, pairs) -> list:
+    import re
+
+    real = set()
+    for e in bundled:
+        for r in e.en:
+            real.update(w.lower() for w in re.findall(r"[A-Za-z]{4,}", r))
+    for p in pairs:
+        real.update(w.lower() for w in re.findall(r"[A-Za-z]{4,}", p.target))
+    syll = ["ka", "lo", "ven", "tri", "mar", "sul", "qen", "dor", "ix", "pa", "zu", "rel", "mon", "tas"]
+    pseudo = {"".join(rng.choice(syll) for _ in range(rng.randint(2, 4))) for _ in range(6000)}
+    return sorted(real), sorted(pseudo)
+
+
+def build_glossary(n: int, rng: random.Random, bundled: Glossary, real: list, pseudo: list) -> Glossary:
+    """``n`` synthetic entries (seeded) after the bundled ones."""
+    entries = list(bundled)
+    seen_zh = {v for e in entries for v in e.zh}
+    seen_en = set()
+    while len(entries) < n + len(bundled.entries):
+        zh = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(rng.randint(2, 5)))
+        if zh in seen_zh:
+            continue
+        words = [rng.choice(pseudo)] + [rng.choice(real if rng.random() < 0.5 else pseudo)
+                                        for _ in range(rng.randint(1, 3))]
+        rng.shuffle(words)
+        en = " ".join(words)
+        if en in seen_en:
+            continue
+        seen_zh.add(zh)
+        seen_en.add(en)
+        forbidden = (" ".join(reversed(words)),) if rng.random() < 0.1 else ()
+        entries.append(Entry((zh,), (en,), forbidden, line=len(entries) + 2))
+    return Glossary(entries, path=f"<synthetic {n}>")
+
+
+def build_document(size: int, rng: random.Random, pairs, terms: list) -> str:
+    """A mixed bilingual document of about ``size`` bytes (UTF-8)."""
+    usable = [p for p in pairs if p.source and p.target]
+    parts, total = [], 0
+    while total < size:
+        p = rng.choice(usable)
+        zh, en = p.source, p.target
+        picks = rng.sample(terms, 3)
+        zh = zh + "并" + "、".join(e.term for e in picks) + "。"
+        rendered = []
+        for e in picks:
+            r = rng.random()
+            if r < 0.1:
+                continue  # dropped: term-missing
+            if r < 0.15 and e.forbidden:
+                rendered.append(e.forbidden[0])
+            elif r < 0.2:
+                w = e.preferred
+                i = rng.randrange(len(w))
+                rendered.append(w[:i] + w[i + 1:])  # misspelled: term-variant
+            else:
+                rendered.append(e.preferred)
+        en = en + " It also covered " + ", ".join(rendered) + "."
+        block = f"{zh}\n{en}\n\n"
+        parts.append(block)
+        total += len(block.encode("utf-8"))
+    return "".join(parts)
+
+
+def naive_term_loop(glossary: Glossary, pairs, limit: int = 0) -> float:
+    """Seconds for a per-term loop doing the term-missing check only."""
+    entries = glossary.entries[:limit] if limit else glossary.entries
+    sources = [p.source for p in pairs]
+    targets = [p.target.lower() for p in pairs]
+    t = time.perf_counter()
+    missing = 0
+    for e in entries:
+        renderings = [r.lower() for r in e.en]
+        for zh in e.zh:
+            for i, s in enumerate(sources):
+                if s.find(zh) != -1 and not any(r in targets[i] for r in renderings):
+                    missing += 1
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="100 KB document, 1k/10k terms")
+    ap.add_argument("--boundary-check", action="store_true", help="keep the jieba boundary test on")
+    ap.add_argument("--seed", type=int, default=4)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    bundled = load_glossary(ROOT / "glossary.csv")
+    sample_pairs = read_aligned(SAMPLE)
+    real, pseudo = _vocabulary(rng, bundled, sample_pairs)
+    small_n, big_n = (1000, 10000) if args.quick else (10000, 100000)
+    size = 100_000 if args.quick else 1_000_000
+    t = time.perf_counter()
+    big = build_glossary(big_n, rng, bundled, real, pseudo)
+    small = Glossary(big.entries[:small_n + len(bundled.entries)], path=f"<synthetic {small_n}>")
+    doc = build_document(size, rng, sample_pairs, small.entries[len(bundled.entries):])
+    print(f"built: document {len(doc.encode('utf-8')) / 1e6:.2f} MB, glossaries "
+          f"{len(small):,} and {len(big):,} entries ({time.perf_counter() - t:.1f} s, not timed below)")
+    print(f"boundary check: {'on' if args.boundary_check else 'off'}; "
+          f"python {sys.version.split()[0]}")
+
+    t = time.perf_counter()
+    pairs = read_mixed_text(doc, "<bench>")
+    read_s = time.perf_counter() - t
+    print(f"read mixed document: {read_s:.2f} s, {len(pairs):,} segments")
+
+    results = {}
+    for name, g in ((f"{small_n // 1000}k", small), (f"{big_n // 1000}k", big)):
+        t = time.perf_counter()
+        report = run_checks(pairs, g, boundary_check=args.boundary_check)
+        results[name] = time.perf_counter() - t
+        print(f"check, {name} terms: {results[name]:.2f} s  (+ read {read_s:.2f} s = "
+              f"{results[name] + read_s:.2f} s)  issues: {report.summary()['by_check']}")
+    for name, g in ((f"{small_n // 1000}k", small), (f"{big_n // 1000}k", big)):
+        if len(g) > 20000:
+            part = 20000
+            s = naive_term_loop(g, pairs, part) * len(g) / part
+            print(f"naive per-term loop (term-missing only), {name} terms: {s:.1f} s "
+                  f"(measured on {part:,} terms, scaled)")
+        else:
+            print(f"naive per-term loop (term-missing only), {name} terms: "
+                  f"{naive_term_loop(g, pairs):.1f} s")
+    keys = list(results)
+    ratio = results[keys[1]] / results[keys[0]]
+    print(f"floors: {keys[0]} check+read {results[keys[0]] + read_s:.2f} s (<= 2 s: "
+          f"{'met' if results[keys[0]] + read_s <= 2 else 'NOT met'}); {keys[1]}/{keys[0]} = "
+          f"{ratio:.2f}x (<= 3x: {'met' if ratio <= 3 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+"""Merging imported entries into an existing glossary file without silent overwrites.
+
+An incoming entry is
+
+* **added** when none of its Chinese variants is in the glossary;
+* **extended** when it matches one entry with the same preferred English: new Chinese variants,
+  alternative and forbidden renderings are added, an empty note/source is filled;
+* **unchanged** when it adds nothing;
+* a **conflict** (skipped, reported) when the preferred English differs, when a rendering is
+  approved on one side and forbidden on the other, or when its variants belong to two entries.
+
+Differences that are not conflicts (another note, source or case flag) keep the glossary's
+value and are reported as notices. The glossary file is rewritten atomically and keeps its
+layout: comments, column order, extra columns, BOM and line endings; changed rows are replaced
+where they stand and new rows are appended.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from ..errors import GlossaryError
+from ..glossary import _COLUMN_ALIASES, COLUMNS, Entry, Glossary, load_glossary
+from ..textio import atomic_write_text, decode_text
+from .base import PathLike
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An incoming entry that was not merged, and why."""
+
+    incoming: Entry
+    current: Optional[Entry]
+    reason: str
+
+    def __str__(self) -> str:
+        where = f" (glossary line {self.current.line})" if self.current else ""
+        return f"conflict: {self.incoming.term}: {self.reason}{where}; not merged"
+
+
+@dataclass
+class MergeResult:
+    """What a merge did (or would do, for a dry run)."""
+
+    added: List[Entry] = field(default_factory=list)
+    extended: List[Tuple[Entry, Entry]] = field(default_factory=list)  # (before, after)
+    unchanged: List[Entry] = field(default_factory=list)
+    conflicts: List[Conflict] = field(default_factory=list)
+    notices: List[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added, {len(self.extended)} extended, "
+                f"{len(self.unchanged)} unchanged, {len(self.conflicts)} conflict(s)")
+
+
+def _union(first: Sequence[str], more: Sequence[str]) -> Tuple[str, ...]:
+    out = list(first)
+    folded = {v.casefold() for v in out}
+    for v in more:
+        if v.casefold() not in folded:
+            out.append(v)
+            folded.add(v.casefold())
+    return tuple(out)
+
+
+def plan_merge(current: Glossary, incoming: Sequence[Entry]) -> MergeResult:
+    """Decide, entry by entry, what merging ``incoming`` into ``current`` does."""
+    result = MergeResult()
+    merged: Dict[int, Entry] = {}  # id(original entry) → its merged state
+    for new in incoming:
+        hits: List[Entry] = []
+        for v in new.zh:
+            hit = current.get(v)
+            if hit is not None and all(h is not hit for h in hits):
+                hits.append(hit)
+        if not hits:
+            result.added.append(replace(new, line=0))
+            continue
+        if len(hits) > 1:
+            result.conflicts.append(Conflict(new, hits[0], "its Chinese variants belong to "
+                                             "different glossary entries: " +
+                                             ", ".join(f"{h.term} (line {h.line})" for h in hits)))
+            continue
+        original = hits[0]
+        cur = merged.get(id(original), original)
+        if cur.preferred.casefold() != new.preferred.casefold():
+            result.conflicts.append(Conflict(new, cur, f"glossary has '{cur.preferred}', "
+                                             f"import has '{new.preferred}'"))
+            continue
+        approved = {r.casefold() for r in cur.en}
+        banned = {f.casefold() for f in cur.forbidden}
+        clash = ([f for f in new.forbidden if f.casefold() in approved] +
+                 [r for r in new.en if r.casefold() in banned])
+        if clash:
+            result.conflicts.append(Conflict(new, cur, f"'{clash[0]}' is approved on one side "
+                                             "and forbidden on the other"))
+            continue
+        after = replace(cur, zh=_union(cur.zh, new.zh), en=_union(cur.en, new.en),
+                        forbidden=_union(cur.forbidden, new.forbidden),
+                        note=cur.note or new.note, source=cur.source or new.source)
+        for label, mine, theirs in (("note", cur.note, new.note),
+                                    ("source", cur.source, new.source)):
+            if mine and theirs and mine != theirs:
+                result.notices.append(f"{cur.term}: {label} kept '{mine}' (import has "
+                                      f"'{theirs}')")
+        if cur.case_sensitive != new.case_sensitive:
+            result.notices.append(f"{cur.term}: case_sensitive kept "
+                                  f"'{'yes' if cur.case_sensitive else 'no'}'")
+        if after == cur:
+            result.unchanged.append(new)
+            continue
+        merged[id(original)] = after
+        result.extended = [(b, a) for b, a in result.extended if b is not original]
+        result.extended.append((original, after))
+    return result
+
+
+def merge_into(path: PathLike, incoming: Sequence[Entry], *, dry_run: bool = False
+               ) -> MergeResult:
+    """Merge ``incoming`` into the glossary file at ``path`` (atomic write unless ``dry_run``)."""
+    current = load_glossary(path)
+    result = plan_merge(current, incoming)
+    if not dry_run and (result.added or result.extended):
+        write_merged(path, {b.line: a for b, a in result.extended}, result.added)
+    return result
+
+
+def write_merged(path: PathLike, updates: Dict[int, Entry], additions: Sequence[Entry]) -> None:
+    """Rewrite the glossary at ``path``: rows starting on a line in ``updates`` are replaced,
+    ``additions`` appended; everything else is kept byte for byte (up to line endings)."""
+    p = Path(path)
+    data = p.read_bytes()
+    text = decode_text(data, p)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = list(io.StringIO(text.replace("\r\n", "\n"), newline=""))
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n"
+    first = lines[0] if lines else ""
+    delim = "\t" if (str(p).lower().endswith((".tsv", ".tab")) or
+                     ("\t" in first and "," not in first)) else ","
+    reader = csv.reader(iter(lines), delimiter=delim, strict=True)
+    spans: List[Tuple[int, int, List[str]]] = []  # (first line, last line, cells), 1-based
+    start = 1
+    for row in reader:
+        spans.append((start, reader.line_num, row))
+        start = reader.line_num + 1
+    header_span = next((s for s in spans if any(c.strip() for c in s[2])), None)
+    if header_span is None:
+        raise GlossaryError(p, "no header row", line=1)
+    header = header_span[2]
+    names = [_COLUMN_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in header]
+    roles = [n if n in COLUMNS else None for n in names]
+    needed = [c for c in COLUMNS if c not in roles and any(
+        (e.to_row()[c] not in ("", "no")) for e in list(updates.values()) + list(additions))]
+    pad = len(needed)
+
+    def render(cells: List[str]) -> str:
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=delim, lineterminator="\n").writerow(cells)
+        return buf.getvalue()
+
+    def cells_for(entry: Entry, old: Optional[List[str]]) -> List[str]:
+        row = entry.to_row()
+        cells = []
+        for i, role in enumerate(roles):
+            if role is None:
+                cells.append(old[i] if old and i < len(old) else "")
+            else:
+                cells.append(row[role])
+        return cells + [row[c] for c in needed]
+
+    out: List[str] = []
+    for first_line, last_line, cells in spans:
+        chunk = lines[first_line - 1:last_line]
+        if (first_line, last_line) == header_span[:2]:
+            out.append(render(header + needed) if pad else "".join(chunk))
+        elif first_line in updates:
+            out.append(render(cells_for(updates[first_line], cells)))
+        elif pad and any(c.strip() for c in cells) and not cells[0].lstrip().startswith("#"):
+            body = "".join(chunk)
+            stripped = body.rstrip("\r\n")
+            out.append(stripped + delim * pad + body[len(stripped):])
+        else:
+            out.append("".join(chunk))
+    for e in additions:
+        out.append(render(cells_for(e, None)))
+    atomic_write_text(p, "".join(out), bom=data.startswith(b"\xef\xbb\xbf"), newline=newline)

@@ -1,0 +1,108 @@
+"""Excel glossaries (openpyxl): first worksheet, one row per concept, ``|`` between synonyms.
+
+Written with termtrans' columns (``zh,en,forbidden,case_sensitive,note,source``) and every cell
+stored as text (a value starting with ``=`` never becomes a formula). Read with the same header
+detection as the delimited formats (our columns, aliases, language codes, or no header).
+Before openpyxl sees the file, every XML part is checked with :mod:`termbase.xmlsafe` (no DTDs or
+entities) and the archive size is bounded.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import List, Sequence, Tuple
+
+from ..errors import InputError, OutputError
+from ..glossary import COLUMNS, Entry
+from ..xmlsafe import parse_xml
+from .base import GlossaryFormat, ImportResult, PathLike
+from .delimited import rows_to_entries
+
+MAX_UNCOMPRESSED = 256 * 1024 * 1024
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class XlsxFormat(GlossaryFormat):
+    """Excel workbook (.xlsx)."""
+
+    name = "xlsx"
+    extensions = (".xlsx", ".xlsm")
+    description = "Excel workbook, termtrans columns (all fields); reads language-code headers"
+    binary = True
+
+    def read(self, path: PathLike) -> ImportResult:
+        name = str(path)
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise InputError(name, "no such file") from None
+        except OSError as exc:
+            raise InputError(name, f"cannot read ({exc.strerror})") from None
+        if not data:
+            raise InputError(name, "file is empty")
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            infos = archive.infolist()
+        except zipfile.BadZipFile:
+            raise InputError(name, "not an .xlsx workbook (not a ZIP archive); save it from "
+                                   "Excel as .xlsx, or use --format csv") from None
+        if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+            raise InputError(name, "workbook expands to more than 256 MiB; refused")
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                parse_xml(archive.read(info), f"{name}[{info.filename}]")
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds on broken workbooks
+            raise InputError(name, f"cannot read workbook ({type(exc).__name__}: {exc})") from None
+        try:
+            sheet = book.worksheets[0]
+            rows: List[Tuple[int, List[str]]] = []
+            for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
+                cells = [_cell_text(v) for v in row]
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                if cells:
+                    rows.append((n, cells))
+        finally:
+            book.close()
+        width = max((len(c) for _, c in rows), default=0)
+        rows = [(n, c + [""] * (width - len(c))) for n, c in rows]
+        return rows_to_entries(iter(rows), f"{name}", self.name)
+
+    def dumps(self, entries: Sequence[Entry], path: PathLike = "glossary.xlsx") -> bytes:
+        import openpyxl
+        from openpyxl.styles import Font
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "glossary"
+        for col, title in enumerate(COLUMNS, 1):
+            sheet.cell(row=1, column=col, value=title).font = Font(bold=True)
+        for r, e in enumerate(entries, 2):
+            row = e.to_row()
+            for col, key in enumerate(COLUMNS, 1):
+                try:
+                    cell = sheet.cell(row=r, column=col, value=row[key])
+                except Exception:
+                    raise OutputError(f"{path}: cannot write {row[key][:40]!r} to Excel: it "
+                                      "contains a control character; fix the glossary entry"
+                                      ) from None
+                cell.data_type = "s"
+        sheet.freeze_panes = "A2"
+        buf = io.BytesIO()
+        book.save(buf)
+        return buf.getvalue()
+

@@ -1,0 +1,143 @@
+"""What every check shares: the issue it reports, its severity, and the context it runs in."""
+from __future__ import annotations
+
+import hashlib
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Sequence
+
+from ..aligned import SegmentPair
+
+#: severities, lowest first
+SEVERITIES = ("info", "warning", "error")
+SOURCE, TARGET = "source", "target"
+
+
+def severity_rank(severity: str) -> int:
+    """Position of a severity in :data:`SEVERITIES` (raises ValueError for unknown names)."""
+    return SEVERITIES.index(severity)
+
+
+def segment_fingerprint(pair: SegmentPair) -> str:
+    """A short, stable id of a segment's content (whitespace-insensitive), for ignore files."""
+    src = re.sub(r"\s+", " ", pair.source).strip()
+    tgt = re.sub(r"\s+", " ", pair.target).strip()
+    return hashlib.sha1(f"{src}\x00{tgt}".encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem: which check, how severe, where (segment, side, span) and what to do."""
+
+    check: str
+    severity: str
+    segment: int
+    location: str
+    side: str  # "source" or "target": the text ``start``/``end`` point into
+    start: int
+    end: int
+    span: str
+    message: str
+    suggestion: str = ""
+    rule: str = ""  # finer kind inside a check (e.g. typography "missing-space")
+    fingerprint: str = ""
+
+    def sort_key(self):
+        return (self.segment, self.side != SOURCE, self.start, self.check)
+
+
+class Check(ABC):
+    """A check over all aligned segments. Subclasses set ``id``, ``severity``, ``description``."""
+
+    id: str = ""
+    severity: str = "warning"
+    description: str = ""
+
+    @abstractmethod
+    def run(self, pairs: Sequence[SegmentPair], ctx: "CheckContext") -> Iterable[Issue]:
+        """Every issue this check finds."""
+
+    def issue(self, pair: SegmentPair, side: str, start: int, end: int, message: str,
+              suggestion: str = "", *, rule: str = "", severity: Optional[str] = None) -> Issue:
+        """Build an issue located in ``pair`` (span taken from the given side)."""
+        text = pair.source if side == SOURCE else pair.target
+        return Issue(self.id, severity or self.severity, pair.index, pair.location, side,
+                     start, end, text[start:end], message, suggestion, rule or self.id,
+                     segment_fingerprint(pair))
+
+
+class SegmentCheck(Check):
+    """A check that looks at one segment at a time."""
+
+    def run(self, pairs, ctx):
+        for pair in pairs:
+            yield from self.check_segment(pair, ctx)
+
+    @abstractmethod
+    def check_segment(self, pair: SegmentPair, ctx: "CheckContext") -> Iterable[Issue]:
+        """Issues of one segment."""
+
+
+@dataclass
+class CheckContext:
+    """The glossary and the per-segment matches several checks share (computed once)."""
+
+    glossary: Optional[object] = None  # termbase.glossary.Glossary
+    boundary_check: bool = True
+    _zh: Dict[int, list] = field(default_factory=dict)
+    _en: Dict[int, list] = field(default_factory=dict)
+    _tokens: Dict[int, list] = field(default_factory=dict)
+    _zh_matcher: object = None
+    _en_matcher: object = None
+    _variants: object = None
+
+    def zh_matcher(self):
+        if self._zh_matcher is None and self.glossary is not None:
+            from ..zh_match import matcher_for
+
+            self._zh_matcher = matcher_for(self.glossary, boundary_check=self.boundary_check)
+        return self._zh_matcher
+
+    def en_matcher(self):
+        if self._en_matcher is None and self.glossary is not None:
+            from ..en_match import EnMatcher
+
+            self._en_matcher = EnMatcher.for_glossary(self.glossary)
+        return self._en_matcher
+
+    def variant_index(self):
+        if self._variants is None and self.glossary is not None:
+            from .variants import VariantIndex
+
+            self._variants = VariantIndex(self.glossary)
+        return self._variants
+
+    def zh_terms(self, pair: SegmentPair) -> list:
+        """Glossary terms in the source (``TermMatch`` list)."""
+        if self.glossary is None:
+            return []
+        hit = self._zh.get(pair.index)
+        if hit is None:
+            hit = self.zh_matcher().find(pair.source) if pair.source else []
+            self._zh[pair.index] = hit
+        return hit
+
+    def en_tokens(self, pair: SegmentPair) -> list:
+        hit = self._tokens.get(pair.index)
+        if hit is None:
+            from ..en_match import tokenize_en
+
+            hit = tokenize_en(pair.target)
+            self._tokens[pair.index] = hit
+        return hit
+
+    def en_matches(self, pair: SegmentPair) -> list:
+        """Approved and forbidden renderings in the target (``EnMatch`` list, overlaps kept)."""
+        if self.glossary is None:
+            return []
+        hit = self._en.get(pair.index)
+        if hit is None:
+            hit = self.en_matcher().find_all(pair.target, self.en_tokens(pair)) if pair.target else []
+            self._en[pair.index] = hit
+        return hit

@@ -1,0 +1,97 @@
+"""Terminology checks: glossary terms left unrendered, forbidden renderings, near-miss variants."""
+from __future__ import annotations
+
+from typing import Iterable, List
+
+from ..aligned import SegmentPair
+from ..en_match import APPROVED, FORBIDDEN
+from .base import SOURCE, TARGET, CheckContext, Issue, SegmentCheck
+
+
+def _alternatives(entry) -> str:
+    rest = [f"'{r}'" for r in entry.en[1:]]
+    return f" (also approved: {', '.join(rest)})" if rest else ""
+
+
+class TermMissing(SegmentCheck):
+    """A glossary term in the source, none of its approved renderings in the target."""
+
+    id = "term-missing"
+    severity = "error"
+    description = "a glossary term in the source has none of its approved renderings in the target"
+
+    def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
+        if not pair.target.strip() or ctx.glossary is None:
+            return
+        terms = ctx.zh_terms(pair)
+        if not terms:
+            return
+        matches = ctx.en_matches(pair)
+        present = {id(m.entry) for m in matches}  # approved or forbidden: forbidden is its own issue
+        variants = {id(v.entry) for v in TermVariant.variants(pair, ctx)}
+        seen = set()
+        for t in terms:
+            key = id(t.entry)
+            if key in seen or key in present or key in variants:
+                continue
+            seen.add(key)
+            yield self.issue(pair, SOURCE, t.start, t.end,
+                             f"「{t.matched}」 ({t.entry.term}) is not rendered as "
+                             f"'{t.entry.preferred}'{_alternatives(t.entry)}",
+                             f"use '{t.entry.preferred}'")
+
+
+class TermForbidden(SegmentCheck):
+    """A forbidden rendering in the target."""
+
+    id = "term-forbidden"
+    severity = "error"
+    description = "the target uses a rendering the glossary forbids"
+
+    def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
+        if not pair.target or ctx.glossary is None:
+            return
+        matches = ctx.en_matches(pair)
+        approved = [m for m in matches if m.kind == APPROVED]
+        done = set()
+        for m in matches:
+            if m.kind != FORBIDDEN or (m.start, m.end) in done:
+                continue
+            if any(a.start <= m.start and m.end <= a.end and (a.end - a.start) > (m.end - m.start)
+                   for a in approved):
+                continue  # part of a longer approved rendering
+            done.add((m.start, m.end))
+            e = m.entry
+            yield self.issue(pair, TARGET, m.start, m.end,
+                             f"'{m.matched}' is a forbidden rendering of 「{e.term}」"
+                             + (f": {e.note}" if e.note else ""),
+                             f"use '{e.preferred}'")
+
+
+class TermVariant(SegmentCheck):
+    """A close variant of an approved rendering that is not itself approved."""
+
+    id = "term-variant"
+    severity = "warning"
+    description = ("the target holds a close variant of an approved rendering (whether or not the "
+                   "source term is there)")
+
+    @staticmethod
+    def variants(pair: SegmentPair, ctx: CheckContext) -> List:
+        if not pair.target or ctx.glossary is None:
+            return []
+        cache = ctx.__dict__.setdefault("_variant_hits", {})
+        hit = cache.get(pair.index)
+        if hit is None:
+            hit = ctx.variant_index().find(pair.target, ctx.en_tokens(pair), ctx.en_matches(pair))
+            cache[pair.index] = hit
+        return hit
+
+    def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
+        for v in self.variants(pair, ctx):
+            if v.inflection:
+                continue
+            yield self.issue(pair, TARGET, v.start, v.end,
+                             f"'{v.text}' is close to the approved rendering '{v.rendering}' of "
+                             f"「{v.entry.term}」 but is not itself approved",
+                             f"use '{v.rendering}'")

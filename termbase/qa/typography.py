@@ -1,0 +1,156 @@
+"""English typography: missing spaces, full-width punctuation, unpaired quotes and brackets,
+doubled words, and a possessive apostrophe lost after a proper name ("Chongqings", "Chinas")."""
+from __future__ import annotations
+
+import re
+from typing import Iterable, List, Sequence, Set, Tuple
+
+from ..aligned import SegmentPair
+from ..normalize import fold_width
+from .base import TARGET, Check, CheckContext, Issue
+
+# (pattern, what to do); the match is the punctuation that lacks a space
+_MISSING_SPACE = [
+    (re.compile(r"(?<=\S)[,;](?=[A-Za-z“‘(\[])"), "add a space after '{0}'"),
+    (re.compile(r"(?<=[A-Za-z]),(?=\d)"), "add a space after ','"),
+    (re.compile(r"(?<=[a-z)\]”’\"%])\.(?=[A-Z][a-z]|[A-Z]{2,}\b|[A-Z]\b)"), "add a space after '.'"),
+    (re.compile(r"(?<=[A-Za-z])\.(?=\d)"), "add a space after '.'"),
+    (re.compile(r"(?<=[A-Za-z)])(?<!https)(?<!http)(?<!mailto):(?=[A-Za-z])"), "add a space after ':'"),
+    (re.compile(r"%(?=[A-Za-z])"), "add a space after '%'"),
+    (re.compile(r"(?<=[A-Za-z0-9])“"), "add a space before '“'"),
+    (re.compile(r"”(?=[A-Za-z0-9“])"), "add a space after '”'"),
+    (re.compile(r"(?<=[A-Za-z])\((?=[A-Za-z])"), "add a space before '('"),
+]
+_PROTECTED = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
+                        r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|cn|gov|edu|int|io|info|uk|docx?|pdf|html?)\b",
+                        re.IGNORECASE)
+_FULL_WIDTH = re.compile(r"[\uFF01-\uFF5E\u3000\u3001\u3002\u3008-\u3011\u3014-\u301B]+")
+_CJK_PUNCT = {"\u3001": ",", "\u3002": ".", "\u3000": " ", "《": "“", "》": "”", "〈": "‘", "〉": "’",
+              "「": "“", "」": "”", "『": "“", "』": "”", "【": "[", "】": "]", "〔": "(", "〕": ")"}
+_PAIRS = {"“": "”", "(": ")", "[": "]", "‘": None}
+_DOUBLED = re.compile(r"\b([A-Za-z]+)(\s+)\1\b", re.IGNORECASE)
+_DOUBLED_OK = {"had", "that"}
+_LOST_POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z]+)s\b(?!['’])(?=[ \t]+[A-Za-z])")
+_NOT_POSSESSIVE = {"Americas", "Philippines", "Netherlands", "Olympics", "Maldives", "Bahamas",
+                   "Seychelles", "Comoros", "Athens", "Brussels", "Wales", "Paris", "Texas", "Mars",
+                   "Koreas", "Indies", "Andes", "Alps", "Games", "Affairs", "Sessions", "Talks",
+                   "Relations", "News", "Nations", "States"}
+_DEMONYM = re.compile(r"(an|ese|ish|ch|er|ist|ite|ic|ian|al|ar|or|ent|ant)$")
+#: places and names that take 's but never a plural s
+GAZETTEER = frozenset("""
+China Chongqing Beijing Shanghai Tianjin Sichuan Guangdong Hubei Hunan Yunnan Guizhou Shaanxi
+Shanxi Hebei Henan Shandong Jiangsu Zhejiang Fujian Jiangxi Anhui Guangxi Hainan Gansu Qinghai
+Ningxia Xinjiang Tibet Xizang Liaoning Jilin Heilongjiang Taiwan Macao Macau Kong Shenzhen Chengdu
+Wuhan Hangzhou Nanjing Guangzhou Xiamen Qingdao Dalian Harbin Kunming Lhasa Urumqi Asia Africa
+Europe America Oceania Singapore Japan Korea Russia India Mexico Britain France Germany Italy Spain
+Canada Australia Brazil Vietnam Thailand Malaysia Indonesia Pakistan Iran Egypt Kazakhstan Laos
+Cambodia Myanmar Mongolia Nepal Turkey Israel Argentina Chile Peru Greece Poland Hungary Serbia
+Xinhua Yangtze
+""".split())
+
+
+def proper_names(pairs: Sequence[SegmentPair], glossary=None) -> Set[str]:
+    """Names whose possessive is written name's: gazetteer, one-word glossary names, and
+    capitalised words the document itself writes with 's."""
+    names = set(GAZETTEER)
+    if glossary is not None:
+        for entry in glossary:
+            for r in entry.en:
+                if re.fullmatch(r"[A-Z][a-z]+", r) and not _DEMONYM.search(r):
+                    names.add(r)
+    for p in pairs:
+        for m in re.finditer(r"\b([A-Z][a-z]+)['’]s\b", p.target):
+            names.add(m.group(1))
+    return names
+
+
+def _protected(text: str) -> List[Tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+
+
+class Typography(Check):
+    """Typographic slips in the English."""
+
+    id = "typography"
+    severity = "warning"
+    description = ("missing space after , . ; : (\",Chongqing\"), full-width punctuation in English, "
+                   "unpaired quotes or brackets, doubled words, lost possessive apostrophe (\"Chinas\")")
+
+    def run(self, pairs: Sequence[SegmentPair], ctx: CheckContext) -> Iterable[Issue]:
+        names = proper_names(pairs, ctx.glossary)
+        for pair in pairs:
+            if pair.target.strip():
+                yield from self.check_segment(pair, names)
+
+    def check_segment(self, pair: SegmentPair, names: Set[str]) -> Iterable[Issue]:
+        text = pair.target
+        guard = _protected(text)
+
+        def guarded(i: int) -> bool:
+            return any(s <= i < e for s, e in guard)
+
+        seen = set()
+        for rx, advice in _MISSING_SPACE:
+            for m in rx.finditer(text):
+                if guarded(m.start()) or m.start() in seen:
+                    continue
+                seen.add(m.start())
+                s, e = _context_span(text, m.start(), m.end())
+                yield self.issue(pair, TARGET, s, e, "missing space", advice.format(m.group()),
+                                 rule="missing-space")
+        for m in _FULL_WIDTH.finditer(text):
+            ascii_ = "".join(_CJK_PUNCT.get(c, fold_width(c)) for c in m.group())
+            yield self.issue(pair, TARGET, m.start(), m.end(),
+                             f"full-width punctuation '{m.group()}' in English",
+                             f"use '{ascii_}'", rule="full-width-punctuation")
+        yield from self._unpaired(pair)
+        for m in _DOUBLED.finditer(text):
+            if m.group(1).lower() in _DOUBLED_OK or guarded(m.start()):
+                continue
+            yield self.issue(pair, TARGET, m.start(), m.end(), f"doubled word '{m.group(1)}'",
+                             f"write '{m.group(1)}' once", rule="doubled-word")
+        for m in _LOST_POSSESSIVE.finditer(text):
+            word, stem = m.group(), m.group(1)
+            if stem not in names or word in _NOT_POSSESSIVE or guarded(m.start()):
+                continue
+            yield self.issue(pair, TARGET, m.start(), m.end(),
+                             f"'{word}' looks like a possessive without its apostrophe",
+                             f"write '{stem}'s'", rule="lost-apostrophe")
+
+    def _unpaired(self, pair: SegmentPair) -> Iterable[Issue]:
+        text = pair.target
+        closers = {v: k for k, v in _PAIRS.items() if v}
+        stack: List[Tuple[str, int]] = []
+        bad: List[int] = []
+        for i, c in enumerate(text):
+            if c in _PAIRS and _PAIRS[c]:
+                stack.append((c, i))
+            elif c in closers:
+                if stack and stack[-1][0] == closers[c]:
+                    stack.pop()
+                elif any(o == closers[c] for o, _ in stack):
+                    while stack and stack[-1][0] != closers[c]:
+                        bad.append(stack.pop()[1])
+                    stack.pop()
+                else:
+                    bad.append(i)
+        bad.extend(i for _, i in stack)
+        straight = [i for i, c in enumerate(text) if c == '"']
+        if len(straight) % 2:
+            bad.append(straight[-1])
+        for i in sorted(bad):
+            c = text[i]
+            partner = _PAIRS.get(c) or {v: k for k, v in _PAIRS.items() if v}.get(c) or '"'
+            yield self.issue(pair, TARGET, i, i + 1, f"unpaired '{c}'",
+                             f"add the matching '{partner}' or remove '{c}'", rule="unpaired")
+
+
+def _context_span(text: str, start: int, end: int) -> Tuple[int, int]:
+    """The punctuation plus the words glued around it (",Chongqing", "Mr.Jess")."""
+    s = start
+    while s > 0 and not text[s - 1].isspace() and start - s < 30 and text[s - 1] not in ",.;:":
+        s -= 1
+    e = end
+    while e < len(text) and not text[e].isspace() and e - end < 30 and text[e] not in ",.;:”“()":
+        e += 1
+    return s, e

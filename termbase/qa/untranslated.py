@@ -1,0 +1,45 @@
+"""Untranslated text: Chinese left in the English, an empty target, a target equal to its source."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..aligned import SegmentPair
+from ..normalize import has_cjk
+from .base import SOURCE, TARGET, CheckContext, Issue, SegmentCheck
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"
+                      r"(?:[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+                      r"\s，。、；：“”《》（）]*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                      r"\U00020000-\U0002fa1f])?")
+
+
+class Untranslated(SegmentCheck):
+    """Chinese left in the target, a missing target, or a target identical to its source."""
+
+    id = "untranslated"
+    severity = "error"
+    description = "Chinese left in the English, an empty target, or a target identical to the source"
+
+    def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
+        src, tgt = pair.source.strip(), pair.target.strip()
+        if src and not tgt:
+            yield self.issue(pair, SOURCE, 0, len(pair.source),
+                             pair.note or "the segment has no translation",
+                             "translate the segment (or align the English with it)",
+                             rule="empty-target")
+            return
+        if tgt and not src:
+            yield self.issue(pair, TARGET, 0, len(pair.target),
+                             pair.note or "the target has no source segment",
+                             "check the alignment", rule="no-source", severity="info")
+            return
+        if not tgt:
+            return
+        if has_cjk(src) and re.sub(r"\s+", "", src) == re.sub(r"\s+", "", tgt):
+            yield self.issue(pair, TARGET, 0, len(pair.target), "the target is the untranslated source",
+                             "translate the segment", rule="identical")
+            return
+        for m in _CJK_RUN.finditer(pair.target):
+            yield self.issue(pair, TARGET, m.start(), m.end(), f"Chinese left in the English: 「{m.group()}」",
+                             "translate it (the glossary may have a rendering)", rule="chinese-in-target")

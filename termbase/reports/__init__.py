@@ -1,0 +1,30 @@
+"""Check reports for people and for tools: terminal text, JSON (stable schema), CSV and a
+self-contained HTML page. Each writer turns a :class:`~termbase.qa.runner.CheckReport` into text."""
+from __future__ import annotations
+
+from typing import Callable, Dict
+
+from ..errors import TermtransError
+
+#: format name -> "module:function(report, **options) -> str"
+FORMATS: Dict[str, str] = {
+    "text": "termbase.reports.text:render_text",
+    "json": "termbase.reports.json_report:render_json",
+    "csv": "termbase.reports.csv_report:render_csv",
+    "html": "termbase.reports.html_report:render_html",
+}
+
+
+def render_report(report, fmt: str = "text", **options) -> str:
+    """The report in ``fmt`` (text, json, csv or html)."""
+    from importlib import import_module
+
+    try:
+        module, name = FORMATS[fmt].split(":")
+    except KeyError:
+        raise TermtransError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}") from None
+    render: Callable[..., str] = getattr(import_module(module), name)
+    return render(report, **options)
+
+
+__all__ = ["FORMATS", "render_report"]

@@ -1,0 +1,166 @@
+"""The CTranslate2 engine: conversion cache, agreement with the default engine, decoding options."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("ctranslate2")
+
+from termbase.errors import EngineError, ModelUnavailableError  # noqa: E402
+from translate.engines import get_engine  # noqa: E402
+from translate.engines.ct2 import CTranslate2Engine, cache_root, converted_model_dir  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tiny_marian import PAIRS  # noqa: E402
+
+SOURCES = [source for source, _ in PAIRS]
+
+
+def _entries():
+    root = cache_root()
+    return sorted(p.name for p in root.iterdir()) if root.is_dir() else []
+
+
+def test_conversion_is_cached_per_quantisation(tiny_model_dir, monkeypatch):
+    first = converted_model_dir(str(tiny_model_dir), "int8")
+    assert (first / "model.bin").is_file()
+    assert (first / "source.spm").is_file()  # tokenizer travels with the conversion
+    assert str(first).startswith(os.environ["TERMTRANS_CACHE"])
+    stamp = (first / "model.bin").stat().st_mtime_ns
+
+    import translate.engines.ct2 as ct2
+
+    def no_conversion(*args, **kwargs):
+        raise AssertionError("converted twice")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ct2, "_convert", no_conversion)
+        assert converted_model_dir(str(tiny_model_dir), "int8") == first
+        assert (first / "model.bin").stat().st_mtime_ns == stamp
+        with pytest.raises(AssertionError, match="converted twice"):  # other quantisation: new entry
+            converted_model_dir(str(tiny_model_dir), "float32")
+    second = converted_model_dir(str(tiny_model_dir), "float32")
+    assert second != first
+    assert _entries() == sorted([first.name, second.name])  # no temporary leftovers
+
+
+def test_failed_conversion_leaves_no_entry(tiny_model_dir, monkeypatch):
+    from ctranslate2.converters import TransformersConverter
+
+    def broken(self, output_dir, **kwargs):
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        (Path(output_dir) / "model.bin").write_bytes(b"half")
+        raise ValueError("disk full")
+
+    monkeypatch.setattr(TransformersConverter, "convert", broken)
+    with pytest.raises(ModelUnavailableError, match="could not be converted"):
+        converted_model_dir(str(tiny_model_dir), "int8")
+    assert _entries() == []
+
+
+@pytest.mark.parametrize("model, message", [
+    ("Helsinki-NLP/opus-mt-zh-en", "not available"),
+    ("./no/such/model-dir", "does not exist"),
+])
+def test_missing_model_is_one_clear_error(model, message):
+    with pytest.raises(ModelUnavailableError, match=message) as info:
+        CTranslate2Engine(model)
+    text = str(info.value)
+    assert "--model" in text and "\n" not in text
+
+
+def test_directory_without_model(tmp_path):
+    with pytest.raises(ModelUnavailableError, match="no config.json"):
+        CTranslate2Engine(str(tmp_path))
+
+
+@pytest.mark.parametrize("compute_type", ["float32", "int8"])
+@pytest.mark.parametrize("beam", [1, 4])
+def test_agrees_with_default_engine(tiny_model_dir, beam, compute_type):
+    """CTranslate2 starts decoding from a zero embedding; the tiny model keeps <pad> at zero."""
+    marian = get_engine("marian", model=str(tiny_model_dir), device="cpu", beam=beam)
+    fast = get_engine("ctranslate2", model=str(tiny_model_dir), device="cpu", beam=beam,
+                      compute_type=compute_type)
+    assert isinstance(fast, CTranslate2Engine)
+    expected = marian.translate(SOURCES)
+    assert fast.translate(SOURCES) == expected
+    # the memorised pairs come out, so the comparison is between real translations
+    assert sum(out == target for out, (_, target) in zip(expected, PAIRS)) >= len(PAIRS) - 2
+
+
+def test_int8_is_default_on_cpu(tiny_model_dir):
+    engine = CTranslate2Engine(str(tiny_model_dir), device="cpu")
+    sig = engine.signature()
+    assert sig["engine"] == "ctranslate2" and sig["compute_type"] == "int8" and sig["device"] == "cpu"
+    assert sig["model"] == str(tiny_model_dir)
+    assert "-int8-" in engine.model_dir.name
+
+
+def test_n_best_sorted_with_scores(tiny_model_dir):
+    engine = CTranslate2Engine(str(tiny_model_dir), device="cpu", beam=4)
+    results = engine.translate_batch(SOURCES[:3], num_hypotheses=3)
+    assert [len(r) for r in results] == [3, 3, 3]
+    for hyps in results:
+        scores = [h.score for h in hyps]
+        assert all(isinstance(s, float) for s in scores)
+        assert scores == sorted(scores, reverse=True)
+        assert len({h.text for h in hyps}) == 3
+    assert [r[0].text for r in results] == [t for _, t in PAIRS[:3]]
+
+
+def test_target_prefix_forces_the_start(tiny_model_dir):
+    engine = CTranslate2Engine(str(tiny_model_dir), device="cpu")
+    prefix = "The city"
+    out = engine.translate_batch(SOURCES[:2], target_prefix=[prefix, None])
+    assert out[0][0].text.startswith(prefix)
+    assert out[0][0].text != PAIRS[0][1]
+    assert out[1][0].text == PAIRS[1][1]  # no prefix: unchanged
+    with pytest.raises(EngineError, match="target prefixes"):
+        engine.translate_batch(SOURCES[:2], target_prefix=[prefix])
+
+
+def test_banned_phrase_is_not_generated(tiny_model_dir):
+    engine = CTranslate2Engine(str(tiny_model_dir), device="cpu")
+    source, target = PAIRS[1]
+    assert "weather" in engine.translate([source])[0]
+    out = engine.translate_batch([source], banned=["weather"], num_hypotheses=2)
+    assert all("weather" not in h.text.lower() for h in out[0])
+
+
+def test_batching_keeps_order_and_empty_segments(tiny_model_dir):
+    engine = CTranslate2Engine(str(tiny_model_dir), device="cpu", batch_size=2, max_batch_tokens=12)
+    mixed = ["", SOURCES[3], SOURCES[1] + SOURCES[2], "  ", SOURCES[0]]
+    one_by_one = [engine.translate([s])[0] if s.strip() else "" for s in mixed]
+    assert engine.translate(mixed) == one_by_one
+    assert one_by_one[0] == "" and one_by_one[4] == PAIRS[0][1]
+
+
+def test_per_sentence_lengths_split_calls(tiny_model_dir):
+    engine = CTranslate2Engine(str(tiny_model_dir), device="cpu", batch_size=8)
+    calls = []
+    real = engine.translator
+
+    class Spy:
+        def translate_batch(self, source, **kwargs):
+            calls.append((len(source), kwargs["min_decoding_length"], kwargs["max_decoding_length"]))
+            return real.translate_batch(source, **kwargs)
+
+    engine.translator = Spy()
+    out = engine.translate_batch(SOURCES[:4], min_new_tokens=[2, 3, 3, 2], max_new_tokens=[2, 3, 3, 2])
+    assert sorted(calls) == [(2, 2, 2), (2, 3, 3)]
+    for hyps, limit in zip(out, [2, 3, 3, 2]):
+        assert len(engine.target_tokens(hyps[0].text)) <= limit + 1
+    with pytest.raises(EngineError, match="values of max_new_tokens"):
+        engine.translate_batch(SOURCES[:2], max_new_tokens=[3])
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(device="tpu"), "unknown device"),
+    (dict(device="cpu", compute_type="int3"), "not supported"),
+])
+def test_bad_options(tiny_model_dir, options, message):
+    with pytest.raises(EngineError, match=message):
+        CTranslate2Engine(str(tiny_model_dir), **options)

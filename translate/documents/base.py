@@ -1,0 +1,38 @@
+"""The document protocol: a list of translatable units and a way to render the translation."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Dict, List, Optional, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..translator import ParagraphResult
+
+
+@dataclass
+class Unit:
+    """A paragraph-like piece of a document: translated when ``translate`` is True."""
+
+    text: str
+    location: str
+    translate: bool = True
+    kept_because: str = ""
+
+
+class Document(ABC):
+    """A loaded document. ``units`` are its paragraphs in reading order."""
+
+    format: ClassVar[str] = ""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.units: List[Unit] = []
+
+    @abstractmethod
+    def render(self, results: Sequence[Optional["ParagraphResult"]], *, bilingual: bool = False,
+               signature: Optional[Dict[str, object]] = None) -> bytes:
+        """The translated document; ``results[i]`` belongs to ``units[i]`` (None: kept as is)."""
+
+    @property
+    def supports_bilingual(self) -> bool:
+        return True

@@ -1,0 +1,317 @@
+"""CTranslate2 engine: the same Marian model, converted once, decoded by a fast C++ runtime.
+
+The transformers model (hub id or directory) is converted to CTranslate2 the first time it is used
+and kept under ``$TERMTRANS_CACHE/ct2`` (default ``~/.cache/termtrans/ct2``), keyed by model and
+quantisation. Tokenization goes through the model's own ``MarianTokenizer`` so both engines see and
+produce the same text. CTranslate2 has no lexical constraints (``supports_constraints`` is False):
+the enforcement wrapper relies on placeholders, n-best reranking and ``target_prefix``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+from termbase.errors import EngineError, ModelUnavailableError
+
+from ..batching import DEFAULT_MAX_TOKENS, batches_by_token_budget
+from . import DEFAULT_MODEL
+from .base import Hypothesis, TranslationEngine
+
+#: files copied next to the converted weights so a cached conversion is self-contained
+TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "target_vocab.json",
+                   "tokenizer_config.json", "special_tokens_map.json", "generation_config.json")
+#: files whose size and modification time identify a local model directory
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".json", ".spm", ".model")
+
+Lengths = Union[None, int, Sequence[Optional[int]]]
+
+
+def cache_root() -> Path:
+    """Where converted models live: ``$TERMTRANS_CACHE/ct2`` or ``~/.cache/termtrans/ct2``."""
+    base = os.environ.get("TERMTRANS_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "termtrans")
+    return Path(base) / "ct2"
+
+
+def _offline() -> bool:
+    return any(os.environ.get(var, "").strip().lower() in ("1", "true", "yes", "on")
+               for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+
+
+def resolve_model_dir(model: str) -> Path:
+    """A local directory holding the transformers model ``model`` (hub id or directory).
+
+    Hub ids are looked up in the Hugging Face cache (downloaded if allowed); ``HF_HUB_OFFLINE``
+    is honoured. Raises :class:`ModelUnavailableError` with the fix when the model is not there.
+    """
+    path = Path(model).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file() and not (path / "model.bin").is_file():
+            raise ModelUnavailableError(
+                f"model directory '{model}' has no config.json; point --model at a saved "
+                f"transformers Marian model (save_pretrained) or a hub id")
+        return path.resolve()
+    if model.startswith((".", "/", "~", "\\")) or model.count("/") > 1 or path.exists():
+        raise ModelUnavailableError(f"model directory '{model}' does not exist; point --model at a "
+                                    f"saved transformers Marian model or use a hub id")
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:  # pragma: no cover - transformers depends on it
+        raise ModelUnavailableError(f"model '{model}' needs huggingface_hub to be fetched; "
+                                    f"pip install huggingface_hub or point --model at a local copy") from None
+    offline = _offline()
+    try:
+        local = snapshot_download(model, local_files_only=offline,
+                                  allow_patterns=["*.json", "*.spm", "*.safetensors", "*.bin", "*.model"])
+    except Exception as exc:  # hub errors vary by version: offline, not cached, no network, 404
+        how = "HF_HUB_OFFLINE is set and it is not in the Hugging Face cache" if offline \
+            else f"it could not be fetched ({type(exc).__name__})"
+        raise ModelUnavailableError(
+            f"model '{model}' is not available: {how}; download it once with network access "
+            f"(huggingface-cli download {model}) or point --model at a local copy") from None
+    return Path(local)
+
+
+def _fingerprint(model_dir: Path) -> str:
+    """Identify a model directory by its path and the size/mtime of its model files."""
+    digest = hashlib.sha256(str(model_dir).encode("utf-8"))
+    for entry in sorted(model_dir.iterdir()):
+        if entry.is_file() and entry.name.endswith(_WEIGHT_SUFFIXES):
+            stat = entry.stat()
+            digest.update(f"\0{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}".encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def converted_model_dir(model: str, quantization: str) -> Path:
+    """The CTranslate2 conversion of ``model`` at ``quantization``, converting it if not cached.
+
+    Conversion runs once into a temporary directory beside the cache entry and is renamed into
+    place, so an interrupted or concurrent conversion never leaves a half-written model.
+    """
+    source = resolve_model_dir(model)
+    if (source / "model.bin").is_file():  # already a CTranslate2 model
+        return source
+    import ctranslate2
+
+    major = ctranslate2.__version__.split(".")[0]
+    name = f"{source.name or 'model'}-{quantization}-ct2v{major}-{_fingerprint(source)}"
+    target = cache_root() / name
+    if (target / "model.bin").is_file():
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EngineError(f"cannot create the conversion cache {target.parent}: {exc.strerror}; "
+                          f"set TERMTRANS_CACHE to a writable directory") from None
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=target.parent))
+    try:
+        _convert(source, tmp, quantization)
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            if not (target / "model.bin").is_file():  # not a concurrent winner: a real failure
+                raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def _convert(source: Path, output: Path, quantization: str) -> None:
+    from ctranslate2.converters import TransformersConverter
+
+    copy = [name for name in TOKENIZER_FILES if (source / name).is_file()]
+    try:
+        TransformersConverter(str(source), copy_files=copy, low_cpu_mem_usage=True).convert(
+            str(output), quantization=quantization, force=True)
+    except (ValueError, OSError, KeyError, NotImplementedError) as exc:
+        raise ModelUnavailableError(f"model '{source}' could not be converted to CTranslate2 "
+                                    f"({exc}); use a MarianMT model or --engine marian") from None
+
+
+class CTranslate2Engine(TranslationEngine):
+    """MarianMT through CTranslate2: int8 on CPU, float16 on CUDA, length-sorted token batches.
+
+    Options: ``compute_type`` (default ``int8`` on CPU, ``float16`` on CUDA), ``intra_threads``
+    (0 = CTranslate2's default), ``inter_threads``, ``max_batch_tokens`` (padded source tokens per
+    batch), ``length_penalty``.
+    """
+
+    name = "ctranslate2"
+    supports_constraints = False
+
+    def __init__(self, model: Optional[str] = None, *, device: str = "auto", beam: int = 4,
+                 batch_size: int = 16, compute_type: Optional[str] = None, intra_threads: int = 0,
+                 inter_threads: int = 1, max_batch_tokens: int = DEFAULT_MAX_TOKENS,
+                 length_penalty: float = 1.0, **options):
+        super().__init__(model or DEFAULT_MODEL, device=device, beam=beam, batch_size=batch_size,
+                         **options)
+        try:
+            import ctranslate2
+        except ImportError:
+            raise EngineError("the ctranslate2 engine needs CTranslate2; "
+                              "pip install 'termtrans[fast]'") from None
+        if device not in ("auto", "cpu", "cuda"):
+            raise EngineError(f"unknown device '{device}'; use cpu, cuda or auto")
+        if device == "auto":
+            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        elif device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+            raise EngineError("--device cuda was asked but CTranslate2 sees no CUDA device; use --device cpu")
+        self.ct2_device = device
+        self.compute_type = compute_type or ("float16" if device == "cuda" else "int8")
+        supported = ctranslate2.get_supported_compute_types(device)
+        if self.compute_type not in supported:
+            raise EngineError(f"compute type '{self.compute_type}' is not supported on {device}; "
+                              f"choose one of: {', '.join(sorted(supported))}")
+        self.max_batch_tokens = max_batch_tokens
+        self.length_penalty = length_penalty
+        self.model_dir = converted_model_dir(self.model, self.compute_type)
+        self.translator = ctranslate2.Translator(
+            str(self.model_dir), device=device, compute_type=self.compute_type,
+            intra_threads=intra_threads, inter_threads=inter_threads)
+        self.tokenizer = _load_tokenizer(self.model_dir)
+        generation = _read_json(self.model_dir / "generation_config.json")
+        self.default_max_new_tokens = int(generation.get("max_new_tokens") or 256)
+        config = _read_json(self.model_dir / "config.json")
+        self.max_input_length = int(config.get("max_position_embeddings") or 512)
+        self.unk_token = self.tokenizer.unk_token
+        self._vocab = set(self.tokenizer.get_vocab())
+
+    # -- tokenization ------------------------------------------------------------------------
+    def source_tokens(self, sentence: str) -> List[str]:
+        """The model's source tokens for ``sentence``, ending with ``</s>``."""
+        ids = self.tokenizer(sentence, truncation=True, max_length=self.max_input_length)["input_ids"]
+        return self.tokenizer.convert_ids_to_tokens(ids)
+
+    def target_tokens(self, text: str) -> List[str]:
+        """The model's target tokens for ``text`` (no ``</s>``), as the decoder would write them."""
+        ids = self.tokenizer(text_target=text, add_special_tokens=False)["input_ids"]
+        return self.tokenizer.convert_ids_to_tokens(ids)
+
+    def detokenize(self, tokens: Sequence[str]) -> str:
+        ids = self.tokenizer.convert_tokens_to_ids(list(tokens))
+        return self.tokenizer.decode(ids, skip_special_tokens=True)
+
+    def _banned_sequences(self, banned: Sequence[str]) -> List[List[str]]:
+        """Token sequences to suppress for each banned phrase, in its usual casings."""
+        sequences: List[List[str]] = []
+        for phrase in banned:
+            phrase = phrase.strip()
+            if not phrase:
+                continue
+            for variant in dict.fromkeys((phrase, phrase[:1].upper() + phrase[1:], phrase.lower())):
+                tokens = self.target_tokens(variant)
+                if tokens and all(t in self._vocab and t != self.unk_token for t in tokens) \
+                        and tokens not in sequences:
+                    sequences.append(tokens)
+        return sequences
+
+    # -- decoding ----------------------------------------------------------------------------
+    def translate_batch(self, sentences: Sequence[str], *, num_hypotheses: int = 1,
+                        constraints: Optional[Sequence[Sequence[str]]] = None,
+                        banned: Sequence[str] = (),
+                        max_new_tokens: Lengths = None,
+                        target_prefix: Optional[Sequence[Optional[str]]] = None,
+                        min_new_tokens: Lengths = None) -> List[List[Hypothesis]]:
+        """Translate ``sentences`` (see :meth:`TranslationEngine.translate_batch`).
+
+        Extra keywords: ``target_prefix`` gives per sentence text the translation must start
+        with (None for no prefix); ``max_new_tokens``/``min_new_tokens`` may be one number or one
+        per sentence. ``constraints`` are ignored: this engine cannot force phrases.
+        """
+        count = len(sentences)
+        if target_prefix is not None and len(target_prefix) != count:
+            raise EngineError(f"{count} sentences but {len(target_prefix)} target prefixes")
+        max_lengths = _per_sentence(max_new_tokens, count, "max_new_tokens")
+        min_lengths = _per_sentence(min_new_tokens, count, "min_new_tokens")
+        num_hypotheses = max(1, int(num_hypotheses))
+        results: List[List[Hypothesis]] = [[Hypothesis("", None)] * num_hypotheses for _ in range(count)]
+        todo = [i for i, s in enumerate(sentences) if s.strip()]
+        if not todo:
+            return results
+        sources = {i: self.source_tokens(sentences[i]) for i in todo}
+        prefixes = {i: (self.target_tokens(target_prefix[i]) if target_prefix and target_prefix[i] else None)
+                    for i in todo}
+        suppress = self._banned_sequences(banned) or None
+        lengths = [len(sources[i]) for i in todo]
+        for batch in batches_by_token_budget(lengths, self.max_batch_tokens, self.batch_size):
+            indices = [todo[b] for b in batch]
+            # CTranslate2 takes one length limit per call: split on differing limits
+            for limits, group in _group_by_limits(indices, max_lengths, min_lengths):
+                self._decode(group, sources, prefixes, limits, num_hypotheses, suppress, results)
+        return results
+
+    def _decode(self, group: List[int], sources: Dict[int, List[str]],
+                prefixes: Dict[int, Optional[List[str]]], limits: Tuple[Optional[int], Optional[int]],
+                num_hypotheses: int, suppress: Optional[List[List[str]]],
+                results: List[List[Hypothesis]]) -> None:
+        max_len, min_len = limits
+        prefix_batch = [prefixes[i] for i in group]
+        longest_prefix = max((len(p) for p in prefix_batch if p), default=0)
+        if max_len is None:
+            max_len = self.default_max_new_tokens + longest_prefix
+        try:
+            outputs = self.translator.translate_batch(
+                [sources[i] for i in group],
+                target_prefix=prefix_batch if any(prefix_batch) else None,
+                beam_size=max(self.beam, num_hypotheses), num_hypotheses=num_hypotheses,
+                length_penalty=self.length_penalty, suppress_sequences=suppress,
+                max_decoding_length=max(int(max_len), 1), min_decoding_length=int(min_len or 0),
+                max_input_length=self.max_input_length, return_scores=True, max_batch_size=0)
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(f"CTranslate2 failed to translate a batch: {exc}") from None
+        for index, output in zip(group, outputs):
+            hyps = [Hypothesis(self.detokenize(tokens), float(score))
+                    for tokens, score in zip(output.hypotheses, output.scores)]
+            while len(hyps) < num_hypotheses:  # keep the promised count
+                hyps.append(hyps[-1] if hyps else Hypothesis("", None))
+            results[index] = hyps
+
+    def signature(self) -> Dict[str, object]:
+        import ctranslate2
+
+        return {"engine": self.name, "model": self.model, "beam": self.beam,
+                "device": self.ct2_device, "compute_type": self.compute_type,
+                "ctranslate2": ctranslate2.__version__}
+
+
+def _per_sentence(value: Lengths, count: int, name: str) -> List[Optional[int]]:
+    if value is None or isinstance(value, int):
+        return [value] * count
+    values = list(value)
+    if len(values) != count:
+        raise EngineError(f"{count} sentences but {len(values)} values of {name}")
+    return values
+
+
+def _group_by_limits(indices: List[int], max_lengths: List[Optional[int]],
+                     min_lengths: List[Optional[int]]) -> List[Tuple[Tuple[Optional[int], Optional[int]], List[int]]]:
+    groups: Dict[Tuple[Optional[int], Optional[int]], List[int]] = {}
+    for i in indices:
+        groups.setdefault((max_lengths[i], min_lengths[i]), []).append(i)
+    return list(groups.items())
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _load_tokenizer(model_dir: Path):
+    import warnings
+
+    from transformers import MarianTokenizer
+
+    try:
+        with warnings.catch_warnings():  # "Recommended: pip install sacremoses" (both engines alike)
+            warnings.simplefilter("ignore")
+            return MarianTokenizer.from_pretrained(str(model_dir))
+    except (OSError, ValueError, AssertionError, TypeError) as exc:
+        raise ModelUnavailableError(f"model '{model_dir}' has no usable Marian tokenizer ({exc}); "
+                                    f"it needs source.spm, target.spm and vocab.json") from None
