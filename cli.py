@@ -278,6 +278,9 @@ def terms_export(state: State, file: str, fmt: Optional[str], force: bool) -> No
 @click.option("--input-format", "input_format", default="auto", show_default=True,
               help="auto, parallel, tsv, csv, xliff, tmx or mixed (Chinese then English).")
 @click.option("--limit", default=50, show_default=True, help="Most candidates to show.")
+@click.option("--min-score", "min_score", type=float, default=None,
+              help="Leave out pairs scoring below this (default 0.8; lower it for more, weaker "
+                   "pairs).")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text",
               help="text table or termtrans glossary CSV on stdout.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
@@ -285,16 +288,18 @@ def terms_export(state: State, file: str, fmt: Optional[str], force: bool) -> No
 @click.option("--force", is_flag=True, help="Overwrite an existing --output file.")
 @pass_state
 def terms_extract(state: State, bilingual: str, target: Optional[str], input_format: str,
-                  limit: int, fmt: str, output: Optional[str], force: bool) -> None:
+                  limit: int, min_score: Optional[float], fmt: str, output: Optional[str],
+                  force: bool) -> None:
     """Candidate glossary pairs from an aligned BILINGUAL document (or SOURCE TARGET files).
 
     Entries already in the current glossary are left out.
     """
     from termbase.aligned import read_aligned
-    from termbase.extract import candidates_csv, extract_candidates
+    from termbase.extract import MIN_SCORE, candidates_csv, extract_candidates
 
     pairs = read_aligned(bilingual, target, input_format)
-    found = extract_candidates(pairs, state.glossary)[:max(limit, 0)]
+    found = extract_candidates(pairs, state.glossary, min_score=MIN_SCORE if min_score is None
+                               else min_score)[:max(limit, 0)]
     csv_text = candidates_csv(found, source=Path(bilingual).name)
     if output:
         from termbase.errors import OutputError
@@ -415,6 +420,83 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
         click.echo(f"{write_ignore}: {n} accepted issue(s) written", err=True)
     if report.fails(fail_on):
         sys.exit(1)
+
+
+@main.command("translate")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", metavar="OUT", help="Output file (default NAME.en.EXT; - for stdout).")
+@click.option("--engine", type=click.Choice(["marian", "ctranslate2", "fake"]), default="marian",
+              show_default=True, help="Translation engine ('fake' is for testing: no model).")
+@click.option("--model", metavar="ID|DIR",
+              help="Hub id or local model directory (default Helsinki-NLP/opus-mt-zh-en).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True, help="Beam size.")
+@click.option("--batch-size", type=click.IntRange(1, 1024), default=16, show_default=True,
+              help="Sentences per batch.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "docx", "xliff"]),
+              help="Input format (default: from the extension; txt for stdin).")
+@click.option("--bilingual", is_flag=True, help="Each Chinese paragraph followed by its English.")
+@click.option("--report", "report_path", metavar="FILE.json", help="Write the term report as JSON.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr.")
+@pass_state
+def translate_cmd(state: State, file: str, output: Optional[str], engine: str, model: Optional[str],
+                  device: str, beam: int, batch_size: int, fmt: Optional[str], bilingual: bool,
+                  report_path: Optional[str], force: bool, quiet: bool) -> None:
+    """English draft of a Chinese FILE (.txt, .md, .docx, .xlf; - for stdin), glossary enforced."""
+    from termbase.errors import OutputError
+    from termbase.textio import atomic_write_bytes, atomic_write_text
+    from translate.documents import format_for, load_document
+    from translate.engines import get_engine
+    from translate.output import check_output
+    from translate.report import report_json, summary_text
+    from translate.translator import Translator, translate_document
+
+    fmt = format_for(file, fmt)
+    out = check_output(file, output, force=force)
+    if report_path and str(Path(report_path).resolve()) in {str(Path(file).resolve()),
+                                                              str(Path(out).resolve())}:
+        raise OutputError(f"{report_path}: the report would overwrite the input or the output")
+    if file == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(file).read_bytes()
+        except OSError as exc:
+            from termbase.errors import InputError
+
+            raise InputError(file, f"cannot read ({exc.strerror})") from None
+    doc = load_document(data, "<stdin>" if file == "-" else file, fmt)
+    glossary = state.glossary
+    translator = Translator(get_engine(engine, model=model, device=device, beam=beam,
+                                       batch_size=batch_size), glossary)
+    show_bar = not quiet and sys.stderr.isatty()
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not show_bar or total < 2:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="translating", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        result, report = translate_document(doc, translator, bilingual=bilingual, progress=progress,
+                                            input_name=file, output_name=out)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if out == "-":
+        sys.stdout.buffer.write(result)
+        sys.stdout.buffer.flush()
+    else:
+        atomic_write_bytes(out, result)
+    if report_path:
+        atomic_write_text(report_path, report_json(report))
+    if not quiet:
+        click.echo(summary_text(report), err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,7 @@ What it does, in one run:
    restoration, verification); ``ctranslate2``: termtrans's CTranslate2 engine through the same
    pipeline — at beam 4 and greedy.
    A random model never stops by itself and never copies placeholders, so every engine is forced to
-   the same number of decoding steps per sentence, ``N = 4·ceil(source tokens / 4)`` (end of
+   the same number of decoding steps per sentence, ``N = 8·ceil(source tokens / 8)`` (end of
    sentence suppressed before, forced after), and the pipeline runs see each source placeholder
    copied to the end of the raw output (what a trained model does; no text is decoded for it).
    Output tokens are counted from what the decoders returned, not assumed.
@@ -63,7 +63,7 @@ _ENGLISH_RUN = re.compile(r"[0-9 ]*[A-Za-z][A-Za-z0-9'’\-]*(?:[ ,.:;]+[A-Za-z0
 # -- workload ------------------------------------------------------------------------------------
 def forced_length(source_tokens: int) -> int:
     """Decoding steps every engine takes for a sentence of ``source_tokens`` (``</s>`` included)."""
-    return max(4, 4 * math.ceil(source_tokens / 4))
+    return max(8, 8 * math.ceil(source_tokens / 8))
 
 
 def _cjk_share(text: str) -> float:
@@ -283,7 +283,7 @@ class _Meter:
         self.engine = engine
         self.seconds = 0.0
         self.tokens = 0
-        self.calls = 0
+        self.calls: List[Tuple[int, int, bool]] = []  # (sentences, hypotheses, constrained)
         self._inner = engine.translate_batch
         self._placeholder = _placeholder_pattern()
         engine.translate_batch = self.translate_batch
@@ -337,21 +337,19 @@ class _Meter:
         start = time.perf_counter()
         results = self._inner(sentences, **kwargs)
         self.seconds += time.perf_counter() - start
-        self.calls += 1
-        if self._placeholder is not None:  # a trained model copies placeholders; a random one cannot
-            results = [[type(h)(h.text + "".join(f" {p}" for p in self._placeholder.findall(source)
+        self.calls.append((len(sentences), kwargs.get("num_hypotheses", 1),
+                           bool(kwargs.get("constraints"))))
+        # a trained model copies placeholders; a random one cannot: append them to the raw output
+        results = [[type(h)(h.text + "".join(f" {p}" for p in self._placeholder.findall(source)
                                                   if p not in h.text), h.score) for h in hyps]
-                       for source, hyps in zip(sentences, results)]
+                   for source, hyps in zip(sentences, results)]
         return results
 
 
 def _placeholder_pattern():
-    try:
-        from translate import enforce  # the enforcement wrapper's placeholder syntax
-    except ImportError:
-        return None
-    pattern = getattr(enforce, "PLACEHOLDER_RE", None)
-    return re.compile(pattern) if isinstance(pattern, str) else pattern
+    from translate.enforce import PLACEHOLDER_FORMAT  # the enforcement wrapper's placeholders
+
+    return re.compile(re.escape(PLACEHOLDER_FORMAT).replace(r"\{\}", r"\d+"))
 
 
 def run_pipeline(engine_name: str, model_dir: str, document: str, beam: int, batch_size: int,
@@ -370,15 +368,22 @@ def run_pipeline(engine_name: str, model_dir: str, document: str, beam: int, bat
     segments, report = _translate_document(document, engine, glossary)
     seconds = time.perf_counter() - start
     return {"tokens": meter.tokens, "seconds": seconds, "engine_seconds": meter.seconds,
-            "segments": segments, "terms": report}
+            "segments": segments, "terms": report, "calls": meter.calls}
 
 
 def _translate_document(document: str, engine, glossary) -> Tuple[int, int]:
     """Run the project's translate pipeline; returns (segments translated, terms handled)."""
-    from translate.pipeline import translate_text  # provided by the translate issue
+    from translate.translator import Translator
 
-    result = translate_text(document, engine, glossary)
-    return result.segment_count, result.term_count
+    paragraphs = document.split("\n\n")
+    results = Translator(engine, glossary).translate_paragraphs(paragraphs)
+    if len(results) != len(paragraphs):
+        raise SystemExit(f"pipeline returned {len(results)} paragraphs for {len(paragraphs)}")
+    segments = [s for r in results for s in r.segments]
+    failed = sum(len(s.failed) for s in segments)
+    if failed:
+        raise SystemExit(f"{failed} terms failed: the measured run would include recovery decoding")
+    return len(segments), sum(len(s.terms) for s in segments)
 
 
 def worker(spec: Dict[str, object]) -> Dict[str, object]:

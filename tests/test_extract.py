@@ -6,7 +6,8 @@ from click.testing import CliRunner
 
 from cli import main
 from termbase.aligned import SegmentPair, read_aligned
-from termbase.extract import align_segment, en_candidates, extract_candidates, zh_candidates
+from termbase.extract import (align_segment, en_candidates, extract_candidates, heading_pairs,
+                              zh_candidates)
 from termbase.glossary import load_glossary, parse_glossary
 
 SMALL = "zh,en\n重庆,Chongqing\n党的二十大,20th CPC National Congress\n"
@@ -27,6 +28,17 @@ def test_sample_page_top_30_has_the_names_and_titles(sample_page, small_glossary
     assert ("外国友人讲重庆故事", "Chongqing Stories from Foreign Friends") in top
     assert all(c.aligned >= 1 and c.score > 0 for c in found)
     assert [c.score for c in found] == sorted((c.score for c in found), reverse=True)
+
+
+def test_sample_page_names_pair_despite_reordering_and_junk_is_gone(sample_page, small_glossary):
+    found = extract_candidates(read_aligned(sample_page), load_glossary(small_glossary))
+    top = [(c.zh, c.en) for c in found[:30]]
+    for pair in [("施雅德", "Jess Seade Kuri"), ("包适", "Huub Buise"), ("荷兰", "Netherlands"),
+                 ("重庆外事微信公众号", "Chongqing Foreign Affairs Wechat Public Account"),
+                 ("重庆日报", "Chongqing Daily"), ("讲好重庆故事", "Telling Good Stories of Chongqing")]:
+        assert pair in top
+    zh = {c.zh for c in found}
+    assert not zh & {"好重庆故事", "媒市媒矩阵式", "雅德", "二十大", "重庆外事微信公众"}
 
 
 def test_known_glossary_entries_are_left_out(sample_page, tmp_path):
@@ -119,3 +131,91 @@ def test_cli_extract_refuses_bad_input(tmp_path, small_glossary):
     res = CliRunner().invoke(main, ["--glossary", str(small_glossary), "terms", "extract",
                                     str(p)])
     assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("text,known,expected,absent", [
+    # candidates start and end on jieba word boundaries (讲好 is one word)
+    ("对外讲好重庆故事", [], [], ["好重庆故事"]),
+    # surname + given name tokens are one name; no fragment of it
+    ("专访墨西哥驻华大使施雅德", [], ["施雅德", "墨西哥"], ["雅德"]),
+    # an institution suffix (号, 网, 社…) ends a name even as a separate word
+    ("重庆外事微信公众号新增关注", [], ["重庆外事微信公众号"], ["外事微信公众号新增"]),
+    # a single-character verb (驻) breaks a term
+    ("荷兰驻重庆总领事", [], ["荷兰"], ["荷兰驻重庆"]),
+    # no fragments of, or spans across, a known glossary term
+    ("学习党的二十大精神", [(2, 7)], [], ["二十大", "二十大精神"]),
+])
+def test_chinese_candidate_boundaries(text, known, expected, absent):
+    got = [s.text for s in zh_candidates(text, known)]
+    for e in expected:
+        assert e in got
+    for a in absent:
+        assert a not in got
+
+
+def test_possessive_without_apostrophe_reads_as_the_name():
+    got = [s.text for s in en_candidates("It showed Chinas visions, and China agreed.")]
+    assert got == ["China", "China"]
+    assert [s.text for s in en_candidates("It showed Chinas visions.", {"Texas"})] == ["Chinas"]
+
+
+@pytest.mark.parametrize("zh,en,expected", [
+    ("讲好北京故事 提升城市形象", "Telling Good Stories of Beijing to Improve City Image",
+     [("讲好北京故事", "Telling Good Stories of Beijing"), ("提升城市形象", "Improve City Image")]),
+    ("全力做好宣传工作", "Fully Carrying out Domestic Promotion Work",
+     [("全力做好宣传工作", "Fully Carrying out Domestic Promotion Work")]),
+    ("今年全力做好宣传工作。", "This year we did promotion work well.", []),
+])
+def test_heading_pairs(zh, en, expected):
+    assert [(z.text, e.text) for z, e in heading_pairs(zh, en)] == expected
+
+
+@pytest.mark.parametrize("zh,en,pairs,absent", [
+    # institution suffixes pair with English head words even when the order is reversed
+    ("新华社、华龙网转发了这段视频", "Huanglong Newsnet, Xinhua Agency reposted the video.",
+     [("新华社", "Xinhua Agency"), ("华龙网", "Huanglong Newsnet")],
+     [("新华社", "Huanglong Newsnet")]),
+    # names keep their order when the two orders cost about the same
+    ("专访大使施雅德、总领事包适等", "He met Jess Seade Kuri, then Huub Buise.",
+     [("施雅德", "Jess Seade Kuri"), ("包适", "Huub Buise")], []),
+    # common words are not rendered as a capitalised name
+    ("全网热搜推荐", "Absent Heroes went viral online", [], [("全网", "Absent Heroes")]),
+])
+def test_pair_cues(zh, en, pairs, absent):
+    got = {(z.text, e.text) for z, e, _ in align_segment(zh, en)}
+    for p in pairs:
+        assert p in got
+    for a in absent:
+        assert a not in got
+
+
+def test_glossary_anchors_inside_candidates_beat_position():
+    g, _ = parse_glossary("zh,en\n北京,Beijing\n上海,Shanghai\n", "g.csv")
+    zh = "北京日报和上海日报都报道了"
+    en = "It was reported by Shanghai Daily, then by Beijing Daily"
+    got = {(z.text, e.text) for z, e, _ in align_segment(zh, en, g)}
+    assert got == {("北京日报", "Beijing Daily"), ("上海日报", "Shanghai Daily")}
+    assert {(z.text, e.text) for z, e, _ in align_segment(zh, en)} != got  # position alone
+
+
+def test_quoted_titles_are_anchors_for_the_names_around_them():
+    zh = "新华社报道了“北京往事回忆录”的出版"
+    en = "“Memories of Old Beijing”was published, as reported by Xinhua Agency"
+    got = {(z.text, e.text) for z, e, _ in align_segment(zh, en)}
+    assert ("北京往事回忆录", "Memories of Old Beijing") in got
+    # a link across a linked title is refused: names stay on their side of it
+    assert ("新华社", "Xinhua Agency") not in got
+    got = {(z.text, e.text) for z, e, _ in align_segment("“北京往事回忆录”的出版由新华社报道", en)}
+    assert ("新华社", "Xinhua Agency") in got
+
+
+def test_min_score_drops_weak_pairs(sample_page, small_glossary):
+    g = load_glossary(small_glossary)
+    loose = extract_candidates(read_aligned(sample_page), g, min_score=0.0)
+    strict = extract_candidates(read_aligned(sample_page), g, min_score=1.5)
+    assert strict and len(strict) < len(loose)
+    assert all(c.score > 1.5 for c in strict)
+    res = CliRunner().invoke(main, ["--glossary", str(small_glossary), "terms", "extract",
+                                    str(sample_page), "--min-score", "1.5"])
+    assert res.exit_code == 0, res.output
+    assert len([l for l in res.stdout.splitlines() if "→" in l]) == len(strict)

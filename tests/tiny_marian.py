@@ -32,6 +32,18 @@ PAIRS: List[Tuple[str, str]] = [
     ("城市很美丽。", "The city is beautiful."),
 ]
 
+#: a small glossary whose terms the sentences above use (placeholders stand for them)
+GLOSSARY_CSV = """zh,en,forbidden,case_sensitive,note,source
+国际传播,international communication,,no,,test
+城市形象,city image,image of city,no,,test
+对外开放,opening-up|opening up,,no,,test
+华龙网,Hualong Net,Huanglong Newsnet,no,,test
+TALK IN 重庆|TALK IN重庆,TALK IN Chongqing,,yes,,test
+讲好重庆故事,tell good stories of Chongqing,,no,,test
+中国共产党,Communist Party of China,CCP,no,,test
+外国友人,foreign friends,,no,,test
+"""
+
 #: extra lines that only feed the sentencepiece models (so glossary renderings tokenize well)
 _EXTRA_EN = [
     "international communication", "city image", "Chongqing features", "opening-up",
@@ -74,6 +86,20 @@ def _corpus(rng: random.Random) -> Tuple[List[str], List[str]]:
     return zh * 10 + out_zh, en * 10 + out_en
 
 
+def _train(model, optimizer, batch, labels, pad_id: int, steps: int) -> float:
+    import torch
+
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                     labels=labels).loss
+        loss.backward()
+        optimizer.step()
+        with torch.no_grad():  # keep the <pad> row at zero (CTranslate2 agrees with transformers)
+            model.get_input_embeddings().weight[pad_id].zero_()
+    return float(loss.detach())
+
+
 def build_tiny_marian(directory, *, steps: int = 300, seed: int = 0) -> Path:
     """Train and save the tiny zh→en Marian model into ``directory``; return its path."""
     import torch
@@ -113,23 +139,25 @@ def build_tiny_marian(directory, *, steps: int = 300, seed: int = 0) -> Path:
         share_encoder_decoder_embeddings=True, tie_word_embeddings=True, dropout=0.0,
         attention_dropout=0.0, activation_dropout=0.0, **CONFIG)
     model = MarianMTModel(config)
-    tokenizer = MarianTokenizer(source_spm=str(out / "source.spm"), target_spm=str(out / "target.spm"),
-                                vocab=str(out / "vocab.json"), source_lang="zh", target_lang="en",
-                                model_max_length=256)
+    import warnings
+
+    with warnings.catch_warnings():  # "Recommended: pip install sacremoses" is noise for zh→en
+        warnings.filterwarnings("ignore", message=".*sacremoses.*")
+        tokenizer = MarianTokenizer(source_spm=str(out / "source.spm"),
+                                    target_spm=str(out / "target.spm"), vocab=str(out / "vocab.json"),
+                                    source_lang="zh", target_lang="en", model_max_length=256)
 
     batch = tokenizer([s for s, _ in PAIRS], text_target=[t for _, t in PAIRS],
                       return_tensors="pt", padding=True)
     labels = batch["labels"].masked_fill(batch["labels"] == pad_id, -100)
     optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
     model.train()
-    for _ in range(steps):
-        optimizer.zero_grad()
-        loss = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                     labels=labels).loss
-        loss.backward()
-        optimizer.step()
-        with torch.no_grad():  # keep the <pad> row at zero (CTranslate2 agrees with transformers)
-            model.get_input_embeddings().weight[pad_id].zero_()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny matrices: one thread is as fast and robust on a busy machine
+    try:
+        loss = _train(model, optimizer, batch, labels, pad_id, steps)
+    finally:
+        torch.set_num_threads(threads)
     model.eval()
     model.tie_weights()
     model.generation_config = GenerationConfig(
@@ -137,7 +165,7 @@ def build_tiny_marian(directory, *, steps: int = 300, seed: int = 0) -> Path:
         bad_words_ids=[[pad_id]], num_beams=4, max_new_tokens=64, max_length=None)
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
-    (out / "TRAINING_LOSS").write_text(f"{loss.item():.5f}\n")
+    (out / "TRAINING_LOSS").write_text(f"{loss:.5f}\n")
     return out
 
 

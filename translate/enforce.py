@@ -93,7 +93,7 @@ class _Slot:
 class _Candidate:
     text: str
     found: frozenset        # ids of entries verified in the text
-    intact: bool            # every placeholder exactly once, no stray ones
+    intact: bool            # no placeholder duplicated, no stray ones
     forbidden: int
     score: float
     problems: List[str]
@@ -237,7 +237,9 @@ class TermEnforcer:
         exact_form = all(PLACEHOLDER_FORMAT.format(s.index) in text for s in w.slots)
         if not exact_form and not problems:
             problems.append("placeholder re-cased or re-spaced")  # recovered, still intact
-        intact = all(counts.get(s.index, 0) == 1 for s in w.slots) and \
+        # a lost placeholder is judged by verification (the engine may have translated the term
+        # right); duplicated and stray ones make the candidate unclean
+        intact = all(counts.get(s.index, 0) <= 1 for s in w.slots) and \
             not any(p.startswith("stray") for p in problems)
         restored = re.sub(r"[ \t]{2,}", " ", restored).strip()
         restored = re.sub(r"\s+([.,;:!?])", r"\1", restored)

@@ -3,7 +3,7 @@
 A paragraph becomes a list of :class:`Piece`; joining their texts gives the paragraph back exactly.
 Sentences end at 。！？； (and ! ? ;), at an ellipsis (…… or ...), with any closing quotes or
 brackets kept on the sentence. Latin runs inside Chinese are never cut (a period inside "No.5" or
-"cqnews.net" does not end a sentence). A sentence longer than ``max_chars`` is split before that
+"cqnews.net" does not end a sentence; one after a word and before a space or Chinese does). A sentence longer than ``max_chars`` is split before that
 length at a comma-like mark, or else at a word boundary. Whitespace between sentences, and
 sentences without Chinese characters, are kept as they are (``translate=False``).
 """
@@ -21,7 +21,10 @@ DEFAULT_MAX_CHARS = 200
 _END = "。！？；!?;"
 _CLOSERS = "”’」』）)》〉】〕]\"'"
 _SENTENCE_END = re.compile(
-    r"(?:[" + re.escape(_END) + r"]+|…+|\.{3,}|⋯+)[" + re.escape(_CLOSERS) + r"]*")
+    r"(?:[" + re.escape(_END) + r"]+|…+|\.{3,}|⋯+"
+    # a Latin sentence ends at a full stop after a word when a space or Chinese follows
+    r"|(?<=[A-Za-z]{2})\.(?=[" + re.escape(_CLOSERS) + r"]*(?:\s|[\u3400-\u9fff])))"
+    r"[" + re.escape(_CLOSERS) + r"]*")
 _SOFT_BREAK = re.compile(r"[，、：,:]\s*|\s+")
 
 

@@ -74,4 +74,28 @@ class Translator:
         return self.translate_paragraphs([text])[0].target
 
 
-__all__ = ["KEPT", "ParagraphResult", "Translator"]
+__all__ = ["KEPT", "ParagraphResult", "Translator", "translate_document"]
+
+
+def translate_document(doc, translator: Translator, *, bilingual: bool = False,
+                       progress: Optional[Progress] = None, input_name: str = "",
+                       output_name: str = "") -> tuple:
+    """Translate a loaded document: ``(output bytes, report dict)``."""
+    from termbase.errors import InputError
+
+    from .report import build_report, signature
+
+    if bilingual and not doc.supports_bilingual:
+        raise InputError(doc.name, f"--bilingual is not available for {doc.format} files "
+                                   f"(they keep source and target side by side already)")
+    todo = [i for i, u in enumerate(doc.units) if u.translate]
+    translated = translator.translate_paragraphs([doc.units[i].text for i in todo], progress=progress)
+    results: List[Optional[ParagraphResult]] = [None] * len(doc.units)
+    for i, r in zip(todo, translated):
+        if r.translated:
+            results[i] = r
+    sig = signature(translator.signature(), translator.glossary)
+    data = doc.render(results, bilingual=bilingual, signature=sig)
+    report = build_report(doc, results, sig, input_name=input_name or doc.name,
+                          output_name=output_name)
+    return data, report

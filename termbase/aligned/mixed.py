@@ -48,11 +48,8 @@ _UNIT_CHARS = set("年月日号万亿千百十余多个名项次位家种批场�
 _CAMEL_WORDS = {"youtube", "wechat", "tiktok", "linkedin", "iphone", "ipad", "powerpoint",
                 "javascript", "github", "mcdonald", "macbook", "paypal", "whatsapp", "skyteam",
                 "playstation", "facetime", "bioNTech".lower(), "openai", "deepseek", "chinadaily"}
+_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’-]*")
-_HEADER_NUM_FIRST = re.compile(
-    r"(?<!\d)(?<!\d[.,])(\d{1,3})[ \t]*([A-Z][A-Za-z'’&-]*(?:[ \t]+[A-Za-z'’&-]+){1,7})")
-_HEADER_NUM_LAST = re.compile(
-    r"([A-Za-z][A-Za-z'’&-]*(?:[ \t]+[A-Za-z'’&-]+){1,7})[ \t]*(\d{1,3})(?![\d])(?![.,]\d)")
 
 
 def _is_latin(ch: str) -> bool:
@@ -68,7 +65,7 @@ def _kind_of(ch: str) -> Optional[str]:
 
 
 def _ideographs(text: str) -> int:
-    return sum(1 for c in text if is_cjk(c))
+    return len(_IDEOGRAPH.findall(text))
 
 
 def _title_case(words: Sequence[str]) -> bool:
@@ -80,17 +77,25 @@ def _title_case(words: Sequence[str]) -> bool:
 
 # -- page furniture ----------------------------------------------------------------------------
 
+_PAGE_NUMBER = re.compile(r"(?<!\d)(?<!\d[.,])\d{1,3}(?!\d)(?![.,]\d)")
+_WORDS_AFTER = re.compile(r"[ \t]*([A-Z][A-Za-z'’&-]*(?:[ \t]+[A-Za-z'’&-]+){1,7})")
+_WORDS_BEFORE = re.compile(r"([A-Za-z][A-Za-z'’&-]*(?:[ \t]+[A-Za-z'’&-]+){1,7})[ \t]*$")
+
+
 def running_headers(text: str) -> List[Tuple[int, int]]:
     """Spans of running headers: a Title-Case phrase recurring next to different page numbers."""
     numbers: Dict[str, Set[str]] = defaultdict(set)
-    for m in _HEADER_NUM_FIRST.finditer(text):
-        words = m.group(2).split()
-        for k in range(2, len(words) + 1):
-            numbers[" ".join(words[:k])].add(m.group(1))
-    for m in _HEADER_NUM_LAST.finditer(text):
-        words = m.group(1).split()
-        for k in range(2, len(words) + 1):
-            numbers[" ".join(words[-k:])].add(m.group(2))
+    for m in _PAGE_NUMBER.finditer(text):
+        after = _WORDS_AFTER.match(text, m.end(), min(len(text), m.end() + 120))
+        if after:
+            words = after.group(1).split()
+            for k in range(2, len(words) + 1):
+                numbers[" ".join(words[:k])].add(m.group())
+        before = _WORDS_BEFORE.search(text, max(0, m.start() - 120), m.start())
+        if before:
+            words = before.group(1).split()
+            for k in range(2, len(words) + 1):
+                numbers[" ".join(words[-k:])].add(m.group())
     phrases: List[str] = []
     for phrase in sorted(numbers, key=lambda p: -len(p.split())):
         nums = sorted(int(n) for n in numbers[phrase])
@@ -317,7 +322,7 @@ def split_passages(text: str) -> Tuple[List[Block], List[Tuple[int, int]]]:
 def _size(text: str, kind: str) -> int:
     if kind == ZH:
         return max(1, _ideographs(text))
-    return max(1, sum(1 for c in text if not c.isspace()))
+    return max(1, len("".join(text.split())))
 
 
 def _pair_score(first: Tuple[str, str], second: Tuple[str, str]) -> float:
@@ -388,12 +393,14 @@ def read_mixed_text(text: str, name: str = "<mixed>") -> List[SegmentPair]:
             groups.append(([rest[a]], "no Chinese passage precedes this English"))
     groups.sort(key=lambda g: blocks[g[0][0]].start)
     pairs: List[SegmentPair] = []
+    line, counted = 1, 0  # line numbers counted incrementally (groups are in text order)
     for members, note in groups:
         zh = next((texts[k][1] for k in members if texts[k][0] == ZH), "")
         en = next((texts[k][1] for k in members if texts[k][0] == EN), "")
         start = blocks[members[0]].start
         start += len(text[start:]) - len(text[start:].lstrip())
-        line = text.count("\n", 0, start) + 1
+        line += text.count("\n", counted, start)
+        counted = start
         col = start - (text.rfind("\n", 0, start) + 1) + 1
         pairs.append(SegmentPair(len(pairs), zh, en, f"{name}:{line}:{col}", note=note, line=line))
     return pairs

@@ -137,10 +137,10 @@ def _features_disagree(zh: Paragraph, en: Paragraph, ratio: float) -> bool:
     if zh.heading != en.heading:
         return True
     zn, en_n = set(_NUMBER.findall(zh.text)), set(_NUMBER.findall(en.text))
-    if zn and en_n and not (zn & en_n):
+    if bool(zn) != bool(en_n) or (zn and en_n and not (zn & en_n)):
         return True
     r = _length_ratio(zh.text, en.text)
-    return r > 0 and ratio > 0 and abs(math.log(r / ratio)) > math.log(3.0)
+    return r > 0 and ratio > 0 and abs(math.log(r / ratio)) > math.log(2.2)
 
 
 def _length_ratio(zh: str, en: str) -> float:

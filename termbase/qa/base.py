@@ -5,6 +5,7 @@ import hashlib
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence
 
 from ..aligned import SegmentPair
@@ -21,8 +22,13 @@ def severity_rank(severity: str) -> int:
 
 def segment_fingerprint(pair: SegmentPair) -> str:
     """A short, stable id of a segment's content (whitespace-insensitive), for ignore files."""
-    src = re.sub(r"\s+", " ", pair.source).strip()
-    tgt = re.sub(r"\s+", " ", pair.target).strip()
+    return _fingerprint(pair.source, pair.target)
+
+
+@lru_cache(maxsize=4096)
+def _fingerprint(source: str, target: str) -> str:
+    src = " ".join(source.split())
+    tgt = " ".join(target.split())
     return hashlib.sha1(f"{src}\x00{tgt}".encode("utf-8")).hexdigest()[:12]
 
 
@@ -85,6 +91,7 @@ class CheckContext:
 
     glossary: Optional[object] = None  # termbase.glossary.Glossary
     boundary_check: bool = True
+    pairs: Sequence[SegmentPair] = ()
     _zh: Dict[int, list] = field(default_factory=dict)
     _en: Dict[int, list] = field(default_factory=dict)
     _tokens: Dict[int, list] = field(default_factory=dict)
@@ -100,10 +107,21 @@ class CheckContext:
         return self._zh_matcher
 
     def en_matcher(self):
+        """Renderings to look for in the targets: the approved ones of every entry whose term
+        occurs in some source, and every forbidden one (a large glossary is mostly irrelevant to
+        one document, and indexing only what can match keeps big glossaries cheap)."""
         if self._en_matcher is None and self.glossary is not None:
-            from ..en_match import EnMatcher
+            from ..en_match import APPROVED, FORBIDDEN, EnMatcher
 
-            self._en_matcher = EnMatcher.for_glossary(self.glossary)
+            found = {id(t.entry) for p in self.pairs for t in self.zh_terms(p)}
+            m = EnMatcher()
+            for e in self.glossary:
+                if id(e) in found:
+                    for r in e.en:
+                        m.add(r, e, APPROVED, e.case_sensitive)
+                for r in e.forbidden:
+                    m.add(r, e, FORBIDDEN, e.case_sensitive)
+            self._en_matcher = m
         return self._en_matcher
 
     def variant_index(self):

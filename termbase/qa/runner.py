@@ -47,8 +47,8 @@ def run_checks(pairs: Sequence[SegmentPair], glossary=None, *, only: Optional[It
                boundary_check: bool = True) -> CheckReport:
     """Run the selected checks (all by default) and return the report, accepted issues removed."""
     checks = select_checks(only, skip)
-    ctx = CheckContext(glossary=glossary, boundary_check=boundary_check)
     pairs = list(pairs)
+    ctx = CheckContext(glossary=glossary, boundary_check=boundary_check, pairs=pairs)
     issues: List[Issue] = []
     ignored = 0
     for check in checks:

@@ -21,13 +21,13 @@ _MISSING_SPACE = [
     (re.compile(r"”(?=[A-Za-z0-9“])"), "add a space after '”'"),
     (re.compile(r"(?<=[A-Za-z])\((?=[A-Za-z])"), "add a space before '('"),
 ]
-_PROTECTED = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
-                        r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|cn|gov|edu|int|io|info|uk|docx?|pdf|html?)\b",
-                        re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_TLD = re.compile(r"(?<=\w)\.(?:com|net|org|cn|gov|edu|int|io|info|uk|docx?|pdf|html?)\b", re.IGNORECASE)
 _FULL_WIDTH = re.compile(r"[\uFF01-\uFF5E\u3000\u3001\u3002\u3008-\u3011\u3014-\u301B]+")
 _CJK_PUNCT = {"\u3001": ",", "\u3002": ".", "\u3000": " ", "《": "“", "》": "”", "〈": "‘", "〉": "’",
               "「": "“", "」": "”", "『": "“", "』": "”", "【": "[", "】": "]", "〔": "(", "〕": ")"}
 _PAIRS = {"“": "”", "(": ")", "[": "]", "‘": None}
+_BRACKETS = re.compile(r"[“”()\[\]]")
 _DOUBLED = re.compile(r"\b([A-Za-z]+)(\s+)\1\b", re.IGNORECASE)
 _DOUBLED_OK = {"had", "that"}
 _LOST_POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z]+)s\b(?!['’])(?=[ \t]+[A-Za-z])")
@@ -65,7 +65,16 @@ def proper_names(pairs: Sequence[SegmentPair], glossary=None) -> Set[str]:
 
 
 def _protected(text: str) -> List[Tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+    """Spans of URLs, e-mail addresses, domain and file names (their dots need no space)."""
+    if "." not in text and "@" not in text:
+        return []
+    spans = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    for m in _TLD.finditer(text):
+        s = m.start()
+        while s > 0 and (text[s - 1].isalnum() or text[s - 1] in "._-@+"):
+            s -= 1
+        spans.append((s, m.end()))
+    return spans
 
 
 class Typography(Check):
@@ -122,7 +131,8 @@ class Typography(Check):
         closers = {v: k for k, v in _PAIRS.items() if v}
         stack: List[Tuple[str, int]] = []
         bad: List[int] = []
-        for i, c in enumerate(text):
+        for m in _BRACKETS.finditer(text):
+            i, c = m.start(), m.group()
             if c in _PAIRS and _PAIRS[c]:
                 stack.append((c, i))
             elif c in closers:
@@ -135,7 +145,7 @@ class Typography(Check):
                 else:
                     bad.append(i)
         bad.extend(i for _, i in stack)
-        straight = [i for i, c in enumerate(text) if c == '"']
+        straight = [m.start() for m in re.finditer('"', text)]
         if len(straight) % 2:
             bad.append(straight[-1])
         for i in sorted(bad):

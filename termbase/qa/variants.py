@@ -8,7 +8,9 @@ around those words, so the cost follows the text, not the glossary size.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from rapidfuzz.distance import Indel, Levenshtein
@@ -44,77 +46,109 @@ class Variant:
     inflection: bool = False  # only a word form differs ("tells" for "tell"): counts as the term
 
 
+_SIMPLE = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
+
+
+@lru_cache(maxsize=65536)
+def _words(rendering: str) -> Tuple[str, ...]:
+    """Folded words of a rendering (a fast path for plain words, else the EnMatcher tokenizer)."""
+    if _SIMPLE.fullmatch(rendering):
+        return tuple(rendering.lower().split())
+    return tuple(t.fold for t in tokenize_en(rendering))
+
+
 class VariantIndex:
-    """Approved renderings of two or more words, indexed for near-miss search."""
+    """Approved renderings of two or more words, indexed for near-miss search.
+
+    A near miss differs from its rendering by at most one word, so it keeps one of the
+    rendering's word pairs: two adjacent words, or two words one apart (when the word between
+    was dropped or changed). Both kinds of pairs are keys of the index; a two-word rendering
+    is also keyed by one word plus the first letter of the other (a typo in the other word).
+    """
 
     def __init__(self, glossary):
         self.renderings: List[Rendering] = []
-        self._by_word: Dict[str, List[int]] = {}
+        self._keys: Dict[tuple, List[Tuple[int, int]]] = {}  # key -> [(rendering id, offset)]
         self._approved: Set[Tuple[str, ...]] = set()
+        self._vocab: Set[str] = set()
         for entry in glossary:
             for r in entry.en:
-                words = tuple(t.fold for t in tokenize_en(r))
+                words = _words(r)
                 self._approved.add(words)
-                if len(words) < 2:
-                    continue
-                sig = [w for w in words if w not in STOPWORDS]
-                if not sig:
+                if len(words) < 2 or all(w in STOPWORDS for w in words):
                     continue
                 rid = len(self.renderings)
+                self._vocab.update(words)
                 self.renderings.append(Rendering(r, entry, words, " ".join(words), "".join(words),
-                                                 len(set(sig))))
-                for w in set(sig):
-                    self._by_word.setdefault(w, []).append(rid)
-
-    def candidates(self, tokens: Sequence[Token]) -> List[int]:
-        """Renderings sharing all but at most one of their significant words with ``tokens``."""
-        counts: Dict[int, int] = {}
-        for w in {t.fold for t in tokens}:
-            for rid in self._by_word.get(w, ()):
-                counts[rid] = counts.get(rid, 0) + 1
-        out = []
-        for rid, n in counts.items():
-            r = self.renderings[rid]
-            if n >= max(1, r.significant - 1):
-                out.append(rid)
-        return out
+                                                 len(set(words) - STOPWORDS)))
+                keys = self._keys
+                stop = STOPWORDS
+                if len(words) == 2:
+                    a, b = words
+                    if a not in stop:
+                        keys.setdefault(("L", a, b[0]), []).append((rid, 0))
+                    if b not in stop:
+                        keys.setdefault(("R", a[0], b), []).append((rid, 0))
+                    continue
+                for i in range(len(words) - 1):
+                    if words[i] not in stop or words[i + 1] not in stop:
+                        keys.setdefault((words[i], words[i + 1]), []).append((rid, i))
+                for i in range(len(words) - 2):
+                    if words[i] not in stop or words[i + 2] not in stop:
+                        keys.setdefault((words[i], "", words[i + 2]), []).append((rid, i))
 
     def find(self, text: str, tokens: Sequence[Token], matches: Sequence) -> List[Variant]:
         """Variants in ``text``; ``matches`` are the EnMatcher matches (approved and forbidden)."""
-        if not tokens:
+        if len(tokens) < 2:
             return []
         folds = [t.fold for t in tokens]
-        positions: Dict[str, List[int]] = {}
-        for i, f in enumerate(folds):
-            positions.setdefault(f, []).append(i)
+        keys = self._keys
+        anchors: Dict[int, List[int]] = {}  # rendering id -> text positions of its word 0
+        n_tok = len(folds)
+        vocab = self._vocab
+        known = [f in vocab for f in folds]
+        for p in range(n_tok - 1):
+            if not (known[p] or known[p + 1]):
+                continue
+            a, b = folds[p], folds[p + 1]
+            c = folds[p + 2] if p + 2 < n_tok else None
+            for key in ((a, b), ("L", a, b[0]), ("R", a[0], b), (a, "", b),
+                        (a, "", c) if c else None):
+                bucket = keys.get(key) if key else None
+                if bucket:
+                    for rid, offset in bucket:
+                        anchors.setdefault(rid, []).append(p - offset)
+            if c:
+                bucket = keys.get((a, c))  # a word inserted in the text between a and c
+                if bucket:
+                    for rid, offset in bucket:
+                        anchors.setdefault(rid, []).append(p - offset)
+        starts = {rid: {s + d for s in set(a) for d in (-1, 0, 1)} for rid, a in anchors.items()}
         found: List[Variant] = []
-        for rid in self.candidates(tokens):
+        for rid, cand in starts.items():
             r = self.renderings[rid]
             n = len(r.words)
-            starts: Set[int] = set()
-            for k, w in enumerate(r.words):
-                if w in STOPWORDS:
-                    continue
-                for p in positions.get(w, ()):
-                    for s in (p - k - 1, p - k, p - k + 1):
-                        if 0 <= s < len(tokens):
-                            starts.add(s)
+            first, last = r.words[0][0], r.words[-1][0]
             best: Optional[Tuple[float, int, int]] = None
-            for s in starts:
-                for length in (n - 1, n, n + 1):
-                    e = s + length
-                    if length < 1 or e > len(tokens):
+            for s in cand:
+                if s < 0 or s >= n_tok or folds[s][0] != first:
+                    continue
+                for e in (s + n - 1, s + n, s + n + 1):
+                    if e <= s or e > n_tok or folds[e - 1][0] != last:
                         continue
-                    window = folds[s:e]
-                    score = _score(window, r)
+                    score = _score(folds[s:e], r)
                     if score and (best is None or score > best[0]):
                         best = (score, s, e)
             if best is None:
                 continue
             score, s, e = best
             window = tuple(folds[s:e])
-            if window in self._approved and not getattr(r.entry, "case_sensitive", False):
-                continue
+            if window in self._approved:
+                if not getattr(r.entry, "case_sensitive", False):
+                    continue
+                cased = tuple(t.word for t in tokenize_en(r.text))
+                if tuple(t.word for t in tokens[s:e]) == cased:
+                    continue  # exactly the case-sensitive rendering
             start, end = tokens[s].start, tokens[e - 1].end
             if _excluded(start, end, r, matches):
                 continue
@@ -153,10 +187,11 @@ def _score(window: Sequence[str], r: Rendering) -> float:
     if Levenshtein.distance(window, r.words) != 1:
         return 0.0
     if len(window) == len(r.words):
-        if tuple(_stem(w) for w in window) == tuple(_stem(w) for w in r.words):
+        score = Indel.normalized_similarity(" ".join(window), r.joined,
+                                            score_cutoff=THRESHOLD / 100) * 100
+        if score and tuple(_stem(w) for w in window) == tuple(_stem(w) for w in r.words):
             return INFLECTION
-        return Indel.normalized_similarity(" ".join(window), r.joined,
-                                           score_cutoff=THRESHOLD / 100) * 100
+        return score
     if len(r.words) < 3 or len(window) < 2:
         return 0.0
     return max(THRESHOLD, Indel.normalized_similarity(" ".join(window), r.joined) * 100)
@@ -170,7 +205,7 @@ def _excluded(start: int, end: int, r: Rendering, matches: Sequence) -> bool:
             return True  # reported by term-forbidden
         if m.start <= start and end <= m.end:
             return True  # inside an approved rendering
-        if m.entry is r.entry and len(tokenize_en(m.rendering)) >= len(r.words):
+        if m.entry is r.entry and len(_words(m.rendering)) >= len(r.words):
             return True  # the approved rendering itself is there
         if m.start == start and m.end == end:
             return True

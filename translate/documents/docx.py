@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import io
-import json
 from typing import Dict, Iterator, List, Optional, Sequence
 
 from termbase.errors import InputError
@@ -38,6 +37,15 @@ def _set_text(p, text: str) -> None:
     nodes[0].set(_XML_SPACE, "preserve")
     for t in nodes[1:]:
         t.text = ""
+
+
+def _signature_comment(signature: Dict[str, object]) -> str:
+    """The signature for the document's core "comments" property (255 characters at most)."""
+    head = (f"termtrans {signature.get('termtrans_version')} MT draft; engine={signature.get('engine')}; "
+            f"glossary_sha256={signature.get('glossary_sha256')}; model=")
+    model = str(signature.get("model"))
+    room = 255 - len(head)
+    return head + (model if len(model) <= room else "…" + model[-(room - 1):])
 
 
 class DocxDocument(Document):
@@ -106,8 +114,7 @@ class DocxDocument(Document):
             else:
                 _set_text(p, result.target)
         if signature:
-            self.doc.core_properties.comments = "Machine translation draft: " + json.dumps(
-                signature, ensure_ascii=False, sort_keys=True)
+            self.doc.core_properties.comments = _signature_comment(signature)
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()

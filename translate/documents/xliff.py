@@ -100,7 +100,12 @@ class XliffDocument(Document):
                 for old in tu.findall(_q("note", self.ns)):
                     if old.get("from") == "termtrans":
                         tu.remove(old)
-                note = etree.SubElement(tu, _q("note", self.ns))
+                note = etree.Element(_q("note", self.ns))
+                alt = tu.find(_q("alt-trans", self.ns))
+                if alt is not None:  # the schema wants notes before alt-trans
+                    alt.addprevious(note)
+                else:
+                    tu.append(note)
                 note.set("from", "termtrans")
                 note.text = "Glossary: " + "; ".join(
                     f"{t.matched} → {t.english} ({t.method})" for t in terms)
@@ -119,12 +124,20 @@ class XliffDocument(Document):
             header = etree.Element(_q("header", self.ns))
             file_el.insert(0, header)
             header.tail = "\n"
-        for tool in header.findall(_q("tool", self.ns)):
-            if tool.get("tool-id") == "termtrans":
-                header.remove(tool)
+        for old in list(header):
+            if old.get("tool-id") == "termtrans" or old.get("from") == "termtrans":
+                header.remove(old)
+        if signature:  # header: ... note*, tool* (schema order)
+            note = etree.Element(_q("note", self.ns))
+            note.set("from", "termtrans")
+            note.text = "Machine translation draft: " + ", ".join(
+                f"{k}={v}" for k, v in sorted(signature.items()))
+            first_tool = header.find(_q("tool", self.ns))
+            if first_tool is not None:
+                first_tool.addprevious(note)
+            else:
+                header.append(note)
         tool = etree.SubElement(header, _q("tool", self.ns))
         tool.set("tool-id", "termtrans")
         tool.set("tool-name", "termtrans")
         tool.set("tool-version", __version__)
-        if signature:
-            tool.set("tool-company", f"{signature.get('engine')}:{signature.get('model')}")

@@ -180,6 +180,7 @@ class CTranslate2Engine(TranslationEngine):
         self.max_input_length = int(config.get("max_position_embeddings") or 512)
         self.unk_token = self.tokenizer.unk_token
         self._vocab = set(self.tokenizer.get_vocab())
+        self._banned_memo: Dict[Tuple[str, ...], List[List[str]]] = {}
 
     # -- tokenization ------------------------------------------------------------------------
     def source_tokens(self, sentence: str) -> List[str]:
@@ -197,7 +198,13 @@ class CTranslate2Engine(TranslationEngine):
         return self.tokenizer.decode(ids, skip_special_tokens=True)
 
     def _banned_sequences(self, banned: Sequence[str]) -> List[List[str]]:
-        """Token sequences to suppress for each banned phrase, in its usual casings."""
+        """Token sequences to suppress for each banned phrase, in its usual casings (memoised)."""
+        key = tuple(banned)
+        if key not in self._banned_memo:
+            self._banned_memo = {key: self._tokenize_banned(key)}  # callers repeat one list
+        return self._banned_memo[key]
+
+    def _tokenize_banned(self, banned: Sequence[str]) -> List[List[str]]:
         sequences: List[List[str]] = []
         for phrase in banned:
             phrase = phrase.strip()

@@ -103,10 +103,14 @@ class MarianEngine(TranslationEngine):
 
     @staticmethod
     def _load(name: str, *, local_only: bool):
+        import warnings
+
         from transformers import MarianMTModel, MarianTokenizer
 
-        return (MarianTokenizer.from_pretrained(name, local_files_only=local_only),
-                MarianMTModel.from_pretrained(name, local_files_only=local_only))
+        with warnings.catch_warnings():  # "Recommended: pip install sacremoses" is noise for zh→en
+            warnings.filterwarnings("ignore", message=".*sacremoses.*")
+            return (MarianTokenizer.from_pretrained(name, local_files_only=local_only),
+                    MarianMTModel.from_pretrained(name, local_files_only=local_only))
 
     @staticmethod
     def _pick_device(device: str, torch) -> str:

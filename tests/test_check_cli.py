@@ -1,0 +1,165 @@
+"""``termtrans check``: options, exit codes, ignore files, clean errors."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+
+DATA = Path(__file__).parent / "data"
+GLOSSARY = str(DATA / "check-glossary.csv")
+
+
+def run(*args, glossary=GLOSSARY):
+    return CliRunner().invoke(main, ["--glossary", glossary, "check", *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def bilingual(tmp_path):
+    p = tmp_path / "doc.tsv"
+    p.write_text("zh\ten\n新华社报道。\tXinhua Agency reported.\n重庆很美。\tChongqing is beautiful.\n"
+                 "重庆的发展。\tChongqings growth,fast.\n", encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def clean(tmp_path):
+    p = tmp_path / "clean.tsv"
+    p.write_text("zh\ten\n重庆很美。\tChongqing is beautiful.\n", encoding="utf-8")
+    return p
+
+
+def test_clean_exits_0(clean):
+    r = run(str(clean))
+    assert r.exit_code == 0, r.output
+    assert "0 issues" in r.output
+
+
+def test_issues_exit_1_and_text_report(bilingual):
+    r = run(str(bilingual))
+    assert r.exit_code == 1
+    assert "term-forbidden (1)" in r.output and "»Xinhua Agency«" in r.output
+    assert "fix: use 'Xinhua News Agency'" in r.output
+    assert "Summary:" in r.output
+
+
+@pytest.mark.parametrize("fail_on,code", [("error", 1), ("warning", 1), ("info", 1), ("none", 0)])
+def test_fail_on(bilingual, fail_on, code):
+    assert run(str(bilingual), "--fail-on", fail_on).exit_code == code
+
+
+def test_fail_on_counts_only_severities_at_or_above(bilingual):
+    # typography issues are warnings: with only typography, --fail-on error passes
+    assert run(str(bilingual), "--only", "typography").exit_code == 0
+    assert run(str(bilingual), "--only", "typography", "--fail-on", "warning").exit_code == 1
+
+
+def test_only_and_skip(bilingual):
+    out = json.loads(run(str(bilingual), "--format", "json", "--only", "typography,untranslated").output)
+    assert out["checks"] == ["untranslated", "typography"]
+    assert {i["check"] for i in out["issues"]} == {"typography"}
+    out = json.loads(run(str(bilingual), "--format", "json", "--skip", "typography").output)
+    assert "typography" not in out["checks"] and "typography" not in {i["check"] for i in out["issues"]}
+
+
+def test_unknown_check_is_usage_error(bilingual):
+    r = run(str(bilingual), "--only", "spelling")
+    assert r.exit_code == 2 and "unknown check 'spelling'" in r.output
+
+
+def test_write_and_use_ignore_file(bilingual, tmp_path):
+    ignore = tmp_path / "accepted.tsv"
+    r = run(str(bilingual), "--only", "typography", "--write-ignore", str(ignore))
+    assert r.exit_code == 0
+    text = ignore.read_text(encoding="utf-8")
+    assert "typography\t" in text and "Chongqings" in text
+    r = run(str(bilingual), "--format", "json", "--ignore-file", str(ignore))
+    out = json.loads(r.output)
+    assert out["summary"]["ignored"] >= 2
+    assert not [i for i in out["issues"] if i["check"] == "typography"]
+    assert [i for i in out["issues"] if i["check"] == "term-forbidden"]  # other checks still run
+
+
+def test_ignore_file_with_wildcard_and_bad_line(bilingual, tmp_path):
+    out = json.loads(run(str(bilingual), "--format", "json").output)
+    fp = next(i["fingerprint"] for i in out["issues"] if i["check"] == "term-forbidden")
+    ignore = tmp_path / "ok.txt"
+    ignore.write_text(f"# accepted\nterm-forbidden\t{fp}\t*\n", encoding="utf-8")
+    out = json.loads(run(str(bilingual), "--format", "json", "--ignore-file", str(ignore)).output)
+    assert not [i for i in out["issues"] if i["check"] == "term-forbidden"]
+    ignore.write_text("term-forbidden\n", encoding="utf-8")
+    r = run(str(bilingual), "--ignore-file", str(ignore))
+    assert r.exit_code == 2 and f"{ignore}:1:" in r.output
+
+
+def test_output_file_written_atomically(bilingual, tmp_path):
+    out = tmp_path / "report.html"
+    r = run(str(bilingual), "--format", "html", "-o", str(out))
+    assert r.exit_code == 1
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_refuses_to_write_over_input(bilingual):
+    r = run(str(bilingual), "--format", "json", "-o", str(bilingual))
+    assert r.exit_code == 2 and "refusing" in r.output
+    assert bilingual.read_text(encoding="utf-8").startswith("zh\ten")
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("hostile.xlf", '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">]>\n<xliff/>',
+     "DTDs and entity"),
+    ("broken.tmx", "<tmx><body><tu>", "malformed XML"),
+    ("empty.txt", "", "empty"),
+    ("bad.csv", 'zh,en\n"unclosed,x\n', "malformed"),
+])
+def test_bad_input_is_clean_error(tmp_path, name, content, message):
+    p = tmp_path / name
+    p.write_text(content, encoding="utf-8")
+    r = run(str(p))
+    assert r.exit_code == 2
+    assert r.output.startswith("Error: ") and message in r.output
+    assert "Traceback" not in r.output
+
+
+def test_missing_source_and_list_checks():
+    r = run()
+    assert r.exit_code == 2
+    r = run("--list-checks")
+    assert r.exit_code == 0 and "term-variant" in r.output and "number-mismatch" in r.output
+
+
+def test_parallel_files_and_mismatch(tmp_path):
+    zh, en = tmp_path / "zh.txt", tmp_path / "en.txt"
+    zh.write_text("新华社报道。\n\n重庆很美。\n", encoding="utf-8")
+    en.write_text("Xinhua News Agency reported.\n\nChongqing is beautiful.\n", encoding="utf-8")
+    assert run(str(zh), str(en)).exit_code == 0
+    en.write_text("Xinhua News Agency reported.\n", encoding="utf-8")
+    r = run(str(zh), str(en))
+    assert r.exit_code == 2 and "diverge" in r.output
+
+
+def test_sample_page_with_bundled_glossary(sample_page, bundled_glossary):
+    r = run(str(sample_page), "--format", "json", glossary=str(bundled_glossary))
+    assert r.exit_code == 1
+    out = json.loads(r.output)
+    spans = {i["span"] for i in out["issues"]}
+    assert {"Chinas", "Chongqings", "Foreign Affairs of Chongqing Municipal Government",
+            "China,Chongqing"} <= spans
+    assert out["summary"]["segments"] == 12
+
+
+def test_check_does_not_import_torch(tmp_path, clean):
+    code = ("import sys; from click.testing import CliRunner; from cli import main; "
+            f"r = CliRunner().invoke(main, ['--glossary', {GLOSSARY!r}, 'check', {str(clean)!r}]); "
+            "assert r.exit_code == 0, r.output; "
+            "print(any(m in sys.modules for m in ('torch', 'transformers')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

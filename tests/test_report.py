@@ -1,0 +1,87 @@
+"""Report writers: text, JSON (documented schema), CSV, self-contained HTML."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from termbase.aligned import SegmentPair
+from termbase.glossary import load_glossary
+from termbase.qa import run_checks
+from termbase.reports import FORMATS, render_report
+from termbase.reports.context import snippet
+
+from pathlib import Path
+
+GLOSSARY = Path(__file__).parent / "data" / "check-glossary.csv"
+
+
+@pytest.fixture(scope="module")
+def report():
+    pairs = [SegmentPair(0, "新华社报道。", "Xinhua Agency reported <script>alert(1)</script>.", "d:1"),
+             SegmentPair(1, "重庆很美。", "Chongqings view,great.", "d:2"),
+             SegmentPair(2, "重庆。", "Chongqing.", "d:3")]
+    r = run_checks(pairs, load_glossary(GLOSSARY))
+    r.inputs = {"source": "d.tsv", "target": None, "format": "auto"}
+    return r
+
+
+def test_formats_registered():
+    assert set(FORMATS) == {"text", "json", "csv", "html"}
+
+
+def test_text_groups_by_check_with_highlight(report):
+    text = render_report(report, "text")
+    assert text.index("term-forbidden (1)") < text.index("typography (")
+    assert "»Xinhua Agency«" in text and "fix: use 'Xinhua News Agency'" in text
+    assert text.rstrip().splitlines()[-2].startswith("Summary: 3 segments")
+    styled = render_report(report, "text", style=lambda t, role: f"<{role}>{t}</{role}>")
+    assert "<span>Xinhua Agency</span>" in styled and "<error>error</error>" in styled
+
+
+def test_json_schema(report):
+    data = json.loads(render_report(report, "json"))
+    assert data["schema"] == "termtrans-check-report" and data["schema_version"] == 1
+    assert set(data) == {"schema", "schema_version", "tool", "inputs", "glossary", "checks",
+                         "summary", "issues", "segments"}
+    assert data["summary"]["segments"] == 3
+    assert data["summary"]["issues"] == len(data["issues"])
+    assert sum(data["summary"]["by_check"].values()) == len(data["issues"])
+    issue = next(i for i in data["issues"] if i["check"] == "term-forbidden")
+    assert set(issue) == {"check", "rule", "severity", "segment", "location", "side", "start", "end",
+                          "span", "message", "suggestion", "fingerprint", "context"}
+    seg = next(s for s in data["segments"] if s["segment"] == issue["segment"])
+    assert seg["target"][issue["start"]:issue["end"]] == issue["span"] == "Xinhua Agency"
+    assert issue["context"]["span"] == "Xinhua Agency"
+    assert 2 not in {s["segment"] for s in data["segments"]}  # only segments with issues
+
+
+def test_csv(report):
+    rows = list(csv.DictReader(io.StringIO(render_report(report, "csv"))))
+    assert len(rows) == len(report.issues)
+    assert {"severity", "check", "location", "span", "suggestion", "source", "target"} <= set(rows[0])
+    assert any(r["span"] == "Chongqings" and r["rule"] == "lost-apostrophe" for r in rows)
+
+
+def test_html_self_contained_escaped_filterable(report):
+    page = render_report(report, "html")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert 'src="http' not in page and "<link" not in page  # nothing external
+    assert 'value="check:term-forbidden"' in page and 'data-check="typography"' in page
+    assert "<mark>Xinhua Agency</mark>" in page
+    assert page.count('class="issue ') == len(report.issues)
+
+
+def test_html_without_issues():
+    r = run_checks([SegmentPair(0, "重庆。", "Chongqing.", "d:1")], load_glossary(GLOSSARY))
+    assert "No issues found." in render_report(r, "html")
+
+
+def test_snippet_cuts_long_text():
+    text = "word " * 50 + "TARGET" + " word" * 50
+    before, span, after = snippet(text, 250, 256, 20)
+    assert span == "TARGET" and before.startswith("…") and after.endswith("…")
+    assert len(before) < 30

@@ -1,0 +1,49 @@
+"""Document formats: .txt, .md, .docx and XLIFF 1.2, chosen by extension (or explicitly)."""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Dict, Optional
+
+from termbase.errors import InputError
+
+from .base import Document, Unit
+
+#: format name → "module:Class" (python-docx and lxml are imported only when needed)
+FORMATS: Dict[str, str] = {
+    "txt": "translate.documents.text:TextDocument",
+    "md": "translate.documents.markdown:MarkdownDocument",
+    "docx": "translate.documents.docx:DocxDocument",
+    "xliff": "translate.documents.xliff:XliffDocument",
+}
+EXTENSIONS: Dict[str, str] = {
+    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".docx": "docx",
+    ".xlf": "xliff", ".xliff": "xliff",
+}
+
+
+def format_for(name: str, fmt: Optional[str] = None) -> str:
+    """The format of file ``name`` (``-`` is plain text unless ``fmt`` says otherwise)."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise InputError(name, f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+        return fmt
+    if name == "-":
+        return "txt"
+    suffix = Path(name).suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    if suffix == ".doc":
+        raise InputError(name, "old binary .doc is not supported; save it as .docx in Word or LibreOffice")
+    known = ", ".join(sorted(EXTENSIONS))
+    raise InputError(name, f"unknown file type '{suffix or '(none)'}'; expected one of {known} "
+                           f"(or pass --format)")
+
+
+def load_document(data: bytes, name: str, fmt: Optional[str] = None) -> Document:
+    """Parse ``data`` (the bytes of file ``name``) as a document of its format."""
+    module, _, cls = FORMATS[format_for(name, fmt)].partition(":")
+    return getattr(importlib.import_module(module), cls).from_bytes(data, name)
+
+
+__all__ = ["EXTENSIONS", "FORMATS", "Document", "Unit", "format_for", "load_document"]

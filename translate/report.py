@@ -1,0 +1,95 @@
+"""The term report: per segment the terms found and how each was applied, plus the signature.
+
+Methods, per term: ``exact`` (the segment is a glossary term, no MT), ``placeholder`` (protected
+before MT and restored; ``recovery`` says when a lost/duplicated/mangled placeholder was recovered
+from n-best candidates or re-cased), ``constrained`` (forced by lexical constraints), ``replaced``
+(a forbidden rendering in the MT output was replaced by the approved one) and ``failed`` (not in
+the output: check it by hand). Segments without terms are ``mt``.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Dict, List, Optional, Sequence
+
+from termbase import __version__
+from termbase.glossary import Glossary
+
+from .enforce import FAILED
+
+
+def signature(engine_signature: Dict[str, object], glossary: Glossary) -> Dict[str, object]:
+    """What made this translation: engine, model, settings, glossary and termtrans version."""
+    sig = dict(engine_signature)
+    sig.update({"glossary": glossary.path, "glossary_sha256": glossary.sha256,
+                "termtrans_version": __version__})
+    return sig
+
+
+def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object], *,
+                 input_name: str, output_name: str) -> Dict[str, object]:
+    """The JSON-ready report of translating ``doc`` (``results`` parallel to ``doc.units``)."""
+    segments: List[Dict[str, object]] = []
+    methods: Counter = Counter()
+    term_methods: Counter = Counter()
+    failures: List[Dict[str, object]] = []
+    kept = 0
+    for n, (unit, result) in enumerate(zip(doc.units, results), 1):
+        if result is None:
+            kept += 1
+            continue
+        for s in result.segments:
+            methods[s.method] += 1
+            row: Dict[str, object] = {"paragraph": n, "location": unit.location, "source": s.source,
+                                      "target": s.target, "method": s.method,
+                                      "terms": [t.as_dict() for t in s.terms]}
+            if s.notes:
+                row["notes"] = list(s.notes)
+            segments.append(row)
+            for t in s.terms:
+                term_methods[t.method] += 1
+                if t.method == FAILED:
+                    failures.append({"paragraph": n, "location": unit.location, "term": t.term,
+                                     "english": t.english, "source": s.source,
+                                     "problem": t.problem})
+    return {
+        "input": input_name,
+        "output": output_name,
+        "format": doc.format,
+        "signature": sig,
+        "summary": {
+            "paragraphs": len(doc.units),
+            "paragraphs_translated": len(doc.units) - kept,
+            "paragraphs_kept": kept,
+            "segments": len(segments),
+            "segment_methods": dict(sorted(methods.items())),
+            "terms": sum(term_methods.values()),
+            "term_methods": dict(sorted(term_methods.items())),
+            "terms_failed": len(failures),
+        },
+        "failures": failures,
+        "segments": segments,
+    }
+
+
+def summary_text(report: Dict[str, object]) -> str:
+    """A few lines for stderr."""
+    s = report["summary"]
+    tm = s["term_methods"]
+    applied = ", ".join(f"{k} {v}" for k, v in tm.items() if k != FAILED) or "none"
+    lines = [f"{report['output']}: {s['paragraphs_translated']} of {s['paragraphs']} paragraph(s) "
+             f"translated ({s['segments']} segment(s)); terms: {s['terms']} ({applied}); "
+             f"failed: {s['terms_failed']}"]
+    for f in report["failures"][:20]:
+        lines.append(f"  term not applied: {f['location']}: {f['term']} → {f['english']}"
+                     + (f" ({f['problem']})" if f.get("problem") else ""))
+    if len(report["failures"]) > 20:
+        lines.append(f"  … {len(report['failures']) - 20} more in the report")
+    sig = report["signature"]
+    lines.append(f"engine {sig.get('engine')}, model {sig.get('model')}, glossary sha256 "
+                 f"{str(sig.get('glossary_sha256'))[:12]}, termtrans {sig.get('termtrans_version')}")
+    return "\n".join(lines)
+
+
+def report_json(report: Dict[str, object]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
