@@ -3,8 +3,9 @@
 A paragraph becomes a list of :class:`Piece`; joining their texts gives the paragraph back exactly.
 Sentences end at 。！？； (and ! ? ;), at an ellipsis (…… or ...), with any closing quotes or
 brackets kept on the sentence. Latin runs inside Chinese are never cut (a period inside "No.5" or
-"cqnews.net" does not end a sentence; one after a word and before a space or Chinese does). A sentence longer than ``max_chars`` is split before that
-length at a comma-like mark, or else at a word boundary. Whitespace between sentences, and
+"cqnews.net" does not end a sentence; one after a word and before a space or Chinese does). A
+sentence longer than ``max_chars`` is split before that length at a comma-like mark, or else at a
+word boundary. Whitespace between sentences, and
 sentences without Chinese characters, are kept as they are (``translate=False``).
 """
 from __future__ import annotations

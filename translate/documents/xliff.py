@@ -7,7 +7,7 @@ the target is plain text. Parsed only through :mod:`termbase.xmlsafe`.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 from termbase import __version__
 from termbase.errors import InputError
