@@ -358,11 +358,13 @@ def _check_ids(ctx: click.Context, param: click.Parameter, values) -> list:
 @click.option("--color/--no-color", default=None, help="Colour the terminal report (default: auto).")
 @click.option("--no-boundary-check", is_flag=True,
               help="Match source terms even where they cut a Chinese word (faster, noisier).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes for large documents (default: one per core).")
 @pass_state
 def check(state: State, source: Optional[str], target: Optional[str], input_format: str, fmt: str,
           output: Optional[str], fail_on: str, only: list, skip: list, ignore_file: Optional[str],
           write_ignore: Optional[str], list_checks: bool, color: Optional[bool],
-          no_boundary_check: bool) -> None:
+          no_boundary_check: bool, jobs: Optional[int]) -> None:
     """Check an English translation against its Chinese source and the glossary.
 
     SOURCE and TARGET: two files aligned by paragraph (.txt, .md, .docx). SOURCE alone: one
@@ -393,7 +395,7 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
     pairs = read_aligned(source, target, None if input_format == "auto" else input_format)
     ignore = load_ignore(ignore_file, CHECKS) if ignore_file else None
     report = run_checks(pairs, state.glossary, only=only, skip=skip, ignore=ignore,
-                        boundary_check=not no_boundary_check)
+                        boundary_check=not no_boundary_check, jobs=jobs)
     report.inputs = {"source": source, "target": target,
                      "format": input_format if target is None else "parallel"}
     if fmt == "text" and not output:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from .glossary import Entry, Glossary
 
@@ -21,8 +21,7 @@ APPROVED = "approved"
 FORBIDDEN = "forbidden"
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word of English text: ``text[start:end]``, its case-kept form and its folded form."""
 
     start: int
@@ -46,9 +45,12 @@ class EnMatch:
 def tokenize_en(text: str) -> List[Token]:
     """Word tokens of English text, possessive 's stripped."""
     out = []
+    append = out.append
     for m in _TOKEN.finditer(text):
-        word = _POSSESSIVE.sub("", m.group().replace("\u2019", "'")) or m.group()
-        out.append(Token(m.start(), m.end(), word, word.lower()))
+        word = m.group()
+        if "'" in word or "\u2019" in word:
+            word = _POSSESSIVE.sub("", word.replace("\u2019", "'")) or word
+        append(Token(m.start(), m.end(), word, word.lower()))
     return out
 
 
@@ -123,12 +125,22 @@ class EnMatcher:
         """Every occurrence of every indexed rendering, overlapping ones included."""
         toks = list(tokens) if tokens is not None else tokenize_en(text)
         out: List[EnMatch] = []
-        for i, tok in enumerate(toks):
-            for n in self._lengths.get(tok.fold, ()):
-                if i + n > len(toks):
+        folds = [t.fold for t in toks]
+        lengths_of = self._lengths.get
+        index = self._index
+        n_tok = len(folds)
+        for i, fold in enumerate(folds):
+            lengths = lengths_of(fold)
+            if not lengths:
+                continue
+            for n in lengths:
+                if i + n > n_tok:
+                    continue
+                phrases = index.get(tuple(folds[i:i + n]))
+                if not phrases:
                     continue
                 window = toks[i:i + n]
-                for phrase in self._index.get(tuple(t.fold for t in window), ()):
+                for phrase in phrases:
                     if len(phrase.words) != n:
                         continue
                     if phrase.case_sensitive and not _same_case(phrase.words, window):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from .errors import GlossaryError, InputError
-from .normalize import has_cjk, normalize_zh
+from .normalize import has_cjk, normalize_many, normalize_zh
 from .textio import atomic_write_text, decode_text
 
 PathLike = Union[str, Path]
@@ -96,9 +96,9 @@ class Glossary:
 
     def __post_init__(self) -> None:
         self._by_zh: Dict[str, Entry] = {}
-        for e in self.entries:
-            for v in e.zh:
-                self._by_zh.setdefault(normalize_zh(v), e)
+        pairs = [(v, e) for e in self.entries for v in e.zh]
+        for key, (_, e) in zip(normalize_many([v for v, _ in pairs]), pairs):
+            self._by_zh.setdefault(key, e)
         if not self.sha256:
             self.sha256 = hashlib.sha256(serialize_glossary(self).encode("utf-8")).hexdigest()
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .glossary import Entry, Glossary
-from .normalize import is_cjk, normalize_zh
+from .normalize import is_cjk, normalize_many, normalize_zh
 
 _WINDOW = 8  # characters of context segmented on each side of a candidate match
 
@@ -51,12 +51,12 @@ class ZhMatcher:
         self.boundary_check = boundary_check
         self._automaton = ahocorasick.Automaton()
         self._variants: Dict[str, Tuple[str, Entry]] = {}
-        for entry in glossary:
-            for variant in entry.zh:
-                key = normalize_zh(variant)
-                if key and key not in self._variants:
-                    self._variants[key] = (variant, entry)
-                    self._automaton.add_word(key, len(key))
+        pairs = [(variant, entry) for entry in glossary for variant in entry.zh]
+        keys = normalize_many([v for v, _ in pairs])
+        for key, (variant, entry) in zip(keys, pairs):
+            if key and key not in self._variants:
+                self._variants[key] = (variant, entry)
+                self._automaton.add_word(key, len(key))
         self._empty = not self._variants
         if not self._empty:
             self._automaton.make_automaton()

@@ -33,6 +33,15 @@ def test_whitespace_and_latin_only_sentences_are_kept():
     assert "".join(p.text for p in pieces) == "　　第一句。 Second sentence in English. 第三句。"
 
 
+def test_long_english_run_glued_to_chinese_is_kept_apart():
+    text = "全力做好宣传工作Fully Carrying out Domestic and International Promotion讲好重庆故事"
+    pieces = segment_paragraph(text)
+    assert [(p.text, p.translate) for p in pieces] == [
+        ("全力做好宣传工作", True), ("Fully Carrying out Domestic and International Promotion", False),
+        ("讲好重庆故事", True)]
+    assert sentences("联合主办“TALK IN 重庆”外语演讲大赛。") == ["联合主办“TALK IN 重庆”外语演讲大赛。"]
+
+
 def test_over_long_sentence_split_before_max_at_commas():
     text = "，".join(["这是一个很长的分句"] * 30) + "。"
     parts = sentences(text, max_chars=50)

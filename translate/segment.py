@@ -5,8 +5,9 @@ Sentences end at 。！？； (and ! ? ;), at an ellipsis (…… or ...), with 
 brackets kept on the sentence. Latin runs inside Chinese are never cut (a period inside "No.5" or
 "cqnews.net" does not end a sentence; one after a word and before a space or Chinese does). A
 sentence longer than ``max_chars`` is split before that length at a comma-like mark, or else at a
-word boundary. Whitespace between sentences, and
-sentences without Chinese characters, are kept as they are (``translate=False``).
+word boundary. Whitespace between sentences, sentences without Chinese characters and runs of
+five English words or more glued to Chinese (bilingual PDF text) are kept as they are
+(``translate=False``).
 """
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ _SENTENCE_END = re.compile(
     r"|(?<=[A-Za-z]{2})\.(?=[" + re.escape(_CLOSERS) + r"]*(?:\s|[\u3400-\u9fff])))"
     r"[" + re.escape(_CLOSERS) + r"]*")
 _SOFT_BREAK = re.compile(r"[，、：,:]\s*|\s+")
+#: a run of English glued to Chinese (PDF-extracted bilingual text): five words or more
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’,.:;!?()&/%\-– ]*[A-Za-z0-9.)!?]")
+_MIN_LATIN_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -75,18 +79,45 @@ def segment_paragraph(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> List[Pie
     """The pieces of one paragraph; ``"".join(p.text for p in pieces) == text``."""
     pieces: List[Piece] = []
     for sentence in _sentence_spans(text):
-        for part in split_long(sentence, max_chars):
-            core = part.strip()
-            if not core:
+        for part in _split_latin_runs(sentence):
+            if not has_cjk(part):
                 pieces.append(Piece(part, False))
                 continue
-            lead = part[:len(part) - len(part.lstrip())]
-            trail = part[len(part.rstrip()):]
-            if lead:
-                pieces.append(Piece(lead, False))
-            pieces.append(Piece(core, has_cjk(core)))
-            if trail:
-                pieces.append(Piece(trail, False))
+            pieces.extend(_pieces(part, max_chars))
+    return pieces
+
+
+def _split_latin_runs(sentence: str) -> List[str]:
+    """Cut long English runs (bilingual PDF text) out of a Chinese sentence; short ones stay."""
+    if not has_cjk(sentence):
+        return [sentence]
+    parts: List[str] = []
+    pos = 0
+    for m in _LATIN_RUN.finditer(sentence):
+        if len(re.findall(r"[A-Za-z]+", m.group())) >= _MIN_LATIN_WORDS and len(m.group()) >= 25:
+            if m.start() > pos:
+                parts.append(sentence[pos:m.start()])
+            parts.append(m.group())
+            pos = m.end()
+    if pos < len(sentence):
+        parts.append(sentence[pos:])
+    return parts
+
+
+def _pieces(sentence: str, max_chars: int) -> List[Piece]:
+    pieces: List[Piece] = []
+    for part in split_long(sentence, max_chars):
+        core = part.strip()
+        if not core:
+            pieces.append(Piece(part, False))
+            continue
+        lead = part[:len(part) - len(part.lstrip())]
+        trail = part[len(part.rstrip()):]
+        if lead:
+            pieces.append(Piece(lead, False))
+        pieces.append(Piece(core, has_cjk(core)))
+        if trail:
+            pieces.append(Piece(trail, False))
     return pieces
 
 

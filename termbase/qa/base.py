@@ -99,6 +99,11 @@ class CheckContext:
     _en_matcher: object = None
     _variants: object = None
 
+    def prepare(self) -> None:
+        """Build the shared matchers now (before forking workers)."""
+        self.en_matcher()
+        self.variant_index()
+
     def zh_matcher(self):
         if self._zh_matcher is None and self.glossary is not None:
             from ..zh_match import matcher_for

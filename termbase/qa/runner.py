@@ -1,12 +1,14 @@
 """Running the chosen checks over aligned segments and collecting a report."""
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence
 
 from ..aligned import SegmentPair
-from .base import SEVERITIES, CheckContext, Issue, severity_rank
+from .base import SEVERITIES, CheckContext, Issue, SegmentCheck, severity_rank
 from .ignore import IgnoreList
 from .registry import select_checks
 
@@ -42,17 +44,63 @@ class CheckReport:
         return any(severity_rank(i.severity) >= rank for i in self.issues)
 
 
+#: documents with fewer segments than this are checked in one process
+PARALLEL_MIN_SEGMENTS = 400
+
+_WORKER_STATE: Dict[str, object] = {}
+
+
+def _segment_issues(checks, pairs, ctx) -> List[List[Issue]]:
+    """Issues of each segment check (in ``checks`` order) over ``pairs``."""
+    return [list(c.run(pairs, ctx)) if isinstance(c, SegmentCheck) else [] for c in checks]
+
+
+def _worker(bounds):
+    lo, hi = bounds
+    st = _WORKER_STATE
+    return _segment_issues(st["checks"], st["pairs"][lo:hi], st["ctx"])
+
+
+def _default_jobs(n_pairs: int) -> int:
+    if n_pairs < PARALLEL_MIN_SEGMENTS or "fork" not in mp.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _parallel_segment_issues(checks, pairs, ctx, jobs: int) -> List[List[Issue]]:
+    """Segment checks split over ``jobs`` forked processes sharing the built matchers."""
+    ctx.prepare()  # build matchers once, before fork: workers inherit them copy-on-write
+    chunk = -(-len(pairs) // (jobs * 4))
+    bounds = [(i, min(i + chunk, len(pairs))) for i in range(0, len(pairs), chunk)]
+    _WORKER_STATE.update(checks=checks, pairs=pairs, ctx=ctx)
+    try:
+        with mp.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_worker, bounds)
+    finally:
+        _WORKER_STATE.clear()
+    return [[i for part in parts for i in part[k]] for k in range(len(checks))]
+
+
 def run_checks(pairs: Sequence[SegmentPair], glossary=None, *, only: Optional[Iterable[str]] = None,
                skip: Optional[Iterable[str]] = None, ignore: Optional[IgnoreList] = None,
-               boundary_check: bool = True) -> CheckReport:
-    """Run the selected checks (all by default) and return the report, accepted issues removed."""
+               boundary_check: bool = True, jobs: Optional[int] = None) -> CheckReport:
+    """Run the selected checks (all by default) and return the report, accepted issues removed.
+
+    ``jobs`` processes share the per-segment checks of large documents (default: one per core,
+    for documents of :data:`PARALLEL_MIN_SEGMENTS` segments or more); results do not depend on it.
+    """
     checks = select_checks(only, skip)
     pairs = list(pairs)
     ctx = CheckContext(glossary=glossary, boundary_check=boundary_check, pairs=pairs)
+    jobs = _default_jobs(len(pairs)) if jobs is None else max(1, jobs)
+    if jobs > 1:
+        per_check = _parallel_segment_issues(checks, pairs, ctx, jobs)
+    else:
+        per_check = _segment_issues(checks, pairs, ctx)
     issues: List[Issue] = []
     ignored = 0
-    for check in checks:
-        for issue in check.run(pairs, ctx):
+    for check, found in zip(checks, per_check):
+        for issue in found if isinstance(check, SegmentCheck) else check.run(pairs, ctx):
             if ignore is not None and ignore.matches(issue):
                 ignored += 1
             else:
