@@ -3,8 +3,9 @@
 The transformers model (hub id or directory) is converted to CTranslate2 the first time it is used
 and kept under ``$TERMTRANS_CACHE/ct2`` (default ``~/.cache/termtrans/ct2``), keyed by model and
 quantisation. Tokenization goes through the model's own ``MarianTokenizer`` so both engines see and
-produce the same text. CTranslate2 has no lexical constraints (``supports_constraints`` is False):
-the enforcement wrapper relies on placeholders, n-best reranking and ``target_prefix``.
+produce the same text. CTranslate2 has no lexical constraints: the enforcement wrapper's
+placeholders and n-best reranking work as with any engine, and its hard constraints are met here
+by forcing each missing phrase through ``target_prefix`` at the place the model scores best.
 """
 from __future__ import annotations
 
@@ -138,16 +139,18 @@ class CTranslate2Engine(TranslationEngine):
 
     Options: ``compute_type`` (default ``int8`` on CPU, ``float16`` on CUDA), ``intra_threads``
     (0 = CTranslate2's default), ``inter_threads``, ``max_batch_tokens`` (padded source tokens per
-    batch), ``length_penalty``.
+    batch), ``length_penalty``, ``patience`` (beam search), ``max_insertion_points`` (candidate
+    places tried per forced phrase).
     """
 
     name = "ctranslate2"
-    supports_constraints = False
+    supports_constraints = True
 
     def __init__(self, model: Optional[str] = None, *, device: str = "auto", beam: int = 4,
                  batch_size: int = 16, compute_type: Optional[str] = None, intra_threads: int = 0,
                  inter_threads: int = 1, max_batch_tokens: int = DEFAULT_MAX_TOKENS,
-                 length_penalty: float = 1.0, **options):
+                 length_penalty: float = 1.0, patience: float = 1.0,
+                 max_insertion_points: int = 24, **options):
         super().__init__(model or DEFAULT_MODEL, device=device, beam=beam, batch_size=batch_size,
                          **options)
         try:
@@ -169,6 +172,8 @@ class CTranslate2Engine(TranslationEngine):
                               f"choose one of: {', '.join(sorted(supported))}")
         self.max_batch_tokens = max_batch_tokens
         self.length_penalty = length_penalty
+        self.patience = patience
+        self.max_insertion_points = max(2, int(max_insertion_points))
         self.model_dir = converted_model_dir(self.model, self.compute_type)
         self.translator = ctranslate2.Translator(
             str(self.model_dir), device=device, compute_type=self.compute_type,
@@ -226,13 +231,14 @@ class CTranslate2Engine(TranslationEngine):
                         min_new_tokens: Lengths = None) -> List[List[Hypothesis]]:
         """Translate ``sentences`` (see :meth:`TranslationEngine.translate_batch`).
 
-        Extra keywords: ``target_prefix`` gives per sentence text the translation must start
-        with (None for no prefix); ``max_new_tokens``/``min_new_tokens`` may be one number or one
-        per sentence. ``constraints`` are ignored: this engine cannot force phrases.
+        ``constraints`` are met by prefix forcing (see :meth:`_force_phrases`). Extra keywords:
+        ``target_prefix`` gives per sentence the text the translation must start with (None for
+        none); ``max_new_tokens``/``min_new_tokens`` may be one number or one per sentence.
         """
         count = len(sentences)
-        if target_prefix is not None and len(target_prefix) != count:
-            raise EngineError(f"{count} sentences but {len(target_prefix)} target prefixes")
+        for name, value in (("target prefixes", target_prefix), ("constraint lists", constraints)):
+            if value is not None and len(value) != count:
+                raise EngineError(f"{count} sentences but {len(value)} {name}")
         max_lengths = _per_sentence(max_new_tokens, count, "max_new_tokens")
         min_lengths = _per_sentence(min_new_tokens, count, "min_new_tokens")
         num_hypotheses = max(1, int(num_hypotheses))
@@ -245,38 +251,87 @@ class CTranslate2Engine(TranslationEngine):
                     for i in todo}
         suppress = self._banned_sequences(banned) or None
         lengths = [len(sources[i]) for i in todo]
+        decoded: Dict[int, List[Tuple[List[str], float]]] = {}
         for batch in batches_by_token_budget(lengths, self.max_batch_tokens, self.batch_size):
             indices = [todo[b] for b in batch]
             # CTranslate2 takes one length limit per call: split on differing limits
-            for limits, group in _group_by_limits(indices, max_lengths, min_lengths):
-                self._decode(group, sources, prefixes, limits, num_hypotheses, suppress, results)
+            for (max_len, min_len), group in _group_by_limits(indices, max_lengths, min_lengths):
+                outputs = self._run([sources[i] for i in group], [prefixes[i] for i in group],
+                                    num_hypotheses, suppress, max_len, min_len)
+                decoded.update(zip(group, outputs))
+        for i in todo:
+            phrases = [p for p in (constraints[i] if constraints else ()) if p and p.strip()]
+            hyps = decoded[i]
+            if phrases:
+                hyps = self._force_phrases(sources[i], phrases, hyps, prefixes[i], num_hypotheses,
+                                           suppress, max_lengths[i])
+            out = [Hypothesis(self.detokenize(tokens), score) for tokens, score in hyps[:num_hypotheses]]
+            while len(out) < num_hypotheses:  # keep the promised count
+                out.append(out[-1] if out else Hypothesis("", None))
+            results[i] = out
         return results
 
-    def _decode(self, group: List[int], sources: Dict[int, List[str]],
-                prefixes: Dict[int, Optional[List[str]]], limits: Tuple[Optional[int], Optional[int]],
-                num_hypotheses: int, suppress: Optional[List[List[str]]],
-                results: List[List[Hypothesis]]) -> None:
-        max_len, min_len = limits
-        prefix_batch = [prefixes[i] for i in group]
-        longest_prefix = max((len(p) for p in prefix_batch if p), default=0)
+    def _run(self, sources: List[List[str]], prefixes: List[Optional[List[str]]], num_hypotheses: int,
+             suppress: Optional[List[List[str]]], max_len: Optional[int] = None,
+             min_len: Optional[int] = None) -> List[List[Tuple[List[str], float]]]:
+        """One CTranslate2 call; per source, ``(tokens, score)`` hypotheses best first."""
+        longest_prefix = max((len(p) for p in prefixes if p), default=0)
         if max_len is None:
             max_len = self.default_max_new_tokens + longest_prefix
         try:
             outputs = self.translator.translate_batch(
-                [sources[i] for i in group],
-                target_prefix=prefix_batch if any(prefix_batch) else None,
+                sources, target_prefix=prefixes if any(prefixes) else None,
                 beam_size=max(self.beam, num_hypotheses), num_hypotheses=num_hypotheses,
-                length_penalty=self.length_penalty, suppress_sequences=suppress,
-                max_decoding_length=max(int(max_len), 1), min_decoding_length=int(min_len or 0),
-                max_input_length=self.max_input_length, return_scores=True, max_batch_size=0)
+                length_penalty=self.length_penalty, patience=self.patience,
+                suppress_sequences=suppress, max_decoding_length=max(int(max_len), 1),
+                min_decoding_length=int(min_len or 0), max_input_length=self.max_input_length,
+                return_scores=True, max_batch_size=0)
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"CTranslate2 failed to translate a batch: {exc}") from None
-        for index, output in zip(group, outputs):
-            hyps = [Hypothesis(self.detokenize(tokens), float(score))
-                    for tokens, score in zip(output.hypotheses, output.scores)]
-            while len(hyps) < num_hypotheses:  # keep the promised count
-                hyps.append(hyps[-1] if hyps else Hypothesis("", None))
-            results[index] = hyps
+        return [[(list(tokens), float(score)) for tokens, score in zip(o.hypotheses, o.scores)]
+                for o in outputs]
+
+    def _force_phrases(self, source: List[str], phrases: Sequence[str],
+                       hyps: List[Tuple[List[str], float]], prefix: Optional[List[str]],
+                       num_hypotheses: int, suppress: Optional[List[List[str]]],
+                       max_len: Optional[int]) -> List[Tuple[List[str], float]]:
+        """Hypotheses that contain every phrase, by forcing missing ones through ``target_prefix``.
+
+        CTranslate2 has no lexical constraints. For each phrase the best translation lacks, the
+        phrase is put at every word boundary of that translation (after the phrases already
+        placed) as a target prefix, the model completes each candidate, and the candidate the
+        model scores best is kept. Scores cover the whole output, prefix included.
+        """
+        current, _ = hyps[0]
+        fixed = len(prefix or ())
+        pool = hyps
+        for phrase in phrases:
+            if _contains(self.detokenize(current), phrase):
+                continue
+            candidates: List[List[str]] = []
+            for k in self._insertion_points(current, fixed):
+                words = phrase if k > 0 else phrase[:1].upper() + phrase[1:]
+                candidates.append(current[:k] + self.target_tokens(words))
+            limit = None if max_len is None else max_len + max(len(c) for c in candidates)
+            outputs = self._run([source] * len(candidates), candidates, 1, suppress, limit)
+            ranked = sorted(((out[0], len(cand)) for out, cand in zip(outputs, candidates) if out),
+                            key=lambda item: item[0][1], reverse=True)
+            if not ranked:
+                break
+            (current, _), fixed = ranked[0]
+            pool = [hyp for hyp, _ in ranked]
+        complete = [h for h in pool if all(_contains(self.detokenize(h[0]), p) for p in phrases)]
+        return (complete or pool)[:max(1, num_hypotheses)]
+
+    def _insertion_points(self, tokens: List[str], start: int) -> List[int]:
+        """Word boundaries of ``tokens`` from ``start`` on (at most ``max_insertion_points``)."""
+        points = [k for k in range(start, len(tokens) + 1)
+                  if k in (start, len(tokens)) or tokens[k].startswith("\u2581")
+                  or not any(ch.isalnum() for ch in tokens[k])]
+        if len(points) > self.max_insertion_points:
+            step = len(points) / self.max_insertion_points
+            points = sorted({points[int(i * step)] for i in range(self.max_insertion_points)} | {points[-1]})
+        return points
 
     def signature(self) -> Dict[str, object]:
         import ctranslate2
@@ -284,6 +339,10 @@ class CTranslate2Engine(TranslationEngine):
         return {"engine": self.name, "model": self.model, "beam": self.beam,
                 "device": self.ct2_device, "compute_type": self.compute_type,
                 "ctranslate2": ctranslate2.__version__}
+
+
+def _contains(text: str, phrase: str) -> bool:
+    return phrase.casefold() in text.casefold()
 
 
 def _per_sentence(value: Lengths, count: int, name: str) -> List[Optional[int]]:

@@ -45,6 +45,24 @@ def unavailable_message(model: str) -> str:
             f"(e.g. `huggingface-cli download {model}`) or pass --model DIR pointing at a local copy.")
 
 
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """True when the Hugging Face hub (``HF_ENDPOINT``) accepts a connection within ``timeout``.
+
+    Checked before a download so that a machine without network gets the one-line message at
+    once instead of minutes of retries.
+    """
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    port = url.port or (80 if url.scheme == "http" else 443)
+    try:
+        with socket.create_connection((url.hostname or "huggingface.co", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -86,6 +104,12 @@ class MarianEngine(TranslationEngine):
                     f"needs config.json, the weights, source.spm, target.spm and vocab.json") from None
             if offline:
                 raise ModelUnavailableError(unavailable_message(self.model)) from None
+            if not hub_reachable():
+                raise ModelUnavailableError(
+                    f"Model '{self.model}' is not in the local cache and the Hugging Face hub "
+                    f"cannot be reached: download it once with network access (e.g. "
+                    f"`huggingface-cli download {self.model}`) or pass --model DIR pointing at a "
+                    f"local copy.") from None
             try:  # not cached: download it
                 self.tokenizer, self.net = self._load(name, local_only=False)
             except Exception as exc2:
