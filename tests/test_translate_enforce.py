@@ -114,6 +114,21 @@ def test_stray_placeholder_is_removed(glossary):
     assert result.target == "We strengthen international communication."
 
 
+def test_bare_or_unknown_placeholder_never_reaches_the_output(glossary):
+    result, _ = enforce(glossary, "我们加强国际传播。", script={
+        "我们加强TERM0。": ["We strengthen TERM0 and TERM.", "We TERM strengthen TERM0 TERM."]})
+    assert "TERM" not in result.target
+    assert has_approved(result.target, glossary.get("国际传播"))
+
+
+def test_invented_placeholder_in_constrained_output_is_removed(glossary):
+    result, _ = enforce(
+        glossary, "我们加强国际传播。", script={"我们加强TERM0。": "We strengthen it."},
+        constrained={"我们加强国际传播。": "We TERM00 strengthen international communication."})
+    assert result.target == "We strengthen international communication."
+    assert any("stray placeholder" in n for n in result.notes)
+
+
 @pytest.mark.parametrize("source, protected, output, expected", [
     # term at sentence start: capitalised
     ("对外开放取得新进展。", "TERM0取得新进展。", "TERM0 made new progress.",

@@ -42,6 +42,8 @@ _EDGE_PUNCT = "“”‘’\"'《》〈〉「」『』【】()（）[]：:。.�
 _PUNCT_EN = str.maketrans({"。": ".", "，": ",", "、": ",", "；": ";", "：": ":", "！": "!", "？": "?",
                            "（": "(", "）": ")", "《": "“", "》": "”", "「": "“", "」": "”",
                            "『": "“", "』": "”", "【": "[", "】": "]", "\u3000": " "})
+#: what is left of a placeholder after restoration ("TERM", "TERM7" with no slot): never output
+_RESIDUE_RE = re.compile(r"(?<![A-Za-z])TERM\d*(?![A-Z])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)[\"“‘'(\[]*$")
 
 
@@ -115,6 +117,17 @@ class _Work:
 
 def _capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+def _strip_residue(text: str) -> Tuple[str, List[str]]:
+    """Remove placeholder-like tokens an engine invented; say what was removed."""
+    problems = [f"stray placeholder '{m.group(0)}' removed" for m in _RESIDUE_RE.finditer(text)]
+    return (_RESIDUE_RE.sub("", text) if problems else text), problems
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"[ \t]{2,}", " ", text).strip()
+    return re.sub(r"\s+([.,;:!?])", r"\1", text)
 
 
 class TermEnforcer:
@@ -228,6 +241,8 @@ class TermEnforcer:
             return english
 
         restored = _PLACEHOLDER_RE.sub(put_back, text)
+        restored, residue = _strip_residue(restored)
+        problems.extend(residue)
         for s in w.slots:
             c = counts.get(s.index, 0)
             if c == 0:
@@ -241,9 +256,7 @@ class TermEnforcer:
         # right); duplicated and stray ones make the candidate unclean
         intact = all(counts.get(s.index, 0) <= 1 for s in w.slots) and \
             not any(p.startswith("stray") for p in problems)
-        restored = re.sub(r"[ \t]{2,}", " ", restored).strip()
-        restored = re.sub(r"\s+([.,;:!?])", r"\1", restored)
-        return restored, intact, problems
+        return _tidy(restored), intact, problems
 
     def _forbidden_spans(self, text: str) -> List:
         approved = self._approved.find_all(text)
@@ -267,7 +280,8 @@ class TermEnforcer:
         if restore:
             text, intact, problems = self._restore(w, h.text)
         else:
-            text, intact, problems = h.text.strip(), True, []
+            text, problems = _strip_residue(h.text)
+            text, intact = _tidy(text), not problems
         score = h.score if h.score is not None else 0.0
         return _Candidate(text, self._found(w, text), intact, len(self._forbidden_spans(text)),
                           score, problems, stage)
