@@ -151,10 +151,11 @@ def _delimiter_for(path: str, header_line: str) -> str:
     return ","
 
 
-def _rows(text: str, path: str) -> Iterator[Tuple[int, List[str]]]:
-    first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter_for(path, first),
-                        strict=True)
+def csv_rows(text: str, path: str, delimiter: str, quoting: int = csv.QUOTE_MINIMAL,
+             error: type = InputError) -> Iterator[Tuple[int, List[str]]]:
+    """(first line number, cells) of each record; malformed CSV raises ``error`` with its line."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True,
+                        quoting=quoting)
     start = 1
     while True:
         try:
@@ -162,9 +163,15 @@ def _rows(text: str, path: str) -> Iterator[Tuple[int, List[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise GlossaryError(path, f"malformed CSV ({exc})", line=reader.line_num) from None
+            kind = "TSV" if delimiter == "\t" else "CSV"
+            raise error(path, f"malformed {kind} ({exc})", line=reader.line_num) from None
         yield start, row
         start = reader.line_num + 1
+
+
+def _rows(text: str, path: str) -> Iterator[Tuple[int, List[str]]]:
+    first = text.split("\n", 1)[0]
+    return csv_rows(text, path, _delimiter_for(path, first), error=GlossaryError)
 
 
 def parse_glossary(text: str, path: PathLike = "<glossary>") -> Tuple[Glossary, List[Problem]]:

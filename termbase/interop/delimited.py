@@ -16,7 +16,7 @@ import re
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..errors import GlossaryError, InputError
-from ..glossary import COLUMNS, SEPARATOR, Entry, Problem, serialize_glossary
+from ..glossary import COLUMNS, SEPARATOR, Entry, Problem, csv_rows, serialize_glossary
 from ..normalize import has_cjk
 from ..textio import read_text
 from .base import GlossaryFormat, ImportResult, PathLike, dedupe, finish_import
@@ -143,24 +143,6 @@ def rows_to_entries(rows: Iterator[Tuple[int, List[str]]], path: str, fmt: str
         sources.append([entry.source])
         entries.append(entry)
     return finish_import(entries, path, fmt, problems)
-
-
-def csv_rows(text: str, path: str, delimiter: str, quoting: int = csv.QUOTE_MINIMAL
-             ) -> Iterator[Tuple[int, List[str]]]:
-    """(first line number, cells) for each record; malformed CSV → :class:`InputError`."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True,
-                        quoting=quoting)
-    start = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise InputError(path, f"malformed {'TSV' if delimiter == chr(9) else 'CSV'} "
-                                   f"({exc})", line=reader.line_num) from None
-        yield start, row
-        start = reader.line_num + 1
 
 
 def sniff_delimiter(path: PathLike, text: str) -> str:
