@@ -260,7 +260,7 @@ def terms_import(state: State, file: str, fmt: Optional[str], output: Optional[s
 @click.option("--force", is_flag=True, help="Overwrite an existing FILE.")
 @pass_state
 def terms_export(state: State, file: str, fmt: Optional[str], force: bool) -> None:
-    """Export the current glossary to FILE (TBX-Basic, Excel, CSV/TSV layouts)."""
+    """Export the current glossary to FILE (TBX-Basic, Excel, CSV/TSV layouts; - for stdout)."""
     from termbase.interop import export_glossary
     from termbase.interop.base import fields_used
 

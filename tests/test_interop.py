@@ -362,3 +362,18 @@ def test_cli_export_reports_lost_fields_and_never_overwrites_the_glossary(tmp_pa
     res = runner.invoke(main, ["--glossary", str(g), "terms", "export", str(tmp_path / "b"),
                                "--format", "nope"])
     assert res.exit_code == 2 and "unknown glossary format 'nope'" in res.output
+
+
+def test_export_to_stdout_writes_no_file(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["terms", "export", "-", "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("zh,en,forbidden,case_sensitive,note,source\n")
+    assert "华龙网,Huanglong Newsnet" in r.stdout
+    assert not (tmp_path / "-").exists()
+    r = CliRunner().invoke(main, ["terms", "export", "-"])
+    assert r.exit_code == 2 and "needs --format" in r.output

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 from typing import Dict, Optional, Sequence
 
@@ -79,6 +80,14 @@ def export_glossary(entries: Sequence[Entry], path: PathLike, fmt: Optional[str]
     Refuses to overwrite an existing file unless ``force``, and never writes over a path in
     ``protect`` (the glossary being exported).
     """
+    if str(path) == "-":
+        if not fmt:
+            raise OutputError("-: writing to stdout needs --format")
+        f = format_for(path, fmt)
+        data = f.dumps(list(entries), path)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return f
     target = Path(path)
     for p in protect:
         if target.exists() and Path(p).exists() and target.resolve() == Path(p).resolve():
