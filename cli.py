@@ -433,8 +433,8 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
               help="Hub id or local model directory (default Helsinki-NLP/opus-mt-zh-en).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @click.option("--beam", type=click.IntRange(1, 32), default=4, show_default=True, help="Beam size.")
-@click.option("--batch-size", type=click.IntRange(1, 1024), default=16, show_default=True,
-              help="Sentences per batch.")
+@click.option("--batch-size", type=click.IntRange(1, 1024), default=None,
+              help="Most sentences per batch (default: 16 for marian, 32 for ctranslate2).")
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "docx", "xliff"]),
               help="Input format (default: from the extension; txt for stdin).")
 @click.option("--bilingual", is_flag=True, help="Each Chinese paragraph followed by its English.")
@@ -443,7 +443,7 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr.")
 @pass_state
 def translate_cmd(state: State, file: str, output: Optional[str], engine: str, model: Optional[str],
-                  device: str, beam: int, batch_size: int, fmt: Optional[str], bilingual: bool,
+                  device: str, beam: int, batch_size: Optional[int], fmt: Optional[str], bilingual: bool,
                   report_path: Optional[str], force: bool, quiet: bool) -> None:
     """English draft of a Chinese FILE (.txt, .md, .docx, .xlf; - for stdin), glossary enforced."""
     from termbase.errors import OutputError
@@ -470,8 +470,9 @@ def translate_cmd(state: State, file: str, output: Optional[str], engine: str, m
             raise InputError(file, f"cannot read ({exc.strerror})") from None
     doc = load_document(data, "<stdin>" if file == "-" else file, fmt)
     glossary = state.glossary
-    translator = Translator(get_engine(engine, model=model, device=device, beam=beam,
-                                       batch_size=batch_size), glossary)
+    sizes = {} if batch_size is None else {"batch_size": batch_size}  # else the engine's default
+    translator = Translator(get_engine(engine, model=model, device=device, beam=beam, **sizes),
+                            glossary)
     show_bar = not quiet and sys.stderr.isatty()
     bar = None
 

@@ -17,11 +17,14 @@ What it does, in one run:
    ``marian``: termtrans's default engine through the full pipeline (segmentation, term protection,
    restoration, verification); ``ctranslate2``: termtrans's CTranslate2 engine through the same
    pipeline — at beam 4 and greedy.
-   A random model never stops by itself and never copies placeholders, so every engine is forced to
-   the same number of decoding steps per sentence, ``N = 8·ceil(source tokens / 8)`` (end of
+   A random model never stops by itself and never copies placeholders, so every sentence is given
+   the same number of decoding steps in every engine, ``N = 8·ceil(source tokens / 8)`` (end of
    sentence suppressed before, forced after), and the pipeline runs see each source placeholder
    copied to the end of the raw output (what a trained model does; no text is decoded for it).
-   Output tokens are counted from what the decoders returned, not assumed.
+   A batch runs until its longest sentence is done, in every engine: transformers keeps finished
+   rows in the batch; CTranslate2 takes one length per call, so all sentences of a batch decode to
+   the longest N, and only each sentence's own N is credited (a lower bound on its speed).
+   transformers' tokens are counted from what the decoder returned.
 4. Prints tokens/s, peak RSS and pipeline overhead (time outside ``engine.translate_batch``) per
    run, then the ratios to the baseline.
 """
@@ -49,7 +52,7 @@ SAMPLE = ROOT / "tests" / "data" / "chongqing-yearbook-page.txt"
 GLOSSARY = ROOT / "glossary.csv"
 CONFIG_CANDIDATES = (ROOT.parent / "shared" / "models" / "opus-mt-zh-en.config.json",
                      Path("/work/shared/models/opus-mt-zh-en.config.json"))
-#: model shape for --quick (the real vocabulary size is kept)
+#: model shape for --quick (and a vocabulary of only the sentencepiece pieces)
 QUICK_SHAPE = dict(d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
                    decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64)
 ENGINES = ("baseline", "marian", "ctranslate2")
@@ -189,6 +192,11 @@ def build_model(config_path: Path, directory: Path, segments: Sequence[str], *, 
             piece = sp.id_to_piece(i)
             if piece not in vocab and piece not in ("<s>", "<pad>"):
                 vocab[piece] = len(vocab)
+    if quick:  # no unused ids: a small softmax keeps the smoke run short
+        pad_id = len(vocab)
+        vocab_size = pad_id + 1
+        config_dict.update(vocab_size=vocab_size, decoder_vocab_size=vocab_size, pad_token_id=pad_id,
+                           decoder_start_token_id=pad_id)
     if len(vocab) > pad_id:
         raise SystemExit(f"sentencepiece vocabularies ({len(vocab)}) do not fit the model's {pad_id} ids")
     filler = 0
@@ -250,6 +258,15 @@ def _generated_tokens(sequences, eos_id: int, pad_id: int) -> int:
 
 # -- workers (each in its own process) -----------------------------------------------------------
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory. ``VmHWM`` belongs to the process image alone, whereas
+    ``ru_maxrss`` of a spawned child starts from the parent's peak (vfork + exec on Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -282,7 +299,8 @@ class _Meter:
     def __init__(self, engine, engine_name: str):
         self.engine = engine
         self.seconds = 0.0
-        self.tokens = 0
+        self.tokens = 0    # forced output tokens of the sentences decoded (what is credited)
+        self.decoded = 0   # tokens the decoder produced, when it produced more (ctranslate2)
         self.calls: List[Tuple[int, int, bool]] = []  # (sentences, hypotheses, constrained)
         self._inner = engine.translate_batch
         self._placeholder = _placeholder_pattern()
@@ -308,30 +326,32 @@ class _Meter:
                           max_new_tokens=max(forced_length(n) for n in lengths) + 1)
             out = generate(**kwargs)
             sequences = out.sequences if hasattr(out, "sequences") else out
-            self.tokens += _generated_tokens(sequences[:: kwargs.get("num_return_sequences", 1)], eos, pad)
+            produced = _generated_tokens(sequences[:: kwargs.get("num_return_sequences", 1)], eos, pad)
+            self.tokens += produced
+            self.decoded += produced
             return out
 
         engine.net.generate = forced_generate
 
     def _force_ct2(self) -> None:
-        engine = self.engine
-        inner = self._inner
+        translator = self.engine.translator
 
-        def forced(sentences, **kwargs):
-            lengths = [forced_length(len(engine.source_tokens(s))) if s.strip() else 0 for s in sentences]
-            kwargs.update(min_new_tokens=lengths, max_new_tokens=lengths)
-            return inner(sentences, **kwargs)
+        class Forced:
+            """CTranslate2 takes one length per call: the batch decodes to its longest forced
+            length (as transformers does for a batch); only each sentence's own length counts."""
 
-        translator = engine.translator
-
-        class Counting:
             def translate_batch(inner_self, source, **kwargs):
+                steps = [forced_length(len(tokens)) for tokens in source]
+                kwargs.update(min_decoding_length=max(steps), max_decoding_length=max(steps))
                 results = translator.translate_batch(source, **kwargs)
-                self.tokens += sum(len(r.hypotheses[0]) for r in results)
+                self.tokens += sum(steps)
+                self.decoded += sum(len(r.hypotheses[0]) for r in results)
                 return results
 
-        engine.translator = Counting()
-        self._inner = forced
+            def __getattr__(inner_self, name):
+                return getattr(translator, name)
+
+        self.engine.translator = Forced()
 
     def translate_batch(self, sentences, **kwargs):
         start = time.perf_counter()
@@ -358,17 +378,24 @@ def run_pipeline(engine_name: str, model_dir: str, document: str, beam: int, bat
     from termbase.glossary import load_glossary
     from translate.engines import get_engine
 
-    options = dict(model=model_dir, device="cpu", beam=beam, batch_size=batch_size)
+    options = dict(model=model_dir, device="cpu", beam=beam)  # the engine's default batching
     if engine_name == "ctranslate2":
         options.update(intra_threads=threads)
     engine = get_engine(engine_name, **options)
     glossary = load_glossary(GLOSSARY)
+    setup = time.perf_counter()  # one-time loads (jieba dictionary, glossary matchers), like the model's
+    from translate.engines.fake import FakeEngine
+    from translate.translator import Translator
+
+    Translator(FakeEngine(), glossary).translate_paragraphs(["以学习宣传贯彻党的二十大精神为重点。"])
+    setup = time.perf_counter() - setup
     meter = _Meter(engine, engine_name)
     start = time.perf_counter()
     segments, report = _translate_document(document, engine, glossary)
     seconds = time.perf_counter() - start
     return {"tokens": meter.tokens, "seconds": seconds, "engine_seconds": meter.seconds,
-            "segments": segments, "terms": report, "calls": meter.calls}
+            "segments": segments, "terms": report, "calls": meter.calls, "decoded": meter.decoded,
+            "setup_seconds": setup}
 
 
 def _translate_document(document: str, engine, glossary) -> Tuple[int, int]:
@@ -388,10 +415,11 @@ def _translate_document(document: str, engine, glossary) -> Tuple[int, int]:
 
 def worker(spec: Dict[str, object]) -> Dict[str, object]:
     """Run one measurement described by ``spec`` in this process and return its figures."""
-    import torch
-
     threads = int(spec["threads"])
-    torch.set_num_threads(threads)
+    if spec["engine"] != "ctranslate2":  # torch is not loaded by the ctranslate2 engine
+        import torch
+
+        torch.set_num_threads(threads)
     beam, batch_size = int(spec["beam"]), int(spec["batch_size"])
     if spec["engine"] == "baseline":
         figures = run_baseline(str(spec["model_dir"]), list(spec["segments"]), beam, batch_size)
@@ -429,11 +457,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", help="opus-mt-zh-en config.json (default ../shared/models/)")
     parser.add_argument("--quick", action="store_true", help="smoke run: tiny model, few sentences")
-    parser.add_argument("--sentences", type=int, help="workload size (default 240; 24 with --quick)")
+    parser.add_argument("--sentences", type=int, help="workload size (default 240; 12 with --quick)")
     parser.add_argument("--beams", default="4,1", help="beam sizes to run (default 4,1)")
     parser.add_argument("--engines", default=",".join(ENGINES), help="engines to run")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--batch-size", type=int, default=16,
+                        help="the baseline's fixed batch size (termtrans engines use their defaults)")
     parser.add_argument("--workdir", help="where to build the model (default: a temporary directory)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -443,7 +472,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 0
 
     config = find_config(args.config)
-    count = args.sentences or (24 if args.quick else 240)
+    count = args.sentences or (12 if args.quick else 240)
     beams = [int(b) for b in args.beams.split(",") if b.strip()]
     engines = [e for e in args.engines.split(",") if e.strip()]
     segments, document = build_workload(count)
@@ -467,11 +496,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           f"(min/median/max {min(chars)}/{sorted(chars)[len(chars) // 2]}/{max(chars)} chars, "
           f"{min(lengths)}-{max(lengths)} source tokens), "
           f"{sum(forced_length(n) for n in lengths)} output tokens forced")
-    print(f"threads: {args.threads}; batch size {args.batch_size}; ctranslate2 int8; "
-          f"transformers fp32; placeholders copied for the random model")
+    print(f"threads: {args.threads}; baseline: batches of {args.batch_size} in document order; termtrans "
+          f"engines: their default length-sorted token-budget batches; ctranslate2 int8, transformers fp32")
     print()
-    header = f"{'engine':<28}{'beam':>5}{'tokens':>8}{'seconds':>9}{'tokens/s':>10}{'peak RSS MB':>13}" \
-             f"{'pipeline %':>12}"
+    header = f"{'engine':<34}{'beam':>5}{'tokens':>8}{'seconds':>9}{'tokens/s':>10}{'peak RSS MB':>13}" \
+             f"{'pipeline %':>12}{'load':>6}"
     print(header)
     print("-" * len(header))
     results: Dict[Tuple[str, int], Dict[str, object]] = {}
@@ -480,18 +509,28 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             spec = dict(engine=engine, beam=beam, threads=args.threads, batch_size=args.batch_size,
                         model_dir=str(model_dir), segments=segments, document=document)
             figures = run_in_subprocess(spec, env)
+            load = os.getloadavg()[0]  # other work on the machine skews wall-clock figures
             results[(engine, beam)] = figures
             rate = figures["tokens"] / figures["seconds"]
             label = {"baseline": "transformers generate (naive)",
                      "marian": "termtrans marian + pipeline",
-                     "ctranslate2": "termtrans ctranslate2 + pipe"}[engine]
+                     "ctranslate2": "termtrans ctranslate2 + pipeline"}[engine]
             overhead = "" if engine == "baseline" else \
                 f"{100 * (figures['seconds'] - figures['engine_seconds']) / figures['engine_seconds']:.1f}"
-            print(f"{label:<28}{beam:>5}{figures['tokens']:>8}{figures['seconds']:>9.1f}{rate:>10.1f}"
-                  f"{figures['peak_rss_mb']:>13.0f}{overhead:>12}", flush=True)
+            print(f"{label:<34}{beam:>5}{figures['tokens']:>8}{figures['seconds']:>9.1f}{rate:>10.1f}"
+                  f"{figures['peak_rss_mb']:>13.0f}{overhead:>12}{load:>6.1f}", flush=True)
     print()
     print("pipeline % = time outside engine.translate_batch (segmentation, term protection,")
     print("restoration, verification) as a share of engine time; floor: <= 5%")
+    print("load = 1-minute load average after the run (2 cores: above ~2.5 means other work competed)")
+    setups = [f["setup_seconds"] for f in results.values() if "setup_seconds" in f]
+    if setups:
+        print(f"not counted, like model loading: the pipeline's one-time set-up (jieba dictionary, "
+              f"glossary matchers), {min(setups):.1f}-{max(setups):.1f}s per process")
+    for (engine, beam), figures in results.items():
+        if figures.get("decoded", figures["tokens"]) > figures["tokens"]:
+            print(f"{engine} beam {beam}: decoded {figures['decoded']} tokens, credited {figures['tokens']}"
+                  f" (each batch decodes to its longest sentence)")
     print("ratios to the baseline (tokens/s); floor: ctranslate2 >= 3x at beam 4")
     for beam in beams:
         base = results.get(("baseline", beam))

@@ -138,8 +138,8 @@ def test_batching_keeps_order_and_empty_segments(tiny_model_dir):
     assert one_by_one[0] == "" and one_by_one[4] == PAIRS[0][1]
 
 
-def test_per_sentence_lengths_split_calls(tiny_model_dir):
-    engine = CTranslate2Engine(str(tiny_model_dir), device="cpu", batch_size=8)
+def test_length_limits_reach_the_decoder(tiny_model_dir):
+    engine = CTranslate2Engine(str(tiny_model_dir), device="cpu", batch_size=2)
     calls = []
     real = engine.translator
 
@@ -149,12 +149,13 @@ def test_per_sentence_lengths_split_calls(tiny_model_dir):
             return real.translate_batch(source, **kwargs)
 
     engine.translator = Spy()
-    out = engine.translate_batch(SOURCES[:4], min_new_tokens=[2, 3, 3, 2], max_new_tokens=[2, 3, 3, 2])
-    assert sorted(calls) == [(2, 2, 2), (2, 3, 3)]
-    for hyps, limit in zip(out, [2, 3, 3, 2]):
-        assert len(engine.target_tokens(hyps[0].text)) <= limit + 1
-    with pytest.raises(EngineError, match="values of max_new_tokens"):
-        engine.translate_batch(SOURCES[:2], max_new_tokens=[3])
+    out = engine.translate_batch(SOURCES[:3], min_new_tokens=2, max_new_tokens=2)
+    assert sorted(calls) == [(1, 2, 2), (2, 2, 2)]  # batches of at most 2
+    for hyps, (_, target) in zip(out, PAIRS):
+        assert len(engine.target_tokens(hyps[0].text)) <= 3 and hyps[0].text != target  # cut short
+    calls.clear()
+    engine.translate_batch(SOURCES[:1])
+    assert calls == [(1, 0, engine.default_max_new_tokens)]
 
 
 @pytest.mark.parametrize("options, message", [
@@ -164,3 +165,28 @@ def test_per_sentence_lengths_split_calls(tiny_model_dir):
 def test_bad_options(tiny_model_dir, options, message):
     with pytest.raises(EngineError, match=message):
         CTranslate2Engine(str(tiny_model_dir), **options)
+
+
+def test_constraints_forced_through_target_prefix(tiny_model_dir):
+    engine = CTranslate2Engine(str(tiny_model_dir), device="cpu", beam=4)
+    assert engine.supports_constraints
+    plain = engine.translate_batch([SOURCES[1]])[0][0]
+    out = engine.translate_batch([SOURCES[1], SOURCES[0]], num_hypotheses=2,
+                                 constraints=[["foreign friends", "Chongqing"], []])
+    assert all("foreign friends" in h.text and "Chongqing" in h.text for h in out[0])
+    # scores are of whole outputs, forced words included: below the model's own choice
+    assert out[0][0].score >= out[0][1].score and out[0][0].score < plain.score
+    assert out[1][0].text == PAIRS[0][1]  # an empty constraint list changes nothing
+    present = engine.translate_batch([SOURCES[1]], constraints=[["weather"]])[0][0]
+    assert present == plain  # already satisfied: no forcing
+    with pytest.raises(EngineError, match="constraint lists"):
+        engine.translate_batch(SOURCES[:2], constraints=[["x"]])
+
+
+def test_insertion_points_are_word_boundaries_and_capped(tiny_model_dir):
+    engine = CTranslate2Engine(str(tiny_model_dir), device="cpu", max_insertion_points=3)
+    tokens = ["\u2581The", "\u2581wea", "ther", "\u2581is", "\u2581good", "."]
+    assert engine._insertion_points(tokens, 0) == [0, 3, 6]
+    engine.max_insertion_points = 24
+    assert engine._insertion_points(tokens, 0) == [0, 1, 3, 4, 5, 6]
+    assert engine._insertion_points(tokens, 4) == [4, 5, 6]

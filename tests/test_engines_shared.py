@@ -121,3 +121,17 @@ def test_cli_translate_with_engine(name, tiny_model_dir, tmp_path, glossary):
     assert report["signature"]["engine"] == name
     assert report["summary"]["term_methods"] == {"exact": 1, "placeholder": 1}
     assert report["failures"] == []
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_recovery_paths_keep_every_term(name, tiny_model_dir, glossary):
+    """Unseen sentences lose placeholders: n-best and hard constraints bring the terms back."""
+    translator = Translator(build(name, tiny_model_dir), glossary)
+    sources = ["我们欢迎外国友人参加对外开放。", "他们访问了华龙网。", "今天城市形象很好。"]
+    segments = [s for r in translator.translate_paragraphs(sources) for s in r.segments]
+    outcomes = [(t.method, t.recovery) for s in segments for t in s.terms]
+    assert ("constrained", None) in outcomes and ("placeholder", "n-best") in outcomes
+    for seg in segments:
+        assert seg.failed == []
+        for term in seg.terms:
+            assert has_approved(seg.target, glossary.get(term.term)), (term, seg.target)

@@ -1,0 +1,54 @@
+"""Smoke run of benchmarks/bench_translate.py with a tiny model: it runs, and forces equal work."""
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("ctranslate2")
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks" / "bench_translate.py"
+ROW = re.compile(r"^(transformers generate \(naive\)|termtrans marian \+ pipeline|"
+                 r"termtrans ctranslate2 \+ pipeline)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)",
+                 re.M)
+
+
+def test_quick_benchmark_runs_every_engine_with_equal_output_lengths(tmp_path):
+    done = subprocess.run([sys.executable, str(BENCH), "--quick", "--sentences", "8",
+                           "--workdir", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    forced = int(re.search(r"(\d+) output tokens forced", out).group(1))
+    rows = {(label, int(beam)): int(tokens) for label, beam, tokens, *_ in ROW.findall(out)}
+    assert len(rows) == 6, out
+    for beam in (4, 1):
+        assert rows[("transformers generate (naive)", beam)] == forced
+        # both engines decode the same pipeline segments for exactly the same number of steps
+        assert rows[("termtrans marian + pipeline", beam)] == rows[("termtrans ctranslate2 + pipeline", beam)]
+        assert 0 < rows[("termtrans marian + pipeline", beam)] <= forced
+    assert re.search(r"beam 4: marian [\d.]+x, ctranslate2 [\d.]+x", out)
+    assert (tmp_path / "cache" / "ct2").is_dir()  # the conversion went to the benchmark's cache
+
+
+def test_forced_length_rule():
+    from benchmarks.bench_translate import forced_length
+
+    assert [forced_length(n) for n in (1, 8, 9, 17, 93)] == [8, 8, 16, 24, 96]
+    assert all(forced_length(n) >= n and forced_length(n) % 8 == 0 for n in range(1, 300))
+    assert forced_length(40) == 8 * math.ceil(40 / 8)
+
+
+def test_workload_has_document_length_spread():
+    from benchmarks.bench_translate import build_workload
+
+    segments, document = build_workload(240)
+    assert len(segments) >= 240 and len(set(segments)) == len(segments)
+    lengths = sorted(len(s) for s in segments)
+    assert lengths[0] <= 20 and lengths[-1] >= 100  # headings and long sentences
+    paragraphs = document.split("\n\n")
+    assert "".join(p.strip() for p in paragraphs) == "".join(segments)
