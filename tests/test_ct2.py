@@ -62,7 +62,7 @@ def test_failed_conversion_leaves_no_entry(tiny_model_dir, monkeypatch):
 
 
 @pytest.mark.parametrize("model, message", [
-    ("Helsinki-NLP/opus-mt-zh-en", "not available"),
+    ("Helsinki-NLP/opus-mt-zh-en", "not available offline"),
     ("./no/such/model-dir", "does not exist"),
 ])
 def test_missing_model_is_one_clear_error(model, message):
@@ -70,11 +70,38 @@ def test_missing_model_is_one_clear_error(model, message):
         CTranslate2Engine(model)
     text = str(info.value)
     assert "--model" in text and "\n" not in text
+    assert cache_root().is_dir() is False  # nothing converted, nothing cached
+
+
+def test_default_model_offline_message_matches_default_engine():
+    from translate.engines import DEFAULT_MODEL
+    from translate.engines.marian import unavailable_message
+
+    with pytest.raises(ModelUnavailableError) as info:
+        get_engine("ctranslate2")
+    assert str(info.value) == unavailable_message(DEFAULT_MODEL)
+
+
+def test_cli_offline_is_one_line_exit_2(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    src = tmp_path / "a.txt"
+    src.write_text("今天天气很好。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["translate", str(src), "--engine", "ctranslate2", "-q"])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error:") and "--model DIR" in lines[0]
+    assert "Traceback" not in result.output and not (tmp_path / "a.en.txt").exists()
 
 
 def test_directory_without_model(tmp_path):
     with pytest.raises(ModelUnavailableError, match="no config.json"):
         CTranslate2Engine(str(tmp_path))
+    (tmp_path / "weights.bin").write_bytes(b"x")
+    with pytest.raises(ModelUnavailableError, match="is a file"):
+        CTranslate2Engine(str(tmp_path / "weights.bin"))
 
 
 @pytest.mark.parametrize("compute_type", ["float32", "int8"])

@@ -22,6 +22,7 @@ from termbase.errors import EngineError, ModelUnavailableError
 from ..batching import DEFAULT_MAX_TOKENS, batches_by_token_budget
 from . import DEFAULT_MODEL
 from .base import Hypothesis, TranslationEngine
+from .marian import hub_offline, resolve_model, unavailable_message  # light: torch loads lazily
 
 #: files copied next to the converted weights so a cached conversion is self-contained
 TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "target_vocab.json",
@@ -41,43 +42,36 @@ def cache_root() -> Path:
     return Path(base) / "ct2"
 
 
-def _offline() -> bool:
-    return any(os.environ.get(var, "").strip().lower() in ("1", "true", "yes", "on")
-               for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
-
-
 def resolve_model_dir(model: str) -> Path:
     """A local directory holding the transformers model ``model`` (hub id or directory).
 
     Hub ids are looked up in the Hugging Face cache (downloaded if allowed); ``HF_HUB_OFFLINE``
     is honoured. Raises :class:`ModelUnavailableError` with the fix when the model is not there.
     """
-    path = Path(model).expanduser()
-    if path.is_dir():
+    name, local = resolve_model(model)  # the default engine's rules and messages for paths
+    if local:
+        path = Path(name)
         if not (path / "config.json").is_file() and not (path / "model.bin").is_file():
             raise ModelUnavailableError(
                 f"model directory '{model}' has no config.json; point --model at a saved "
                 f"transformers Marian model (save_pretrained) or a hub id")
         return path.resolve()
-    if model.startswith((".", "/", "~", "\\")) or model.count("/") > 1 or path.exists():
-        raise ModelUnavailableError(f"model directory '{model}' does not exist; point --model at a "
-                                    f"saved transformers Marian model or use a hub id")
     try:
         from huggingface_hub import snapshot_download
     except ImportError:  # pragma: no cover - transformers depends on it
         raise ModelUnavailableError(f"model '{model}' needs huggingface_hub to be fetched; "
                                     f"pip install huggingface_hub or point --model at a local copy") from None
-    offline = _offline()
+    offline = hub_offline()
     try:
-        local = snapshot_download(model, local_files_only=offline,
-                                  allow_patterns=["*.json", "*.spm", "*.safetensors", "*.bin", "*.model"])
+        fetched = snapshot_download(model, local_files_only=offline,
+                                    allow_patterns=["*.json", "*.spm", "*.safetensors", "*.bin", "*.model"])
     except Exception as exc:  # hub errors vary by version: offline, not cached, no network, 404
-        how = "HF_HUB_OFFLINE is set and it is not in the Hugging Face cache" if offline \
-            else f"it could not be fetched ({type(exc).__name__})"
+        if offline:
+            raise ModelUnavailableError(unavailable_message(model)) from None
         raise ModelUnavailableError(
-            f"model '{model}' is not available: {how}; download it once with network access "
-            f"(huggingface-cli download {model}) or point --model at a local copy") from None
-    return Path(local)
+            f"Model '{model}' could not be fetched ({type(exc).__name__}): check the name and the "
+            f"network, or pass --model DIR pointing at a local copy.") from None
+    return Path(fetched)
 
 
 def _fingerprint(model_dir: Path) -> str:
