@@ -44,3 +44,14 @@ def tiny_model_dir(tmp_path_factory) -> Path:
     from tiny_marian import build_tiny_marian
 
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """The tiny model gains nothing from threads; one thread keeps tests quick on a busy machine."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

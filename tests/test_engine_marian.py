@@ -11,15 +11,7 @@ from tests.tiny_marian import PAIRS
 from translate.engines import DEFAULT_MODEL, engine_class, get_engine
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """The tiny model gains nothing from threads; one thread keeps tests quick on a busy machine."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

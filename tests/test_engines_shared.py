@@ -18,15 +18,7 @@ ENGINES = ["marian", pytest.param("ctranslate2", marks=pytest.mark.skipif(
     __import__("importlib").util.find_spec("ctranslate2") is None, reason="pip install termtrans[fast]"))]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """The tiny model gains nothing from threads; one thread keeps tests quick on a busy machine."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture

@@ -207,7 +207,9 @@ class MarianEngine(TranslationEngine):
                 phrases, num_beams=beams, eos_token_id=self.eos_id, max_new_tokens=new_tokens))
         kwargs = dict(num_beams=beams, num_return_sequences=num_hypotheses, do_sample=False,
                       max_new_tokens=new_tokens, max_length=None, return_dict_in_generate=True,
-                      output_scores=True, logits_processor=processors)
+                      # scores rank n-best lists; asking for them keeps a vocabulary-wide row
+                      # per step, so a single hypothesis goes without
+                      output_scores=num_hypotheses > 1, logits_processor=processors)
         if bad_words:
             kwargs["bad_words_ids"] = bad_words
         with torch.inference_mode():
