@@ -133,7 +133,12 @@ class CheckContext:
         if self._variants is None and self.glossary is not None:
             from .variants import VariantIndex
 
-            self._variants = VariantIndex(self.glossary)
+            # a superset of the targets' token folds, cheap to get before workers fork
+            words = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+            vocabulary = {w.replace("'s", "") for p in self.pairs
+                          for w in words.findall(p.target.lower().replace("\u2019", "'"))}
+            vocabulary.update(w for v in list(vocabulary) if "'" in v for w in v.split("'"))
+            self._variants = VariantIndex(self.glossary, vocabulary)
         return self._variants
 
     def zh_terms(self, pair: SegmentPair) -> list:

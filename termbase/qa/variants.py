@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from rapidfuzz.distance import Indel, Levenshtein
 
@@ -23,14 +23,14 @@ INFLECTION = 1.0  # score marking a window that differs from a rendering only by
 STOPWORDS = frozenset("a an and as at by for from in into of on or the to with".split())
 
 
-@dataclass(frozen=True)
-class Rendering:
+class Rendering(NamedTuple):
+    """An indexed approved rendering: its text, entry and folded words (joined two ways)."""
+
     text: str
     entry: object
     words: Tuple[str, ...]  # folded
     joined: str
     nospace: str
-    significant: int
 
 
 @dataclass(frozen=True)
@@ -66,36 +66,49 @@ class VariantIndex:
     is also keyed by one word plus the first letter of the other (a typo in the other word).
     """
 
-    def __init__(self, glossary):
+    def __init__(self, glossary, vocabulary: Optional[Set[str]] = None):
+        """Index the approved renderings of ``glossary``.
+
+        With ``vocabulary`` (the folded words of the texts to search), renderings that cannot have
+        a near miss there are left out: a near miss keeps all but one of its rendering's words, so
+        at least ``n - 1`` of them (one, for two-word renderings) must occur in the texts.
+        """
         self.renderings: List[Rendering] = []
         self._keys: Dict[tuple, List[Tuple[int, int]]] = {}  # key -> [(rendering id, offset)]
         self._approved: Set[Tuple[str, ...]] = set()
         self._vocab: Set[str] = set()
+        keys = self._keys
+        stop = STOPWORDS
+        approved = self._approved
+        renderings = self.renderings
+        need_check = vocabulary is not None
         for entry in glossary:
             for r in entry.en:
                 words = _words(r)
-                self._approved.add(words)
-                if len(words) < 2 or all(w in STOPWORDS for w in words):
+                approved.add(words)
+                n = len(words)
+                if n < 2 or (words[0] in stop and all(w in stop for w in words)):
                     continue
-                rid = len(self.renderings)
-                self._vocab.update(words)
-                self.renderings.append(Rendering(r, entry, words, " ".join(words), "".join(words),
-                                                 len(set(words) - STOPWORDS)))
-                keys = self._keys
-                stop = STOPWORDS
-                if len(words) == 2:
+                if need_check and sum(w in vocabulary for w in words) < max(1, n - 1):
+                    continue
+                rid = len(renderings)
+                renderings.append(Rendering(r, entry, words, " ".join(words), "".join(words)))
+                if n == 2:
                     a, b = words
                     if a not in stop:
                         keys.setdefault(("L", a, b[0]), []).append((rid, 0))
                     if b not in stop:
                         keys.setdefault(("R", a[0], b), []).append((rid, 0))
                     continue
-                for i in range(len(words) - 1):
-                    if words[i] not in stop or words[i + 1] not in stop:
-                        keys.setdefault((words[i], words[i + 1]), []).append((rid, i))
-                for i in range(len(words) - 2):
-                    if words[i] not in stop or words[i + 2] not in stop:
-                        keys.setdefault((words[i], "", words[i + 2]), []).append((rid, i))
+                for k in range(n - 1):
+                    a, b = words[k], words[k + 1]
+                    if a not in stop or b not in stop:
+                        keys.setdefault((a, b), []).append((rid, k))
+                    if k + 2 < n:
+                        c = words[k + 2]
+                        if a not in stop or c not in stop:
+                            keys.setdefault((a, "", c), []).append((rid, k))
+        self._vocab = {w for r in renderings for w in r.words}
 
     def find(self, text: str, tokens: Sequence[Token], matches: Sequence) -> List[Variant]:
         """Variants in ``text``; ``matches`` are the EnMatcher matches (approved and forbidden)."""
