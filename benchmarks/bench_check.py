@@ -170,10 +170,13 @@ def main() -> None:
             print(f"naive per-term loop (term-missing only), {name} terms: "
                   f"{naive_term_loop(g, pairs):.1f} s")
     keys = list(results)
-    ratio = results[keys[1]] / results[keys[0]]
-    print(f"floors: {keys[0]} check+read {results[keys[0]] + read_s:.2f} s (<= 2 s: "
-          f"{'met' if results[keys[0]] + read_s <= 2 else 'NOT met'}); {keys[1]}/{keys[0]} = "
-          f"{ratio:.2f}x (<= 3x: {'met' if ratio <= 3 else 'NOT met'})")
+    small_s, big_s = results[keys[0]] + read_s, results[keys[1]] + read_s
+    ratio = big_s / small_s
+    print(f"check only (without reading): {keys[1]}/{keys[0]} = "
+          f"{results[keys[1]] / results[keys[0]]:.2f}x")
+    print(f"floors (whole check of the document, reading included): {keys[0]} {small_s:.2f} s "
+          f"(<= 2 s: {'met' if small_s <= 2 else 'NOT met'}); {keys[1]} {big_s:.2f} s = "
+          f"{ratio:.2f}x the {keys[0]} time (<= 3x: {'met' if ratio <= 3 else 'NOT met'})")
 
 
 if __name__ == "__main__":

@@ -73,8 +73,8 @@ class VariantIndex:
         a near miss there are left out: a near miss keeps all but one of its rendering's words, so
         at least ``n - 1`` of them (one, for two-word renderings) must occur in the texts.
         """
-        self.renderings: List[Rendering] = []
-        self._keys: Dict[tuple, List[Tuple[int, int]]] = {}  # key -> [(rendering id, offset)]
+        self.renderings: List[tuple] = []  # (text, entry, folded words)
+        self._keys: Dict[tuple, List[int]] = {}  # key -> [rendering id << 8 | word offset]
         self._approved: Set[Tuple[str, ...]] = set()
         self._vocab: Set[str] = set()
         keys = self._keys
@@ -87,28 +87,36 @@ class VariantIndex:
                 words = _words(r)
                 approved.add(words)
                 n = len(words)
-                if n < 2 or (words[0] in stop and all(w in stop for w in words)):
+                if n < 2 or n > 64 or (words[0] in stop and all(w in stop for w in words)):
                     continue
                 if need_check and sum(w in vocabulary for w in words) < max(1, n - 1):
                     continue
                 rid = len(renderings)
-                renderings.append(Rendering(r, entry, words, " ".join(words), "".join(words)))
+                renderings.append((r, entry, words))  # a Rendering is made when first needed
                 if n == 2:
                     a, b = words
                     if a not in stop:
-                        keys.setdefault(("L", a, b[0]), []).append((rid, 0))
+                        keys.setdefault(("L", a, b[0]), []).append(rid << 8)
                     if b not in stop:
-                        keys.setdefault(("R", a[0], b), []).append((rid, 0))
+                        keys.setdefault(("R", a[0], b), []).append(rid << 8)
                     continue
                 for k in range(n - 1):
                     a, b = words[k], words[k + 1]
                     if a not in stop or b not in stop:
-                        keys.setdefault((a, b), []).append((rid, k))
+                        keys.setdefault((a, b), []).append(rid << 8 | k)
                     if k + 2 < n:
                         c = words[k + 2]
                         if a not in stop or c not in stop:
-                            keys.setdefault((a, "", c), []).append((rid, k))
-        self._vocab = {w for r in renderings for w in r.words}
+                            keys.setdefault((a, "", c), []).append(rid << 8 | k)
+        self._vocab = {w for _, _, ws in renderings for w in ws}
+        self._made: Dict[int, Rendering] = {}
+
+    def _rendering(self, rid: int) -> Rendering:
+        made = self._made.get(rid)
+        if made is None:
+            text, entry, words = self.renderings[rid]
+            made = self._made[rid] = Rendering(text, entry, words, " ".join(words), "".join(words))
+        return made
 
     def find(self, text: str, tokens: Sequence[Token], matches: Sequence) -> List[Variant]:
         """Variants in ``text``; ``matches`` are the EnMatcher matches (approved and forbidden)."""
@@ -129,17 +137,17 @@ class VariantIndex:
                         (a, "", c) if c else None):
                 bucket = keys.get(key) if key else None
                 if bucket:
-                    for rid, offset in bucket:
-                        anchors.setdefault(rid, []).append(p - offset)
+                    for code in bucket:
+                        anchors.setdefault(code >> 8, []).append(p - (code & 255))
             if c:
                 bucket = keys.get((a, c))  # a word inserted in the text between a and c
                 if bucket:
-                    for rid, offset in bucket:
-                        anchors.setdefault(rid, []).append(p - offset)
+                    for code in bucket:
+                        anchors.setdefault(code >> 8, []).append(p - (code & 255))
         starts = {rid: {s + d for s in set(a) for d in (-1, 0, 1)} for rid, a in anchors.items()}
         found: List[Variant] = []
         for rid, cand in starts.items():
-            r = self.renderings[rid]
+            r = self._rendering(rid)
             n = len(r.words)
             first, last = r.words[0][0], r.words[-1][0]
             best: Optional[Tuple[float, int, int]] = None
