@@ -127,13 +127,11 @@ class Candidate:
 
 @lru_cache(maxsize=1)
 def _pos_tokenizer():
-    import logging
-
-    import jieba
     import jieba.posseg
 
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    from .segmenter import new_tokenizer
+
+    return jieba.posseg.POSTokenizer(new_tokenizer())
 
 
 def _boundaries(text: str) -> Set[int]:

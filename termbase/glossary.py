@@ -96,9 +96,11 @@ class Glossary:
 
     def __post_init__(self) -> None:
         self._by_zh: Dict[str, Entry] = {}
+        self._zh_keys: Dict[int, List[str]] = {}  # id(entry) -> its normalised Chinese variants
         pairs = [(v, e) for e in self.entries for v in e.zh]
         for key, (_, e) in zip(normalize_many([v for v, _ in pairs]), pairs):
             self._by_zh.setdefault(key, e)
+            self._zh_keys.setdefault(id(e), []).append(key)
         if not self.sha256:
             self.sha256 = hashlib.sha256(serialize_glossary(self).encode("utf-8")).hexdigest()
 
@@ -121,7 +123,7 @@ class Glossary:
         for e in self.entries:
             if e is exact:
                 continue
-            if any(qz in normalize_zh(v) for v in e.zh) or any(q in r.casefold() for r in e.en):
+            if any(qz in k for k in self._zh_keys[id(e)]) or any(q in r.casefold() for r in e.en):
                 hits.append(e)
         return hits
 

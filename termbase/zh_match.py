@@ -147,17 +147,9 @@ class ZhMatcher:
 
 @lru_cache(maxsize=4)
 def _tokenizer_for(words: Tuple[str, ...]):
-    import logging
+    from .segmenter import new_tokenizer
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    for w in words:
-        if any(is_cjk(c) for c in w) and " " not in w:
-            tokenizer.add_word(w)
-    return tokenizer
+    return new_tokenizer(w for w in words if any(is_cjk(c) for c in w) and " " not in w)
 
 
 def find_terms(text: str, glossary: Glossary, *, boundary_check: bool = True) -> List[TermMatch]:

@@ -74,9 +74,6 @@ class Translator:
         return self.translate_paragraphs([text])[0].target
 
 
-__all__ = ["KEPT", "ParagraphResult", "Translator", "translate_document"]
-
-
 def translate_document(doc, translator: Translator, *, bilingual: bool = False,
                        progress: Optional[Progress] = None, input_name: str = "",
                        output_name: str = "") -> tuple:
@@ -99,3 +96,6 @@ def translate_document(doc, translator: Translator, *, bilingual: bool = False,
     report = build_report(doc, results, sig, input_name=input_name or doc.name,
                           output_name=output_name)
     return data, report
+
+
+__all__ = ["KEPT", "ParagraphResult", "Translator", "translate_document"]
