@@ -8,13 +8,12 @@ inside 和平|台上.
 """
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Tuple
 
 from .glossary import Entry, Glossary
 from .normalize import is_cjk, normalize_many, normalize_zh
+from .segmenter import add_word, new_tokenizer
 
 _WINDOW = 8  # characters of context segmented on each side of a candidate match
 
@@ -43,40 +42,70 @@ def line_col(text: str, offset: int) -> Tuple[int, int]:
 
 
 class ZhMatcher:
-    """A reusable matcher for the Chinese side of a glossary."""
+    """A reusable matcher for the Chinese side of a glossary.
+
+    Terms are kept in a dictionary keyed by their normalised form, with the lengths of the terms
+    starting with each two-character head (and the one-character terms apart): finding the
+    candidates of a text is one lookup per character, and building the matcher is linear in the
+    glossary size. The segmenter used for the word-boundary test learns the glossary terms lazily,
+    only those that occur in the text around a candidate.
+    """
 
     def __init__(self, glossary: Iterable[Entry], *, boundary_check: bool = True):
-        import ahocorasick
-
         self.boundary_check = boundary_check
-        self._automaton = ahocorasick.Automaton()
         self._variants: Dict[str, Tuple[str, Entry]] = {}
         pairs = [(variant, entry) for entry in glossary for variant in entry.zh]
         keys = normalize_many([v for v, _ in pairs])
-        for key, (variant, entry) in zip(keys, pairs):
-            if key and key not in self._variants:
-                self._variants[key] = (variant, entry)
-                self._automaton.add_word(key, len(key))
-        self._empty = not self._variants
-        if not self._empty:
-            self._automaton.make_automaton()
+        variants = self._variants
+        for key, pair in zip(keys, pairs):
+            if key and key not in variants:
+                variants[key] = pair
+        heads: Dict[str, set] = {}
+        for key in variants:
+            if len(key) > 1:
+                lengths = heads.get(key[:2])
+                if lengths is None:
+                    heads[key[:2]] = {len(key)}
+                else:
+                    lengths.add(len(key))
+        self._lengths: Dict[str, Tuple[int, ...]] = {
+            head: tuple(sorted(lengths, reverse=True)) for head, lengths in heads.items()}
+        self._singles = frozenset(k for k in variants if len(k) == 1)
         self._tokenizer = None
+        self._learned: set = set()
         self._cut_cache: Dict[str, List[Tuple[int, int]]] = {}
+
+    def candidates(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
+        """``(start, lengths)`` of every glossary key in the normalised ``norm`` (overlaps kept,
+        longest first at each start)."""
+        out: List[Tuple[int, Tuple[int, ...]]] = []
+        lengths_of = self._lengths.get
+        variants = self._variants
+        singles = self._singles
+        n = len(norm)
+        for i in range(n):
+            lengths = lengths_of(norm[i:i + 2])
+            if lengths:
+                found = tuple(k for k in lengths if i + k <= n and norm[i:i + k] in variants)
+                if singles and norm[i] in singles:
+                    found += (1,)
+                if found:
+                    out.append((i, found))
+            elif singles and norm[i] in singles:
+                out.append((i, (1,)))
+        return out
 
     def find(self, text: str) -> List[TermMatch]:
         """Every glossary term in ``text`` (longest first, non-overlapping, in text order)."""
-        if self._empty or not text:
+        if not self._variants or not text:
             return []
         norm = normalize_zh(text)
-        candidates: Dict[int, List[int]] = {}
-        for end_idx, length in self._automaton.iter(norm):
-            candidates.setdefault(end_idx + 1 - length, []).append(length)
         matches: List[TermMatch] = []
         pos = 0
-        for start in sorted(candidates):
+        for start, lengths in self.candidates(norm):
             if start < pos:
                 continue
-            for length in sorted(candidates[start], reverse=True):
+            for length in lengths:
                 end = start + length
                 if not self._at_latin_boundary(norm, start, end):
                     continue
@@ -127,11 +156,20 @@ class ZhMatcher:
         return False
 
     def _cut(self, window: str) -> List[Tuple[int, int]]:
+        """Word spans of the segmenter over ``window``, the glossary terms in it being words."""
         spans = self._cut_cache.get(window)
         if spans is None:
+            tokenizer = self._segmenter()
+            for i, lengths in self.candidates(window):
+                for k in lengths:
+                    word = window[i:i + k]
+                    if word not in self._learned:
+                        self._learned.add(word)
+                        if any(is_cjk(c) for c in word) and " " not in word:
+                            add_word(tokenizer, word)
             spans = []
             pos = 0
-            for word in self._segmenter().cut(window, HMM=False):
+            for word in tokenizer.cut(window, HMM=False):
                 spans.append((pos, pos + len(word)))
                 pos += len(word)
             if len(self._cut_cache) > 50000:
@@ -141,15 +179,8 @@ class ZhMatcher:
 
     def _segmenter(self):
         if self._tokenizer is None:
-            self._tokenizer = _tokenizer_for(tuple(sorted(self._variants)))
+            self._tokenizer = new_tokenizer()
         return self._tokenizer
-
-
-@lru_cache(maxsize=4)
-def _tokenizer_for(words: Tuple[str, ...]):
-    from .segmenter import new_tokenizer
-
-    return new_tokenizer(w for w in words if any(is_cjk(c) for c in w) and " " not in w)
 
 
 def find_terms(text: str, glossary: Glossary, *, boundary_check: bool = True) -> List[TermMatch]:

@@ -98,3 +98,32 @@ def test_sample_page_official_phrases(bundled_glossary, sample_page):
 
 def test_matcher_without_terms():
     assert ZhMatcher([]).find("重庆") == []
+
+
+def test_glossary_terms_become_words_of_the_segmenter():
+    # jieba alone cuts 提升|城市形象: the term is found only because the matcher's segmenter
+    # learns the glossary terms around each candidate
+    g, _ = parse_glossary("zh,en\n提升城市,improve the city's\n")
+    assert [m.matched for m in find_terms("提升城市形象美誉度", g)] == ["提升城市"]
+    import jieba
+
+    assert "提升城市" not in jieba.dt.FREQ  # jieba's global tokenizer is untouched
+
+
+def test_results_do_not_depend_on_the_order_texts_are_seen(glossary):
+    texts = ["我们在和平台上合作", "重庆日报报道了华龙网", "在平台上发布和平倡议", "重庆和平台"]
+    first, second = ZhMatcher(glossary), ZhMatcher(glossary)
+    forward = {t: [(m.start, m.end) for m in first.find(t)] for t in texts}
+    backward = {t: [(m.start, m.end) for m in second.find(t)] for t in reversed(texts)}
+    assert forward == backward
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("重庆日报渝", [(0, (4, 2)), (2, (2,)), (4, (1,))]),  # overlaps kept, longest first
+    ("重庆日", [(0, (2,))]),                                # 重庆日报 runs past the end
+    ("渝", [(0, (1,))]),                                    # one-character term
+    ("", []),
+])
+def test_candidates(text, expected):
+    g, _ = parse_glossary("zh,en\n重庆,Chongqing\n重庆日报,Chongqing Daily\n日报,daily\n渝,Chongqing\n")
+    assert ZhMatcher(g).candidates(text) == expected

@@ -1,8 +1,8 @@
 """CTranslate2 engine: the same Marian model, converted once, decoded by a fast C++ runtime.
 
 The transformers model (hub id or directory) is converted to CTranslate2 the first time it is used
-and kept under ``$TERMTRANS_CACHE/ct2`` (default ``~/.cache/termtrans/ct2``), keyed by model and
-quantisation. Tokenization goes through the model's own ``MarianTokenizer`` so both engines see and
+and kept under ``ct2`` in the termtrans cache (``$TERMTRANS_CACHE``, default
+``~/.cache/termtrans``), keyed by model and quantisation. Tokenization goes through the model's own ``MarianTokenizer`` so both engines see and
 produce the same text. CTranslate2 has no lexical constraints: the enforcement wrapper's
 placeholders and n-best reranking work as with any engine, and its hard constraints are met here
 by forcing each missing phrase through ``target_prefix`` at the place the model scores best.
@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from termbase.cache_home import cache_home
 from termbase.errors import EngineError, ModelUnavailableError
 
 from ..batching import DEFAULT_MAX_TOKENS, batches_by_token_budget
@@ -37,9 +38,8 @@ DEFAULT_MAX_BATCH_TOKENS = 2 * DEFAULT_MAX_TOKENS
 
 
 def cache_root() -> Path:
-    """Where converted models live: ``$TERMTRANS_CACHE/ct2`` or ``~/.cache/termtrans/ct2``."""
-    base = os.environ.get("TERMTRANS_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "termtrans")
-    return Path(base) / "ct2"
+    """Where converted models live: ``ct2`` under :func:`termbase.cache_home.cache_home`."""
+    return cache_home() / "ct2"
 
 
 def resolve_model_dir(model: str) -> Path:
