@@ -8,6 +8,7 @@ inside 和平|台上.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Tuple
 
@@ -100,16 +101,18 @@ class ZhMatcher:
         if not self._variants or not text:
             return []
         norm = normalize_zh(text)
+        candidates = self.candidates(norm)
+        starts = [c[0] for c in candidates]
         matches: List[TermMatch] = []
         pos = 0
-        for start, lengths in self.candidates(norm):
+        for start, lengths in candidates:
             if start < pos:
                 continue
             for length in lengths:
                 end = start + length
                 if not self._at_latin_boundary(norm, start, end):
                     continue
-                if self.boundary_check and self._cuts_word(norm, start, end):
+                if self.boundary_check and self._cuts_word(norm, start, end, candidates, starts):
                     continue
                 variant, entry = self._variants[norm[start:end]]
                 matches.append(TermMatch(start, end, text[start:end], variant, entry))
@@ -130,8 +133,12 @@ class ZhMatcher:
                 return False
         return True
 
-    def _cuts_word(self, norm: str, start: int, end: int) -> bool:
-        """True when a segmenter word partly overlaps ``[start, end)`` (neither inside nor around it)."""
+    def _cuts_word(self, norm: str, start: int, end: int, candidates, starts: List[int]) -> bool:
+        """True when a segmenter word partly overlaps ``[start, end)`` (neither inside nor around it).
+
+        ``candidates`` are those of ``norm`` (``starts`` their positions): the glossary terms the
+        segmenter must know around the term.
+        """
         if not any(is_cjk(c) for c in norm[start:end]):
             return False
         lo = start
@@ -141,9 +148,13 @@ class ZhMatcher:
         while hi < len(norm) and hi - end < _WINDOW and is_cjk(norm[hi]):
             hi += 1
         window = norm[lo:hi]
-        spans = self._cut(window)
         s, e = start - lo, end - lo
-        for ws, we in spans:
+        terms = [(i - lo, k) for i, lengths in candidates[bisect_left(starts, lo):bisect_left(starts, hi)]
+                 for k in lengths if i + k <= hi]
+        if not (any(i < s < i + k < e or s < i < e < i + k for i, k in terms)
+                or _word_crosses(window, s, e, self._segmenter().FREQ)):
+            return False  # no word, of jieba or of the glossary, can cut the term
+        for ws, we in self._cut(window, terms):
             if we <= s or ws >= e:
                 continue
             inside = s <= ws and we <= e
@@ -155,18 +166,18 @@ class ZhMatcher:
                 return True
         return False
 
-    def _cut(self, window: str) -> List[Tuple[int, int]]:
-        """Word spans of the segmenter over ``window``, the glossary terms in it being words."""
+    def _cut(self, window: str, terms: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
+        """Word spans of the segmenter over ``window``, whose glossary terms (``(start, length)``
+        pairs) the segmenter learns first."""
         spans = self._cut_cache.get(window)
         if spans is None:
             tokenizer = self._segmenter()
-            for i, lengths in self.candidates(window):
-                for k in lengths:
-                    word = window[i:i + k]
-                    if word not in self._learned:
-                        self._learned.add(word)
-                        if any(is_cjk(c) for c in word) and " " not in word:
-                            add_word(tokenizer, word)
+            for i, k in terms:
+                word = window[i:i + k]
+                if word not in self._learned:
+                    self._learned.add(word)
+                    if any(is_cjk(c) for c in word) and " " not in word:
+                        add_word(tokenizer, word)
             spans = []
             pos = 0
             for word in tokenizer.cut(window, HMM=False):
@@ -181,6 +192,32 @@ class ZhMatcher:
         if self._tokenizer is None:
             self._tokenizer = new_tokenizer()
         return self._tokenizer
+
+
+def _word_crosses(text: str, s: int, e: int, freq: Dict[str, int]) -> bool:
+    """True when some dictionary word of ``text`` crosses ``s`` or ``e`` without spanning both.
+
+    jieba's dictionary holds every prefix of every word (with frequency 0 for mere prefixes), so
+    the scan from each start stops at the first fragment that is not there.
+    """
+    for i in range(s):  # words starting before the term and ending inside it
+        for j in range(s + 1, e):
+            f = freq.get(text[i:j])
+            if f is None:
+                break
+            if f:
+                return True
+    n = len(text)
+    for i in range(s + 1, e):  # words starting inside the term and ending after it
+        if freq.get(text[i:e]) is None:
+            continue
+        for j in range(e + 1, n + 1):
+            f = freq.get(text[i:j])
+            if f is None:
+                break
+            if f:
+                return True
+    return False
 
 
 def find_terms(text: str, glossary: Glossary, *, boundary_check: bool = True) -> List[TermMatch]:

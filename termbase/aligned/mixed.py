@@ -79,6 +79,7 @@ def _title_case(words: Sequence[str]) -> bool:
 
 _PAGE_NUMBER = re.compile(r"(?<!\d)(?<!\d[.,])\d{1,3}(?!\d)(?![.,]\d)")
 _WORDS_AFTER = re.compile(r"[ \t]*([A-Z][A-Za-z'’&-]*(?:[ \t]+[A-Za-z'’&-]+){1,7})")
+_PHRASE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'’&-")
 _WORDS_BEFORE = re.compile(r"([A-Za-z][A-Za-z'’&-]*(?:[ \t]+[A-Za-z'’&-]+){1,7})[ \t]*$")
 
 
@@ -91,7 +92,11 @@ def running_headers(text: str) -> List[Tuple[int, int]]:
             words = after.group(1).split()
             for k in range(2, len(words) + 1):
                 numbers[" ".join(words[:k])].add(m.group())
-        before = _WORDS_BEFORE.search(text, max(0, m.start() - 120), m.start())
+        j = m.start()
+        while j > 0 and text[j - 1] in " \t":
+            j -= 1
+        before = (_WORDS_BEFORE.search(text, max(0, m.start() - 120), m.start())
+                  if j > 0 and text[j - 1] in _PHRASE_CHARS else None)
         if before:
             words = before.group(1).split()
             for k in range(2, len(words) + 1):
@@ -136,8 +141,11 @@ class Block:
 
 def _pieces(text: str, furniture: Sequence[Tuple[int, int]]) -> List[Tuple[int, int, bool]]:
     """Stretches between newlines and furniture: (start, end, hard break before)."""
-    cuts = sorted([(m.start(), m.end(), False) for m in re.finditer(r"\n", text)]
-                  + [(s, e, True) for s, e in furniture])
+    newlines, i = [], text.find("\n")
+    while i >= 0:
+        newlines.append((i, i + 1, False))
+        i = text.find("\n", i + 1)
+    cuts = sorted(newlines + [(s, e, True) for s, e in furniture])
     out: List[Tuple[int, int, bool]] = []
     pos, hard, newlines = 0, True, 0
     for s, e, is_furniture in cuts:
@@ -171,8 +179,6 @@ def _split_gap(text: str, gs: int, ge: int, left: str, right: str,
 _CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _LATIN_CLASS = "A-Za-z\u00C0-\u024F"
 _RUN = re.compile(f"(?P<zh>[{_CJK_CLASS}][^{_LATIN_CLASS}]*)|(?P<en>[{_LATIN_CLASS}][^{_CJK_CLASS}]*)")
-_ZH_TAIL = re.compile(f"[^{_CJK_CLASS}]+$")
-_EN_TAIL = re.compile(f"[^{_LATIN_CLASS}]+$")
 
 
 def _units(text: str, start: int, end: int, furniture: List[Tuple[int, int]]) -> List[List]:
@@ -180,8 +186,11 @@ def _units(text: str, start: int, end: int, furniture: List[Tuple[int, int]]) ->
     runs: List[List] = []
     for m in _RUN.finditer(text, start, end):
         kind = ZH if m.group("zh") is not None else EN
-        tail = (_ZH_TAIL if kind == ZH else _EN_TAIL).search(m.group())
-        runs.append([kind, m.start(), m.end() - (len(tail.group()) if tail else 0)])
+        of_kind = is_cjk if kind == ZH else _is_latin
+        stop = m.end()
+        while stop > m.start() + 1 and not of_kind(text[stop - 1]):
+            stop -= 1  # neutral characters after the last letter belong to the gap
+        runs.append([kind, m.start(), stop])
     if not runs:
         return []
     units = [list(r) for r in runs]
@@ -398,7 +407,8 @@ def read_mixed_text(text: str, name: str = "<mixed>") -> List[SegmentPair]:
         zh = next((texts[k][1] for k in members if texts[k][0] == ZH), "")
         en = next((texts[k][1] for k in members if texts[k][0] == EN), "")
         start = blocks[members[0]].start
-        start += len(text[start:]) - len(text[start:].lstrip())
+        while start < len(text) and text[start].isspace():
+            start += 1
         line += text.count("\n", counted, start)
         counted = start
         col = start - (text.rfind("\n", 0, start) + 1) + 1

@@ -6,7 +6,7 @@ import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Callable, Dict, Iterable, List, Optional, Sequence
 
 from ..aligned import SegmentPair
 
@@ -64,6 +64,10 @@ class Check(ABC):
     def run(self, pairs: Sequence[SegmentPair], ctx: "CheckContext") -> Iterable[Issue]:
         """Every issue this check finds."""
 
+    def prepare(self, ctx: "CheckContext") -> None:
+        """Build what the check shares across segments in ``ctx`` (the runner calls this once,
+        before it splits the segments among worker processes)."""
+
     def issue(self, pair: SegmentPair, side: str, start: int, end: int, message: str,
               suggestion: str = "", *, rule: str = "", severity: Optional[str] = None) -> Issue:
         """Build an issue located in ``pair`` (span taken from the given side)."""
@@ -98,11 +102,13 @@ class CheckContext:
     _zh_matcher: object = None
     _en_matcher: object = None
     _variants: object = None
+    _shared: Dict[str, object] = field(default_factory=dict)
 
-    def prepare(self) -> None:
-        """Build the shared matchers now (before forking workers)."""
-        self.en_matcher()
-        self.variant_index()
+    def shared(self, name: str, build: Callable[[], object]) -> object:
+        """What ``build()`` returns, built once per context and kept under ``name``."""
+        if name not in self._shared:
+            self._shared[name] = build()
+        return self._shared[name]
 
     def zh_matcher(self):
         if self._zh_matcher is None and self.glossary is not None:

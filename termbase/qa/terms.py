@@ -20,6 +20,11 @@ class TermMissing(SegmentCheck):
     severity = "error"
     description = "a glossary term in the source has none of its approved renderings in the target"
 
+    def prepare(self, ctx: CheckContext) -> None:
+        if ctx.glossary is not None:
+            ctx.en_matcher()
+            ctx.variant_index()
+
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         if not pair.target.strip() or ctx.glossary is None:
             return
@@ -47,6 +52,10 @@ class TermForbidden(SegmentCheck):
     id = "term-forbidden"
     severity = "error"
     description = "the target uses a rendering the glossary forbids"
+
+    def prepare(self, ctx: CheckContext) -> None:
+        if ctx.glossary is not None:
+            ctx.en_matcher()
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         if not pair.target or ctx.glossary is None:
@@ -86,6 +95,11 @@ class TermVariant(SegmentCheck):
             hit = ctx.variant_index().find(pair.target, ctx.en_tokens(pair), ctx.en_matches(pair))
             cache[pair.index] = hit
         return hit
+
+    def prepare(self, ctx: CheckContext) -> None:
+        if ctx.glossary is not None:
+            ctx.en_matcher()
+            ctx.variant_index()
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         for v in self.variants(pair, ctx):

@@ -7,7 +7,7 @@ from typing import Iterable, List, Sequence, Set, Tuple
 
 from ..aligned import SegmentPair
 from ..normalize import fold_width
-from .base import TARGET, Check, CheckContext, Issue
+from .base import TARGET, CheckContext, Issue, SegmentCheck
 
 # (pattern, what to do); the match is the punctuation that lacks a space
 _MISSING_SPACE = [
@@ -77,7 +77,7 @@ def _protected(text: str) -> List[Tuple[int, int]]:
     return spans
 
 
-class Typography(Check):
+class Typography(SegmentCheck):
     """Typographic slips in the English."""
 
     id = "typography"
@@ -85,14 +85,18 @@ class Typography(Check):
     description = ("missing space after , . ; : (\",Chongqing\"), full-width punctuation in English, "
                    "unpaired quotes or brackets, doubled words, lost possessive apostrophe (\"Chinas\")")
 
-    def run(self, pairs: Sequence[SegmentPair], ctx: CheckContext) -> Iterable[Issue]:
-        names = proper_names(pairs, ctx.glossary)
-        for pair in pairs:
-            if pair.target.strip():
-                yield from self.check_segment(pair, names)
+    def prepare(self, ctx: CheckContext) -> None:
+        self._names(ctx)
 
-    def check_segment(self, pair: SegmentPair, names: Set[str]) -> Iterable[Issue]:
+    @staticmethod
+    def _names(ctx: CheckContext) -> Set[str]:
+        return ctx.shared("proper-names", lambda: proper_names(ctx.pairs, ctx.glossary))
+
+    def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         text = pair.target
+        if not text.strip():
+            return
+        names = self._names(ctx)
         guard = _protected(text)
 
         def guarded(i: int) -> bool:
