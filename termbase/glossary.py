@@ -201,43 +201,30 @@ def parse_glossary(text: str, path: PathLike = "<glossary>") -> Tuple[Glossary, 
         if c not in COLUMNS:
             problems.append(Problem(name, header_line, f"unknown column '{c}' is ignored "
                                     f"(known: {','.join(COLUMNS)})", "warning"))
-    entries: List[Entry] = []
-    seen: Dict[str, Entry] = {}
-    approved_where: Dict[str, Entry] = {}
+    parsed: List[Tuple[int, Optional[Entry], List[Problem]]] = []
     for line, row in rows:
         if not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
             continue
-        if len(row) != len(cols):
-            problems.append(Problem(name, line, f"{len(cols)} columns expected, found {len(row)}"))
+        parsed.append(_parse_row(name, line, row, cols))
+    # every Chinese variant normalised at once (one OpenCC call instead of one per variant)
+    variants = list({v: None for _, e, _ in parsed if e is not None for v in e.zh})
+    key_of = dict(zip(variants, normalize_many(variants)))
+    entries: List[Entry] = []
+    seen: Dict[str, Entry] = {}
+    approved_where: Dict[str, Entry] = {}
+    for line, entry, row_problems in parsed:
+        problems.extend(row_problems)
+        if entry is None:
             continue
-        rec = dict(zip(cols, row))
-        before = len(problems)
-        values = {}
-        for col in ("zh", "en", "forbidden"):
-            vals = split_values(rec.get(col, ""))
-            if any(not v for v in vals):
-                problems.append(Problem(name, line, f"empty value between '{SEPARATOR}' in {col}"))
-            values[col] = tuple(v for v in vals if v)
-        if not values["zh"]:
-            problems.append(Problem(name, line, "empty zh field"))
-        if not values["en"]:
-            problems.append(Problem(name, line, "empty en field"))
-        flag = _parse_flag(rec.get("case_sensitive", ""))
-        if flag is None:
-            problems.append(Problem(name, line, f"case_sensitive must be yes or no, "
-                                    f"found '{rec['case_sensitive'].strip()}'"))
-        if len(problems) > before:
+        keys = [key_of[v] for v in entry.zh]
+        found = _entry_problems(name, entry, keys, seen)
+        problems.extend(found)
+        if any(p.severity == "error" for p in found):
             continue
-        entry = Entry(zh=values["zh"], en=values["en"], forbidden=values["forbidden"],
-                      case_sensitive=bool(flag), note=rec.get("note", "").strip(),
-                      source=rec.get("source", "").strip(), line=line)
-        problems.extend(_entry_problems(name, entry, seen, approved_where))
-        if any(p.line == line and p.severity == "error" for p in problems[before:]):
-            continue
-        if any(normalize_zh(v) in seen for v in entry.zh):
+        if any(k in seen for k in keys):
             continue  # exact duplicate: warned about, first one kept
-        for v in entry.zh:
-            seen[normalize_zh(v)] = entry
+        for k in keys:
+            seen[k] = entry
         for r in entry.en:
             approved_where.setdefault(r.casefold(), entry)
         entries.append(entry)
@@ -247,17 +234,49 @@ def parse_glossary(text: str, path: PathLike = "<glossary>") -> Tuple[Glossary, 
             if other is not None and other is not e:
                 problems.append(Problem(name, e.line, f"forbidden rendering '{f}' is approved "
                                         f"for {other.term} on line {other.line}", "warning"))
-    return Glossary(entries, path=name), problems
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Glossary(entries, path=name, sha256=digest), problems
 
 
-def _entry_problems(name: str, entry: Entry, seen: Dict[str, Entry],
-                    approved_where: Dict[str, Entry]) -> List[Problem]:
+def _parse_row(name: str, line: int, row: List[str], cols: List[str]
+               ) -> Tuple[int, Optional[Entry], List[Problem]]:
+    """One data row: its entry, or None with the problems that make it unusable."""
+    problems: List[Problem] = []
+    if len(row) != len(cols):
+        problems.append(Problem(name, line, f"{len(cols)} columns expected, found {len(row)}"))
+        return line, None, problems
+    rec = dict(zip(cols, row))
+    values = {}
+    for col in ("zh", "en", "forbidden"):
+        vals = split_values(rec.get(col, ""))
+        if any(not v for v in vals):
+            problems.append(Problem(name, line, f"empty value between '{SEPARATOR}' in {col}"))
+        values[col] = tuple(v for v in vals if v)
+    if not values["zh"]:
+        problems.append(Problem(name, line, "empty zh field"))
+    if not values["en"]:
+        problems.append(Problem(name, line, "empty en field"))
+    flag = _parse_flag(rec.get("case_sensitive", ""))
+    if flag is None:
+        problems.append(Problem(name, line, f"case_sensitive must be yes or no, "
+                                f"found '{rec['case_sensitive'].strip()}'"))
+    if problems:
+        return line, None, problems
+    entry = Entry(zh=values["zh"], en=values["en"], forbidden=values["forbidden"],
+                  case_sensitive=bool(flag), note=rec.get("note", "").strip(),
+                  source=rec.get("source", "").strip(), line=line)
+    return line, entry, problems
+
+
+def _entry_problems(name: str, entry: Entry, keys: List[str], seen: Dict[str, Entry]
+                    ) -> List[Problem]:
+    """Problems of one entry against those before it (``keys``: its normalised variants)."""
     out: List[Problem] = []
     line = entry.line
-    for v in entry.zh:
+    for v, key in zip(entry.zh, keys):
         if not has_cjk(v):
             out.append(Problem(name, line, f"zh value '{v}' has no Chinese characters", "warning"))
-        prev = seen.get(normalize_zh(v))
+        prev = seen.get(key)
         if prev is None:
             continue
         if set(map(str.casefold, prev.en)) == set(map(str.casefold, entry.en)):
@@ -265,7 +284,7 @@ def _entry_problems(name: str, entry: Entry, seen: Dict[str, Entry],
         else:
             out.append(Problem(name, line, f"conflict: '{v}' is approved as "
                                f"'{prev.preferred}' on line {prev.line}, here as '{entry.preferred}'"))
-    if len({normalize_zh(v) for v in entry.zh}) != len(entry.zh):
+    if len(set(keys)) != len(keys):
         out.append(Problem(name, line, "the same Chinese variant is listed twice", "warning"))
     approved = {r.casefold() for r in entry.en}
     for f in entry.forbidden:

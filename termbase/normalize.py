@@ -6,6 +6,7 @@ normalised text is the same span in the original text.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import List, Sequence
 
@@ -64,9 +65,13 @@ def normalize_many(texts: Sequence[str]) -> List[str]:
     return out
 
 
+#: one CJK ideograph (the ranges of :func:`is_cjk`)
+CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+
+
 def has_cjk(text: str) -> bool:
     """True when ``text`` holds at least one CJK ideograph."""
-    return any(is_cjk(ch) for ch in text)
+    return CJK.search(text) is not None
 
 
 def is_cjk(ch: str) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -10,6 +11,10 @@ from typing import Union
 from .errors import InputError, OutputError
 
 PathLike = Union[str, Path]
+
+
+#: control characters other than tab, newline, carriage return, form feed, vertical tab
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -42,11 +47,10 @@ def decode_text(data: bytes, path: PathLike, *, allow_empty: bool = False) -> st
                 "not valid UTF-8 (byte 0x%02x); re-save the file as UTF-8" % data[exc.start],
                 line=_line_of(data, exc.start),
             ) from None
-    bad = next((i for i, ch in enumerate(text)
-                if ord(ch) < 32 and ch not in "\t\n\r\f\v"), None)
+    bad = _CONTROL.search(text)
     if bad is not None:
         raise InputError(name, "binary file (control character found); expected text",
-                         line=text.count("\n", 0, bad) + 1)
+                         line=text.count("\n", 0, bad.start()) + 1)
     return text
 
 

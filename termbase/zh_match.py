@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Tuple
 
 from .glossary import Entry, Glossary
-from .normalize import is_cjk, normalize_many, normalize_zh
+from .normalize import CJK, is_cjk, normalize_many, normalize_zh
 from .segmenter import add_word, new_tokenizer
 
 _WINDOW = 8  # characters of context segmented on each side of a candidate match
@@ -139,7 +139,7 @@ class ZhMatcher:
         ``candidates`` are those of ``norm`` (``starts`` their positions): the glossary terms the
         segmenter must know around the term.
         """
-        if not any(is_cjk(c) for c in norm[start:end]):
+        if CJK.search(norm, start, end) is None:
             return False
         lo = start
         while lo > 0 and start - lo < _WINDOW and is_cjk(norm[lo - 1]):
@@ -176,7 +176,7 @@ class ZhMatcher:
                 word = window[i:i + k]
                 if word not in self._learned:
                     self._learned.add(word)
-                    if any(is_cjk(c) for c in word) and " " not in word:
+                    if " " not in word and CJK.search(word):
                         add_word(tokenizer, word)
             spans = []
             pos = 0

@@ -59,6 +59,9 @@ class Check(ABC):
     id: str = ""
     severity: str = "warning"
     description: str = ""
+    #: True when the check's work needs the glossary matchers of :class:`CheckContext`
+    #: (the runner builds them once and hands them to the processes that need them)
+    needs_matchers: bool = False
 
     @abstractmethod
     def run(self, pairs: Sequence[SegmentPair], ctx: "CheckContext") -> Iterable[Issue]:

@@ -57,6 +57,11 @@ def _segment_issues(checks, pairs, ctx) -> List[List[Issue]]:
     return [list(c.run(pairs, ctx)) if isinstance(c, SegmentCheck) else [] for c in checks]
 
 
+def _all_issues(checks, pairs, ctx) -> List[List[Issue]]:
+    """Issues of each check (segment and document checks alike) over ``pairs``."""
+    return [list(c.run(pairs, ctx)) for c in checks]
+
+
 def _worker(bounds):
     lo, hi = bounds
     st = _WORKER_STATE
@@ -86,7 +91,75 @@ def _default_jobs(n_pairs: int) -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def _parallel_segment_issues(checks, pairs, ctx, jobs: int) -> List[List[Issue]]:
+class _ForkedCall:
+    """``fn()`` run in a forked process while the caller goes on; :meth:`result` collects it."""
+
+    def __init__(self, fn):
+        ctx = mp.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+        self._process = ctx.Process(target=_send_result, args=(fn, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self):
+        try:
+            ok, value = self._recv.recv()
+        except EOFError:
+            raise RuntimeError("a check process ended without a result "
+                               f"(exit code {self._process.exitcode})") from None
+        finally:
+            self.close()
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        self._recv.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _send_result(fn, conn) -> None:
+    try:
+        result = (True, fn())
+    except BaseException as exc:  # handed to the parent, which raises it
+        import traceback
+
+        result = (False, RuntimeError(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+    conn.send(result)
+    conn.close()
+
+
+def _parallel_issues(checks, pairs, ctx, jobs: int) -> List[List[Issue]]:
+    """Issues of each check, spread over forked processes.
+
+    Checks that need no glossary matchers (typography, numbers, consistency...) run in one
+    process started first, while this one builds the matchers (loading jieba's dictionary,
+    finding the glossary terms of every source); the terminology checks then run in ``jobs``
+    processes forked after the build, which inherit the matchers instead of rebuilding them.
+    """
+    early = [c for c in checks if not c.needs_matchers]
+    late = [c for c in checks if c.needs_matchers]
+    for check in early:
+        check.prepare(ctx)
+    early_call = _ForkedCall(lambda: _all_issues(early, pairs, ctx)) if early else None
+    try:
+        for check in late:
+            check.prepare(ctx)
+        late_issues = _pool_segment_issues(late, pairs, ctx, jobs) if late else []
+        late_issues = [found if isinstance(c, SegmentCheck) else list(c.run(pairs, ctx))
+                       for c, found in zip(late, late_issues)]
+        early_issues = early_call.result() if early_call else []
+    finally:
+        if early_call is not None:
+            early_call.close()
+    by_check = dict(zip(map(id, early), early_issues))
+    by_check.update(zip(map(id, late), late_issues))
+    return [by_check[id(c)] for c in checks]
+
+
+def _pool_segment_issues(checks, pairs, ctx, jobs: int) -> List[List[Issue]]:
     """Segment checks split over ``jobs`` forked processes sharing the matchers built before."""
     chunk = -(-len(pairs) // (jobs * 4))
     bounds = [(i, min(i + chunk, len(pairs))) for i in range(0, len(pairs), chunk)]
@@ -114,14 +187,14 @@ def run_checks(pairs: Sequence[SegmentPair], glossary=None, *, only: Optional[It
     issues: List[Issue] = []
     ignored = 0
     with _collector_paused():
-        for check in checks:  # shared matchers, built once (before workers fork: they inherit them)
-            check.prepare(ctx)
         if jobs > 1:
-            per_check = _parallel_segment_issues(checks, pairs, ctx, jobs)
+            per_check = _parallel_issues(checks, pairs, ctx, jobs)
         else:
-            per_check = _segment_issues(checks, pairs, ctx)
+            for check in checks:
+                check.prepare(ctx)
+            per_check = _all_issues(checks, pairs, ctx)
         for check, found in zip(checks, per_check):
-            for issue in found if isinstance(check, SegmentCheck) else check.run(pairs, ctx):
+            for issue in found:
                 if ignore is not None and ignore.matches(issue):
                     ignored += 1
                 else:

@@ -18,6 +18,7 @@ class TermMissing(SegmentCheck):
 
     id = "term-missing"
     severity = "error"
+    needs_matchers = True
     description = "a glossary term in the source has none of its approved renderings in the target"
 
     def prepare(self, ctx: CheckContext) -> None:
@@ -51,6 +52,7 @@ class TermForbidden(SegmentCheck):
 
     id = "term-forbidden"
     severity = "error"
+    needs_matchers = True
     description = "the target uses a rendering the glossary forbids"
 
     def prepare(self, ctx: CheckContext) -> None:
@@ -82,6 +84,7 @@ class TermVariant(SegmentCheck):
 
     id = "term-variant"
     severity = "warning"
+    needs_matchers = True
     description = ("the target holds a close variant of an approved rendering (whether or not the "
                    "source term is there)")
 

@@ -128,27 +128,36 @@ class VariantIndex:
         n_tok = len(folds)
         vocab = self._vocab
         known = [f in vocab for f in folds]
+        get = keys.get
         for p in range(n_tok - 1):
-            if not (known[p] or known[p + 1]):
+            kp, kq = known[p], known[p + 1]
+            if not (kp or kq):
                 continue
             a, b = folds[p], folds[p + 1]
-            c = folds[p + 2] if p + 2 < n_tok else None
-            for key in ((a, b), ("L", a, b[0]), ("R", a[0], b), (a, "", b),
-                        (a, "", c) if c else None):
-                bucket = keys.get(key) if key else None
+            # a key holds only words of indexed renderings: look up only what can be there
+            buckets = []
+            if kp and kq:
+                buckets += (get((a, b)), get((a, "", b)))
+            if kp:
+                buckets.append(get(("L", a, b[0])))
+            if kq:
+                buckets.append(get(("R", a[0], b)))
+            if kp and p + 2 < n_tok and known[p + 2]:
+                c = folds[p + 2]
+                buckets += (get((a, "", c)), get((a, c)))  # changed / inserted middle word
+            for bucket in buckets:
                 if bucket:
                     for code in bucket:
                         anchors.setdefault(code >> 8, []).append(p - (code & 255))
-            if c:
-                bucket = keys.get((a, c))  # a word inserted in the text between a and c
-                if bucket:
-                    for code in bucket:
-                        anchors.setdefault(code >> 8, []).append(p - (code & 255))
-        starts = {rid: {s + d for s in set(a) for d in (-1, 0, 1)} for rid, a in anchors.items()}
         found: List[Variant] = []
-        for rid, cand in starts.items():
+        for rid, anchored in anchors.items():
             r = self._rendering(rid)
             n = len(r.words)
+            anchored = set(anchored)
+            case_sensitive = getattr(r.entry, "case_sensitive", False)
+            if not case_sensitive and any(s >= 0 and tuple(folds[s:s + n]) == r.words for s in anchored):
+                continue  # the rendering itself is there: it would win with 100 and be skipped
+            cand = {s + d for s in anchored for d in (-1, 0, 1)}
             first, last = r.words[0][0], r.words[-1][0]
             best: Optional[Tuple[float, int, int]] = None
             for s in cand:
@@ -165,7 +174,7 @@ class VariantIndex:
             score, s, e = best
             window = tuple(folds[s:e])
             if window in self._approved:
-                if not getattr(r.entry, "case_sensitive", False):
+                if not case_sensitive:
                     continue
                 cased = tuple(t.word for t in tokenize_en(r.text))
                 if tuple(t.word for t in tokens[s:e]) == cased:

@@ -40,6 +40,29 @@ def report_dict(report) -> Dict[str, object]:
     }
 
 
+#: lists written one item per line (an issue per line reads well and diffs well)
+_ONE_PER_LINE = ("issues", "segments")
+
+
+def _dumps(value, indent=None) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
 def render_json(report, **_options) -> str:
-    """The report as indented JSON (UTF-8 text, Chinese kept as is)."""
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    """The report as JSON (UTF-8 text, Chinese kept as is): indented, with each issue and each
+    segment on one line (written by the json module's C encoder: a report of 10,000 issues
+    takes a fraction of a second)."""
+    data = report_dict(report)
+    lines = ["{"]
+    last = len(data) - 1
+    for k, (key, value) in enumerate(data.items()):
+        comma = "," if k < last else ""
+        if key in _ONE_PER_LINE and value:
+            lines.append(f"  {_dumps(key)}: [")
+            end = len(value) - 1
+            lines.extend(f"    {_dumps(item)}{',' if j < end else ''}" for j, item in enumerate(value))
+            lines.append(f"  ]{comma}")
+        else:
+            lines.append(f"  {_dumps(key)}: {_dumps(value, 2).replace(chr(10), chr(10) + '  ')}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
