@@ -382,10 +382,23 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
         raise click.UsageError("missing SOURCE (a bilingual file, or SOURCE TARGET)")
     import gc
 
-    # one run, then exit: reference counting frees what the check drops, and the cyclic
-    # collector would only rescan the glossary's and the matchers' objects again and again
-    # (about a second with 100,000 terms)
+    # reference counting frees what the check drops; the cyclic collector would only rescan the
+    # glossary's and the matchers' objects again and again (about a second with 100,000 terms)
+    collecting = gc.isenabled()
     gc.disable()
+    try:
+        _check(state, source, target, input_format, fmt, output, fail_on, only, skip,
+               ignore_file, write_ignore, color, no_boundary_check, jobs)
+    finally:
+        gc.freeze()  # what the run built lives until exit: no collection need scan it again
+        if collecting:
+            gc.enable()
+
+
+def _check(state: State, source: str, target: Optional[str], input_format: str, fmt: str,
+           output: Optional[str], fail_on: str, only: list, skip: list,
+           ignore_file: Optional[str], write_ignore: Optional[str], color: Optional[bool],
+           no_boundary_check: bool, jobs: Optional[int]) -> None:
     from termbase.aligned import read_aligned
     from termbase.errors import OutputError
     from termbase.qa import load_ignore, run_checks, write_ignore as save_ignore

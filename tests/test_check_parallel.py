@@ -1,6 +1,8 @@
 """Large documents are checked in several processes; the report must not depend on it."""
 from __future__ import annotations
 
+import pytest
+
 from termbase.aligned import read_aligned
 from termbase.glossary import load_glossary
 from termbase.qa import run_checks
@@ -18,3 +20,53 @@ def test_parallel_report_equals_serial(bundled_glossary, sample_page):
     assert serial.issues, "the sample page has known defects"
     assert parallel.issues == serial.issues
     assert parallel.summary() == serial.summary()
+
+
+def _long_document(sample_page, times=40):
+    base = read_aligned(sample_page)
+    pairs = []
+    for _ in range(times):
+        for p in base:
+            pairs.append(type(p)(**{**p.__dict__, "index": len(pairs)}))
+    return pairs
+
+
+@pytest.mark.parametrize("only", [["typography"], ["term-missing"], ["term-variant", "inconsistent-source"]])
+def test_parallel_subsets_equal_serial(bundled_glossary, sample_page, only):
+    g = load_glossary(bundled_glossary)
+    pairs = _long_document(sample_page, 10)
+    serial = run_checks(pairs, g, only=only, jobs=1)
+    parallel = run_checks(pairs, g, only=only, jobs=2)
+    assert parallel.issues == serial.issues
+    assert parallel.checks == serial.checks == only
+
+
+@pytest.mark.parametrize("check_cls", ["termbase.qa.typography:Typography", "termbase.qa.terms:TermMissing"])
+def test_a_failing_check_in_a_worker_is_reported(bundled_glossary, sample_page, monkeypatch, check_cls):
+    import importlib
+
+    module, name = check_cls.split(":")
+    cls = getattr(importlib.import_module(module), name)
+
+    def broken(self, pair, ctx):
+        raise ValueError("broken check")
+
+    monkeypatch.setattr(cls, "check_segment", broken)
+    g = load_glossary(bundled_glossary)
+    with pytest.raises((RuntimeError, ValueError), match="broken check"):
+        run_checks(_long_document(sample_page, 4), g, jobs=2)
+
+
+def test_the_collector_is_left_as_it_was(bundled_glossary, sample_page):
+    import gc
+
+    g = load_glossary(bundled_glossary)
+    assert gc.isenabled()
+    run_checks(_long_document(sample_page, 4), g, jobs=2)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run_checks(read_aligned(sample_page), g, jobs=1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -58,6 +58,21 @@ def test_json_schema(report):
     assert 2 not in {s["segment"] for s in data["segments"]}  # only segments with issues
 
 
+def test_json_layout_one_issue_per_line(report):
+    text = render_report(report, "json")
+    lines = text.splitlines()
+    issue_lines = [ln for ln in lines if ln.startswith('    {"check": ')]
+    assert len(issue_lines) == len(report.issues)
+    assert [json.loads(ln.rstrip(",")) for ln in issue_lines] == json.loads(text)["issues"]
+    assert '  "summary": {' in lines and "重庆" in text  # indented, Chinese kept as is
+
+
+def test_json_of_a_clean_report_is_valid():
+    r = run_checks([SegmentPair(0, "重庆。", "Chongqing.", "d:1")], load_glossary(GLOSSARY))
+    data = json.loads(render_report(r, "json"))
+    assert data["issues"] == [] and data["segments"] == []
+
+
 def test_csv(report):
     rows = list(csv.DictReader(io.StringIO(render_report(report, "csv"))))
     assert len(rows) == len(report.issues)

@@ -9,6 +9,7 @@ around those words, so the cost follows the text, not the glossary size.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
@@ -124,31 +125,46 @@ class VariantIndex:
             return []
         folds = [t.fold for t in tokens]
         keys = self._keys
-        anchors: Dict[int, List[int]] = {}  # rendering id -> text positions of its word 0
         n_tok = len(folds)
         vocab = self._vocab
         known = [f in vocab for f in folds]
         get = keys.get
+        hits: List[Tuple[List[int], int]] = []  # (bucket of codes, text position)
+        hit = hits.append
+        # a key holds only words of indexed renderings: look up only what can be there
         for p in range(n_tok - 1):
-            kp, kq = known[p], known[p + 1]
-            if not (kp or kq):
-                continue
-            a, b = folds[p], folds[p + 1]
-            # a key holds only words of indexed renderings: look up only what can be there
-            buckets = []
-            if kp and kq:
-                buckets += (get((a, b)), get((a, "", b)))
-            if kp:
-                buckets.append(get(("L", a, b[0])))
-            if kq:
-                buckets.append(get(("R", a[0], b)))
-            if kp and p + 2 < n_tok and known[p + 2]:
-                c = folds[p + 2]
-                buckets += (get((a, "", c)), get((a, c)))  # changed / inserted middle word
-            for bucket in buckets:
+            kq = known[p + 1]
+            if known[p]:
+                a, b = folds[p], folds[p + 1]
+                if kq:
+                    bucket = get((a, b))
+                    if bucket:
+                        hit((bucket, p))
+                    bucket = get((a, "", b))  # a word of the rendering dropped between a and b
+                    if bucket:
+                        hit((bucket, p))
+                    bucket = get(("R", a[0], b))
+                    if bucket:
+                        hit((bucket, p))
+                bucket = get(("L", a, b[0]))
                 if bucket:
-                    for code in bucket:
-                        anchors.setdefault(code >> 8, []).append(p - (code & 255))
+                    hit((bucket, p))
+                if p + 2 < n_tok and known[p + 2]:
+                    c = folds[p + 2]
+                    bucket = get((a, "", c))  # the word between a and c changed
+                    if bucket:
+                        hit((bucket, p))
+                    bucket = get((a, c))  # a word inserted in the text between a and c
+                    if bucket:
+                        hit((bucket, p))
+            elif kq:
+                bucket = get(("R", folds[p][0], folds[p + 1]))
+                if bucket:
+                    hit((bucket, p))
+        anchors: Dict[int, List[int]] = defaultdict(list)  # rendering id -> positions of word 0
+        for bucket, p in hits:
+            for code in bucket:
+                anchors[code >> 8].append(p - (code & 255))
         found: List[Variant] = []
         for rid, anchored in anchors.items():
             r = self._rendering(rid)
