@@ -36,15 +36,19 @@ def test_dictionary_is_cached_and_read_back(tmp_path, monkeypatch, fresh_diction
     assert segmenter._dictionary() == (freq, total)
 
 
+@pytest.fixture(scope="module")
+def good_dictionary():
+    return segmenter._dictionary()
+
+
 @pytest.mark.parametrize("damage", [b"", b"not marshal", marshal.dumps(("a", 1)), marshal.dumps(({}, 0))])
-def test_damaged_cache_is_rebuilt(tmp_path, monkeypatch, fresh_dictionary, damage):
+def test_damaged_cache_is_rebuilt(tmp_path, monkeypatch, good_dictionary, fresh_dictionary, damage):
     monkeypatch.setenv("TERMTRANS_CACHE", str(tmp_path))
-    good = segmenter._dictionary()
-    path = _cache_files(tmp_path)[0]
+    path = segmenter._cache_file(segmenter._dictionary_file())
+    path.parent.mkdir(parents=True)
     path.write_bytes(damage)
-    segmenter._dictionary.cache_clear()
-    assert segmenter._dictionary() == good
-    assert marshal.loads(path.read_bytes()) == good  # and written again
+    assert segmenter._dictionary() == good_dictionary
+    assert marshal.loads(path.read_bytes()) == good_dictionary  # and written again
 
 
 def test_unwritable_cache_only_costs_time(tmp_path, monkeypatch, fresh_dictionary):
