@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
-from .glossary import Entry, Glossary
+from .glossary import Entry
 
 _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019][A-Za-z]+)?")
 _POSSESSIVE = re.compile(r"['\u2019]s?$", re.IGNORECASE)

@@ -17,7 +17,7 @@ import sys
 import sysconfig
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from .errors import GlossaryError, InputError
 from .normalize import has_cjk, normalize_many, normalize_zh

@@ -10,7 +10,6 @@ extending one never touches jieba's global tokenizer or another glossary's.
 from __future__ import annotations
 
 import marshal
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, Optional, Tuple

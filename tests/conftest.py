@@ -1,7 +1,6 @@
 """Shared fixtures. Every test runs with isolated home, cache and glossary environment."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -335,7 +335,7 @@ def _size(text: str, kind: str) -> int:
 
 
 def _pair_score(first: Tuple[str, str], second: Tuple[str, str]) -> float:
-    (k1, t1), (k2, t2) = first, second
+    (k1, t1), (_, t2) = first, second
     zh, en = (t1, t2) if k1 == ZH else (t2, t1)
     ratio = _size(en, EN) / _size(zh, ZH)
     score = 2.0 - 1.2 * abs(math.log(ratio / 3.5))

@@ -15,7 +15,7 @@ import io
 import re
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-from ..errors import GlossaryError, InputError
+from ..errors import GlossaryError
 from ..glossary import COLUMNS, SEPARATOR, Entry, Problem, csv_rows, serialize_glossary
 from ..normalize import has_cjk
 from ..textio import read_text

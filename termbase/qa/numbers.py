@@ -1,11 +1,11 @@
 """The number check: every number written in one language must be found in the other."""
 from __future__ import annotations
 
-from typing import Iterable, List
+from typing import Iterable
 
 from ..aligned import SegmentPair
 from .base import SOURCE, TARGET, CheckContext, Issue, SegmentCheck
-from .numerals import Number, en_numbers, zh_numbers
+from .numerals import en_numbers, zh_numbers
 
 
 def _show(value: float) -> str:

@@ -16,7 +16,7 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from ..en_match import APPROVED, FORBIDDEN, Token, tokenize_en
+from ..en_match import FORBIDDEN, Token, tokenize_en
 
 #: smallest similarity (0-100) of a window and a rendering to count as a variant
 THRESHOLD = 88.0

@@ -4,8 +4,6 @@ from __future__ import annotations
 import csv
 import io
 
-from ..qa.base import SOURCE
-
 COLUMNS = ("severity", "check", "rule", "location", "segment", "side", "span", "message",
            "suggestion", "source", "target", "fingerprint")
 
