@@ -77,6 +77,14 @@ def test_term_forbidden(glossary, source, target, expected):
     ("the Talk In Chongqing contest", ["Talk In Chongqing"], "use 'TALK IN Chongqing'"),  # case
     ("the TALK IN Chongqing contest", [], None),
     ("foreign friends in Chongqing and China", [], None),
+    # every near miss is reported, a correct occurrence hides none of them
+    ("Huanglong Newsnet and Huanglong News Net", ["Huanglong News Net"], "use 'Huanglong Newsnet'"),
+    ("Huanglong News Net, then Huanglong Newsnet", ["Huanglong News Net"], "use 'Huanglong Newsnet'"),
+    ("the Belt and Road Initiatve and the Belt and Road Inititive",
+     ["Belt and Road Initiatve", "Belt and Road Inititive"], "use 'Belt and Road Initiative'"),
+    ("the Foreign Affairs Office of Chongqing Municipal Government and the Foreign Affairs of "
+     "Chongqing Municipal Government", ["Foreign Affairs of Chongqing Municipal Government"],
+     "use 'Foreign Affairs Office of Chongqing Municipal Government'"),
 ])
 def test_term_variant_even_without_source_term(glossary, target, expected, suggestion):
     found = issues(glossary, "没有术语。", target, "term-variant")

@@ -168,28 +168,52 @@ class VariantIndex:
         found: List[Variant] = []
         for rid, anchored in anchors.items():
             r = self._rendering(rid)
-            n = len(r.words)
-            anchored = set(anchored)
-            case_sensitive = getattr(r.entry, "case_sensitive", False)
-            if not case_sensitive and any(s >= 0 and tuple(folds[s:s + n]) == r.words for s in anchored):
-                continue  # the rendering itself is there: it would win with 100 and be skipped
-            cand = {s + d for s in anchored for d in (-1, 0, 1)}
-            first, last = r.words[0][0], r.words[-1][0]
-            best: Optional[Tuple[float, int, int]] = None
-            for s in cand:
-                if s < 0 or s >= n_tok or folds[s][0] != first:
-                    continue
-                for e in (s + n - 1, s + n, s + n + 1):
-                    if e <= s or e > n_tok or folds[e - 1][0] != last:
-                        continue
-                    score = _score(folds[s:e], r)
-                    if score and (best is None or score > best[0]):
-                        best = (score, s, e)
-            if best is None:
+            found.extend(self._near_misses(r, set(anchored), text, tokens, folds, matches))
+        found.sort(key=lambda v: (-v.score, v.start))
+        kept: List[Variant] = []
+        for v in found:
+            if all(v.end <= k.start or v.start >= k.end for k in kept):
+                kept.append(v)
+        kept.sort(key=lambda v: v.start)
+        return kept
+
+    def _near_misses(self, r: Rendering, anchored: Set[int], text: str, tokens: Sequence[Token],
+                     folds: List[str], matches: Sequence) -> List[Variant]:
+        """Every near miss of ``r`` in the text: the best window of each place it is anchored.
+
+        Windows are scored around each anchor (start one word either side, one word more or less
+        than the rendering) and taken best first, each place once: an exact occurrence (scored 100)
+        takes its place and is not reported, so a correct occurrence of a rendering never hides
+        a misspelt one elsewhere in the segment.
+        """
+        words = r.words
+        n = len(words)
+        n_tok = len(folds)
+        case_sensitive = getattr(r.entry, "case_sensitive", False)
+        exact = [(s, s + n) for s in anchored if s >= 0 and tuple(folds[s:s + n]) == words]
+        scored: List[Tuple[float, int, int]] = [(100.0, s, e) for s, e in exact]
+        first, last = words[0][0], words[-1][0]
+        for s in {s + d for s in anchored for d in (-1, 0, 1)}:
+            if s < 0 or s >= n_tok or folds[s][0] != first:
                 continue
-            score, s, e = best
-            window = tuple(folds[s:e])
-            if window in self._approved:
+            for e in (s + n - 1, s + n, s + n + 1):
+                if e <= s or e > n_tok or folds[e - 1][0] != last:
+                    continue
+                if exact and any(xs < e and s < xe for xs, xe in exact):
+                    continue  # loses to the exact occurrence it overlaps
+                score = _score(folds[s:e], r)
+                if score:
+                    scored.append((score, s, e))
+        if not scored or (len(scored) == len(exact) and not case_sensitive):
+            return []  # nothing, or only exact occurrences
+        scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+        chosen: List[Tuple[float, int, int]] = []
+        for cand in scored:
+            if all(cand[2] <= cs or cand[1] >= ce for _, cs, ce in chosen):
+                chosen.append(cand)
+        out: List[Variant] = []
+        for score, s, e in chosen:
+            if tuple(folds[s:e]) in self._approved:
                 if not case_sensitive:
                     continue
                 cased = tuple(t.word for t in tokenize_en(r.text))
@@ -198,15 +222,9 @@ class VariantIndex:
             start, end = tokens[s].start, tokens[e - 1].end
             if _excluded(start, end, r, matches):
                 continue
-            found.append(Variant(start, end, text[start:end], r.text, r.entry, score,
-                                 score == INFLECTION))
-        found.sort(key=lambda v: (-v.score, v.start))
-        kept: List[Variant] = []
-        for v in found:
-            if all(v.end <= k.start or v.start >= k.end for k in kept):
-                kept.append(v)
-        kept.sort(key=lambda v: v.start)
-        return kept
+            out.append(Variant(start, end, text[start:end], r.text, r.entry, score,
+                               score == INFLECTION))
+        return out
 
 
 def _stem(word: str) -> str:
