@@ -70,3 +70,15 @@ def test_the_collector_is_left_as_it_was(bundled_glossary, sample_page):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_without_fork_the_check_runs_in_one_process(bundled_glossary, sample_page, monkeypatch):
+    import multiprocessing
+
+    import termbase.qa.runner as runner
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(runner, "_parallel_issues", lambda *a: pytest.fail("forked without fork"))
+    g = load_glossary(bundled_glossary)
+    pairs = _long_document(sample_page, 4)
+    assert run_checks(pairs, g, jobs=2).issues == run_checks(pairs, g, jobs=1).issues

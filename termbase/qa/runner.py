@@ -184,6 +184,8 @@ def run_checks(pairs: Sequence[SegmentPair], glossary=None, *, only: Optional[It
     pairs = list(pairs)
     ctx = CheckContext(glossary=glossary, boundary_check=boundary_check, pairs=pairs)
     jobs = _default_jobs(len(pairs)) if jobs is None else max(1, jobs)
+    if "fork" not in mp.get_all_start_methods():
+        jobs = 1  # workers inherit the built matchers through fork; without it, one process
     issues: List[Issue] = []
     ignored = 0
     with _collector_paused():
