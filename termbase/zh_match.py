@@ -225,14 +225,18 @@ def find_terms(text: str, glossary: Glossary, *, boundary_check: bool = True) ->
     return matcher_for(glossary, boundary_check=boundary_check).find(text)
 
 
+#: matchers of the glossaries used last (each holds a copy of jieba's dictionary: keep few)
 _MATCHERS: Dict[Tuple[int, bool], Tuple[Glossary, ZhMatcher]] = {}
+_MAX_MATCHERS = 4
 
 
 def matcher_for(glossary: Glossary, *, boundary_check: bool = True) -> ZhMatcher:
-    """A cached :class:`ZhMatcher` for ``glossary``."""
+    """A cached :class:`ZhMatcher` for ``glossary`` (the last few glossaries are kept)."""
     key = (id(glossary), boundary_check)
-    hit = _MATCHERS.get(key)
+    hit = _MATCHERS.pop(key, None)
     if hit is None or hit[0] is not glossary:
         hit = (glossary, ZhMatcher(glossary, boundary_check=boundary_check))
-        _MATCHERS[key] = hit
+    _MATCHERS[key] = hit  # most recently used last
+    while len(_MATCHERS) > _MAX_MATCHERS:
+        del _MATCHERS[next(iter(_MATCHERS))]
     return hit[1]

@@ -127,3 +127,16 @@ def test_results_do_not_depend_on_the_order_texts_are_seen(glossary):
 def test_candidates(text, expected):
     g, _ = parse_glossary("zh,en\n重庆,Chongqing\n重庆日报,Chongqing Daily\n日报,daily\n渝,Chongqing\n")
     assert ZhMatcher(g).candidates(text) == expected
+
+
+def test_matcher_cache_keeps_only_the_last_glossaries():
+    from termbase import zh_match
+
+    glossaries = [parse_glossary(f"zh,en\n重庆{i},Chongqing {i}\n")[0] for i in range(6)]
+    first = zh_match.matcher_for(glossaries[0])
+    assert zh_match.matcher_for(glossaries[0]) is first  # cached
+    for g in glossaries[1:]:
+        zh_match.matcher_for(g)
+    assert len(zh_match._MATCHERS) <= zh_match._MAX_MATCHERS
+    assert zh_match.matcher_for(glossaries[0]) is not first  # evicted, rebuilt
+    assert [m.matched for m in zh_match.matcher_for(glossaries[5]).find("在重庆5")] == ["重庆5"]

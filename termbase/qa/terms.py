@@ -13,18 +13,25 @@ def _alternatives(entry) -> str:
     return f" (also approved: {', '.join(rest)})" if rest else ""
 
 
-class TermMissing(SegmentCheck):
-    """A glossary term in the source, none of its approved renderings in the target."""
+class _TermCheck(SegmentCheck):
+    """A terminology check: it works with the glossary's matchers, built once in :meth:`prepare`."""
 
-    id = "term-missing"
-    severity = "error"
     needs_matchers = True
-    description = "a glossary term in the source has none of its approved renderings in the target"
+    uses_variants = True  # the near-miss index too, not only the renderings matcher
 
     def prepare(self, ctx: CheckContext) -> None:
         if ctx.glossary is not None:
             ctx.en_matcher()
-            ctx.variant_index()
+            if self.uses_variants:
+                ctx.variant_index()
+
+
+class TermMissing(_TermCheck):
+    """A glossary term in the source, none of its approved renderings in the target."""
+
+    id = "term-missing"
+    severity = "error"
+    description = "a glossary term in the source has none of its approved renderings in the target"
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         if not pair.target.strip() or ctx.glossary is None:
@@ -47,17 +54,13 @@ class TermMissing(SegmentCheck):
                              f"use '{t.entry.preferred}'")
 
 
-class TermForbidden(SegmentCheck):
+class TermForbidden(_TermCheck):
     """A forbidden rendering in the target."""
 
     id = "term-forbidden"
     severity = "error"
-    needs_matchers = True
+    uses_variants = False
     description = "the target uses a rendering the glossary forbids"
-
-    def prepare(self, ctx: CheckContext) -> None:
-        if ctx.glossary is not None:
-            ctx.en_matcher()
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         if not pair.target or ctx.glossary is None:
@@ -79,12 +82,11 @@ class TermForbidden(SegmentCheck):
                              f"use '{e.preferred}'")
 
 
-class TermVariant(SegmentCheck):
+class TermVariant(_TermCheck):
     """A close variant of an approved rendering that is not itself approved."""
 
     id = "term-variant"
     severity = "warning"
-    needs_matchers = True
     description = ("the target holds a close variant of an approved rendering (whether or not the "
                    "source term is there)")
 
@@ -98,11 +100,6 @@ class TermVariant(SegmentCheck):
             hit = ctx.variant_index().find(pair.target, ctx.en_tokens(pair), ctx.en_matches(pair))
             cache[pair.index] = hit
         return hit
-
-    def prepare(self, ctx: CheckContext) -> None:
-        if ctx.glossary is not None:
-            ctx.en_matcher()
-            ctx.variant_index()
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         for v in self.variants(pair, ctx):
