@@ -201,23 +201,21 @@ def parse_glossary(text: str, path: PathLike = "<glossary>") -> Tuple[Glossary, 
         if c not in COLUMNS:
             problems.append(Problem(name, header_line, f"unknown column '{c}' is ignored "
                                     f"(known: {','.join(COLUMNS)})", "warning"))
-    parsed: List[Tuple[int, Optional[Entry], List[Problem]]] = []
+    parsed: List[Tuple[Optional[Entry], List[Problem]]] = []
     for line, row in rows:
         if not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
             continue
         parsed.append(_parse_row(name, line, row, cols))
-    # every Chinese variant normalised at once (one OpenCC call instead of one per variant)
-    variants = list({v: None for _, e, _ in parsed if e is not None for v in e.zh})
-    key_of = dict(zip(variants, normalize_many(variants)))
+    key_of = zh_keys(e for e, _ in parsed if e is not None)
     entries: List[Entry] = []
     seen: Dict[str, Entry] = {}
     approved_where: Dict[str, Entry] = {}
-    for line, entry, row_problems in parsed:
+    for entry, row_problems in parsed:
         problems.extend(row_problems)
         if entry is None:
             continue
         keys = [key_of[v] for v in entry.zh]
-        found = _entry_problems(name, entry, keys, seen)
+        found = entry_problems(name, entry, keys, seen)
         problems.extend(found)
         if any(p.severity == "error" for p in found):
             continue
@@ -239,12 +237,12 @@ def parse_glossary(text: str, path: PathLike = "<glossary>") -> Tuple[Glossary, 
 
 
 def _parse_row(name: str, line: int, row: List[str], cols: List[str]
-               ) -> Tuple[int, Optional[Entry], List[Problem]]:
+               ) -> Tuple[Optional[Entry], List[Problem]]:
     """One data row: its entry, or None with the problems that make it unusable."""
     problems: List[Problem] = []
     if len(row) != len(cols):
         problems.append(Problem(name, line, f"{len(cols)} columns expected, found {len(row)}"))
-        return line, None, problems
+        return None, problems
     rec = dict(zip(cols, row))
     values = {}
     for col in ("zh", "en", "forbidden"):
@@ -261,23 +259,30 @@ def _parse_row(name: str, line: int, row: List[str], cols: List[str]
         problems.append(Problem(name, line, f"case_sensitive must be yes or no, "
                                 f"found '{rec['case_sensitive'].strip()}'"))
     if problems:
-        return line, None, problems
+        return None, problems
     entry = Entry(zh=values["zh"], en=values["en"], forbidden=values["forbidden"],
                   case_sensitive=bool(flag), note=rec.get("note", "").strip(),
                   source=rec.get("source", "").strip(), line=line)
-    return line, entry, problems
+    return entry, problems
 
 
-def _entry_problems(name: str, entry: Entry, keys: List[str], seen: Dict[str, Entry]
-                    ) -> List[Problem]:
-    """Problems of one entry against those before it (``keys``: its normalised variants)."""
+def zh_keys(entries: Iterable[Entry]) -> Dict[str, str]:
+    """Normalised form of every Chinese variant of ``entries`` (one OpenCC call for them all)."""
+    variants = list({v: None for e in entries for v in e.zh})
+    return dict(zip(variants, normalize_many(variants)))
+
+
+def entry_problems(name: str, entry: Entry, keys: List[str], seen: Dict[str, Entry]
+                   ) -> List[Problem]:
+    """Problems of one entry against the entries in ``seen`` (normalised Chinese → entry);
+    ``keys`` are the entry's own normalised variants."""
     out: List[Problem] = []
     line = entry.line
     for v, key in zip(entry.zh, keys):
         if not has_cjk(v):
             out.append(Problem(name, line, f"zh value '{v}' has no Chinese characters", "warning"))
         prev = seen.get(key)
-        if prev is None:
+        if prev is None or prev is entry:
             continue
         if set(map(str.casefold, prev.en)) == set(map(str.casefold, entry.en)):
             out.append(Problem(name, line, f"duplicate of line {prev.line} ('{v}')", "warning"))

@@ -65,8 +65,10 @@ def normalize_many(texts: Sequence[str]) -> List[str]:
     return out
 
 
-#: one CJK ideograph (the ranges of :func:`is_cjk`)
-CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+#: the CJK ideograph ranges of :func:`is_cjk`, as the body of a regex character class
+CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+#: one CJK ideograph
+CJK = re.compile(f"[{CJK_CLASS}]")
 
 
 def has_cjk(text: str) -> bool:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
-from ..normalize import is_cjk
+from ..normalize import CJK, CJK_CLASS, is_cjk
 from ..textio import read_text
 from . import SegmentPair
 
@@ -48,7 +48,6 @@ _UNIT_CHARS = set("年月日号万亿千百十余多个名项次位家种批场�
 _CAMEL_WORDS = {"youtube", "wechat", "tiktok", "linkedin", "iphone", "ipad", "powerpoint",
                 "javascript", "github", "mcdonald", "macbook", "paypal", "whatsapp", "skyteam",
                 "playstation", "facetime", "bioNTech".lower(), "openai", "deepseek", "chinadaily"}
-_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’-]*")
 
 
@@ -65,7 +64,7 @@ def _kind_of(ch: str) -> Optional[str]:
 
 
 def _ideographs(text: str) -> int:
-    return len(_IDEOGRAPH.findall(text))
+    return len(CJK.findall(text))
 
 
 def _title_case(words: Sequence[str]) -> bool:
@@ -176,9 +175,8 @@ def _split_gap(text: str, gs: int, ge: int, left: str, right: str,
     return gs + last + 1
 
 
-_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _LATIN_CLASS = "A-Za-z\u00C0-\u024F"
-_RUN = re.compile(f"(?P<zh>[{_CJK_CLASS}][^{_LATIN_CLASS}]*)|(?P<en>[{_LATIN_CLASS}][^{_CJK_CLASS}]*)")
+_RUN = re.compile(f"(?P<zh>[{CJK_CLASS}][^{_LATIN_CLASS}]*)|(?P<en>[{_LATIN_CLASS}][^{CJK_CLASS}]*)")
 
 
 def _units(text: str, start: int, end: int, furniture: List[Tuple[int, int]]) -> List[List]:

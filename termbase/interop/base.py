@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Sequence, Tuple, Union
 
 from ..errors import GlossaryError
-from ..glossary import Entry, Problem
-from ..normalize import has_cjk, normalize_zh
+from ..glossary import Entry, Problem, entry_problems, zh_keys
+from ..normalize import normalize_zh
 
 PathLike = Union[str, Path]
 
@@ -59,6 +59,8 @@ def check_entries(entries: Iterable[Entry], path: PathLike) -> List[Problem]:
     name = str(path)
     out: List[Problem] = []
     seen: Dict[str, Entry] = {}
+    entries = list(entries)
+    key_of = zh_keys(entries)
     for e in entries:
         if not e.zh:
             out.append(Problem(name, e.line, "entry without a Chinese term"))
@@ -66,26 +68,10 @@ def check_entries(entries: Iterable[Entry], path: PathLike) -> List[Problem]:
         if not e.en:
             out.append(Problem(name, e.line, f"'{e.term}' has no approved English rendering"))
             continue
-        for v in e.zh:
-            if not has_cjk(v):
-                out.append(Problem(name, e.line, f"zh value '{v}' has no Chinese characters",
-                                   "warning"))
-            prev = seen.get(normalize_zh(v))
-            if prev is None or prev is e:
-                continue
-            if {r.casefold() for r in prev.en} == {r.casefold() for r in e.en}:
-                out.append(Problem(name, e.line, f"duplicate of line {prev.line} ('{v}')",
-                                   "warning"))
-            else:
-                out.append(Problem(name, e.line, f"conflict: '{v}' is approved as "
-                                   f"'{prev.preferred}' on line {prev.line}, here as "
-                                   f"'{e.preferred}'"))
-        for v in e.zh:
-            seen.setdefault(normalize_zh(v), e)
-        both = {f.casefold() for f in e.forbidden} & {r.casefold() for r in e.en}
-        if both:
-            out.append(Problem(name, e.line, f"'{sorted(both)[0]}' is both approved and "
-                                             f"forbidden for '{e.term}'"))
+        keys = [key_of[v] for v in e.zh]
+        out.extend(entry_problems(name, e, keys, seen))
+        for k in keys:
+            seen.setdefault(k, e)
     return out
 
 

@@ -102,18 +102,19 @@ class _ForkedCall:
         send.close()
 
     def result(self):
+        """What ``fn()`` returned (or raises what it raised); call :meth:`close` afterwards."""
         try:
             ok, value = self._recv.recv()
         except EOFError:
+            self._process.join()
             raise RuntimeError("a check process ended without a result "
                                f"(exit code {self._process.exitcode})") from None
-        finally:
-            self.close()
         if not ok:
             raise value
         return value
 
     def close(self) -> None:
+        """Stop the process if it still runs (the caller failed before :meth:`result`)."""
         self._recv.close()
         if self._process.is_alive():
             self._process.terminate()

@@ -94,7 +94,7 @@ class TermVariant(_TermCheck):
     def variants(pair: SegmentPair, ctx: CheckContext) -> List:
         if not pair.target or ctx.glossary is None:
             return []
-        cache = ctx.__dict__.setdefault("_variant_hits", {})
+        cache = ctx.shared("variant-hits", dict)
         hit = cache.get(pair.index)
         if hit is None:
             hit = ctx.variant_index().find(pair.target, ctx.en_tokens(pair), ctx.en_matches(pair))

@@ -5,13 +5,11 @@ import re
 from typing import Iterable
 
 from ..aligned import SegmentPair
-from ..normalize import has_cjk
+from ..normalize import CJK_CLASS, has_cjk
 from .base import SOURCE, TARGET, CheckContext, Issue, SegmentCheck
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"
-                      r"(?:[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
-                      r"\s，。、；：“”《》（）]*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-                      r"\U00020000-\U0002fa1f])?")
+# a run of Chinese: ideographs, with the spaces and punctuation between them
+_CJK_RUN = re.compile(f"[{CJK_CLASS}](?:[{CJK_CLASS}\\s，。、；：“”《》（）]*[{CJK_CLASS}])?")
 
 
 class Untranslated(SegmentCheck):
