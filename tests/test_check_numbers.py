@@ -1,39 +1,10 @@
-"""Number normalisation (Chinese and English forms) and the number-mismatch check."""
+"""The number-mismatch check (the numbers model itself: tests/test_numbers.py)."""
 from __future__ import annotations
 
 import pytest
 
 from termbase.aligned import SegmentPair
 from termbase.qa import run_checks
-from termbase.qa.numerals import en_numbers, parse_zh_numeral, zh_numbers
-
-
-@pytest.mark.parametrize("numeral,value", [
-    ("二十", 20), ("十五", 15), ("一百四十", 140), ("一百零五", 105), ("三千五百万", 35_000_000),
-    ("一万二千", 12_000), ("两亿", 200_000_000), ("二〇二三", 2023), ("三", 3),
-    ("一五一十", None), ("万一", None), ("百", None),
-])
-def test_parse_zh_numeral(numeral, value):
-    assert parse_zh_numeral(numeral) == value
-
-
-@pytest.mark.parametrize("text,values", [
-    ("浏览量突破500万", [5_000_000]), ("增长30%", [30]), ("140余篇", [140]), ("2023年", [2023]),
-    ("党的二十大", [20]), ("1,200万", [12_000_000]), ("5.5亿", [550_000_000]),
-    ("百分之三十", [30]), ("3月5日", [3, 5]), ("5G网络和COVID-19", []),
-])
-def test_zh_numbers(text, values):
-    assert [n.value for n in zh_numbers(text) if n.strong] == values
-
-
-@pytest.mark.parametrize("text,values", [
-    ("over 5 million views", [5_000_000]), ("5,000,000 views", [5_000_000]),
-    ("increased by 30%compared", [30]), ("Over 140 posts", [140]), ("the 20th CPC", [20]),
-    ("5.5 billion", [5_500_000_000]), ("30 per cent", [30]), ("Release.6 issues", [6]),
-    ("in 2023.The", [2023]), ("COVID-19 and 5G and G20", []),
-])
-def test_en_numbers(text, values):
-    assert [n.value for n in en_numbers(text) if n.strong] == values
 
 
 def check(source, target):
@@ -63,3 +34,27 @@ def test_equal_numbers_are_not_flagged(source, target):
 def test_different_numbers_are_flagged(source, target, side, span):
     found = check(source, target)
     assert any(i.side == side and i.span == span and i.severity == "error" for i in found)
+
+
+def check_doc(pairs):
+    return run_checks([SegmentPair(i, s, t, f"n:{i + 1}") for i, (s, t) in enumerate(pairs)], None,
+                      only=["number-mismatch"]).issues
+
+
+def test_a_year_the_english_adds_is_checked_against_the_document_year():
+    pairs = [("本年物价上涨0.37%。", "prices rose 0.37% for the year 2009."),
+             ("去年11月失业率升至4.64%。", "unemployment reached 4.64% in November 2008."),
+             ("本年出口下降。", "Exports fell in 2019.")]
+    found = check_doc(pairs)
+    assert [(i.segment, i.span) for i in found] == [(2, "2019")]
+
+
+def test_roc_years_and_basis_points_of_a_taiwanese_release():
+    found = check_doc([("各調降0.5個百分點，自本（1）月8日起實施，創93年9月以來新高。",
+                        "lower by 50 basis points, effective from January 8, highest since September 2004.")])
+    assert found == []
+
+
+def test_a_changed_list_number_is_reported():
+    found = check_doc([("（二）出口成長率持續衰退", "3. Exports declined further")])
+    assert [i.span for i in found] == ["3."]

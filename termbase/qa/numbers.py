@@ -1,42 +1,82 @@
 """The number check: every number written in one language must be found in the other."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Dict, Iterable, List
 
 from ..aligned import SegmentPair
+from ..numbers import (describe, document_year, en_quantities, leading_label,
+                       relative_year_offsets, unmatched, year_votes, zh_quantities)
 from .base import SOURCE, TARGET, CheckContext, Issue, SegmentCheck
-from .numerals import en_numbers, zh_numbers
-
-
-def _show(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
 
 
 class NumberMismatch(SegmentCheck):
-    """Numbers that differ between source and target (Chinese forms normalised)."""
+    """Numbers that differ between source and target (see :mod:`termbase.numbers`)."""
 
     id = "number-mismatch"
     severity = "error"
     description = ("a number in the source is missing from the target, or the target has a number "
-                   "the source does not (500万 = 5 million = 5,000,000; 140余 = over 140)")
+                   "the source does not: scales, decimals, percentages and points, multiples, "
+                   "numerals and number words, ordinals, dates and years are compared by value "
+                   "(1,818億 = 181.8 billion; 0.5个百分点 = 50 basis points; 4月26日 = 26 Apr; "
+                   "140余 = over 140; a year the English adds for 本年/去年 is checked against "
+                   "the document's year)")
+
+    def prepare(self, ctx: CheckContext) -> None:
+        self._votes(ctx)
+
+    @staticmethod
+    def _votes(ctx: CheckContext) -> Dict[int, List[int]]:
+        """Years the document's relative expressions refer to, by segment index."""
+        def build():
+            pairs = [p for p in ctx.pairs if p.source.strip() and p.target.strip()]
+            return [(pairs[k].index, y) for k, y in year_votes([(p.source, p.target) for p in pairs])]
+        return ctx.shared("year-votes", build)
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         if not pair.source.strip() or not pair.target.strip():
             return
-        src, tgt = zh_numbers(pair.source), en_numbers(pair.target)
-        src_keys = {n.key for n in src}
-        tgt_keys = {n.key for n in tgt}
+        src, tgt = zh_quantities(pair.source), en_quantities(pair.target)
+        missing, extra = unmatched(src, tgt)
+        if any(q.kind == "year" for q in extra):
+            extra = self._implicit_years_removed(pair, extra, ctx)
+        src_label, tgt_label = leading_label(src), leading_label(tgt)
+        if src_label and tgt_label and src_label.value != tgt_label.value:
+            yield self.issue(pair, TARGET, tgt_label.start, tgt_label.end,
+                             f"the list number {tgt_label.text} differs from the source's "
+                             f"{src_label.text}", f"number the item {int(src_label.value)}")
         reported = set()
-        for n in src:
-            if n.strong and n.key not in tgt_keys and (SOURCE, n.key) not in reported:
-                reported.add((SOURCE, n.key))
-                hint = "" if n.text == _show(n.value) else f" (= {_show(n.value)})"
-                yield self.issue(pair, SOURCE, n.start, n.end,
-                                 f"the source number {n.text}{hint} is not in the target",
-                                 f"write {_show(n.value)} in the translation (or check the source)")
-        for n in tgt:
-            if n.strong and n.key not in src_keys and (TARGET, n.key) not in reported:
-                reported.add((TARGET, n.key))
-                yield self.issue(pair, TARGET, n.start, n.end,
-                                 f"the target number {n.text} is not in the source",
-                                 "check the number against the source")
+        for q in missing:
+            key = (SOURCE, q.family, q.value)
+            if key in reported:
+                continue
+            reported.add(key)
+            shown = describe(q)
+            hint = "" if q.text == shown else f" (= {shown})"
+            yield self.issue(pair, SOURCE, q.start, q.end,
+                             f"the source number {q.text}{hint} is not in the target",
+                             f"write {shown} in the translation (or check the source)")
+        for q in extra:
+            key = (TARGET, q.family, q.value)
+            if key in reported:
+                continue
+            reported.add(key)
+            yield self.issue(pair, TARGET, q.start, q.end,
+                             f"the target number {q.text} is not in the source",
+                             "check the number against the source")
+
+    def _implicit_years_removed(self, pair: SegmentPair, extra: list, ctx: CheckContext) -> list:
+        """``extra`` without the years the English adds for the source's 本年/去年/上半年…: such a
+        year must be the document's year (plus the expression's offset), as the other segments
+        establish it; a year no other segment can vouch for is accepted where the source has a
+        relative expression, reported where it has none."""
+        offsets = set(relative_year_offsets(pair.source))
+        year = document_year(self._votes(ctx), exclude=pair.index)
+        kept = []
+        for q in extra:
+            if q.kind == "year":
+                if year is not None and int(q.value) - year in offsets | {0}:
+                    continue
+                if year is None and offsets:
+                    continue
+            kept.append(q)
+        return kept

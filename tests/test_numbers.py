@@ -1,0 +1,138 @@
+"""The numbers model (termbase.numbers): Chinese and English quantities compared by value."""
+from __future__ import annotations
+
+import pytest
+
+from termbase.numbers import en_quantities, parse_zh_numeral, unmatched, zh_quantities
+
+# (Chinese, English): the same numbers, written as a translator of official and financial texts
+# writes them
+SAME = [
+    # scales, decimals, thousands separators, Traditional 萬/億, currencies
+    ("1,818億港元", "HK$181.8 billion"), ("681亿元", "68.1 billion yuan"), ("1.2万人", "12,000 people"),
+    ("500万", "5 million"), ("500万", "5,000,000"), ("340637亿元", "34,063.7 billion yuan"),
+    ("340637亿元", "34.1 trillion yuan"), ("722786億元", "72,278.6 billion yuan"),
+    ("17010萬噸", "170.10 million tons"), ("224萬噸", "2.24 million tons"), ("13926万吨", "139.26 million tons"),
+    ("162万吨", "1.62 million tons"), ("3.5亿", "350 million"), ("5.5亿", "550 million"),
+    ("1,200万", "12 million"), ("2万亿元", "2 trillion yuan"), ("2萬億元", "RMB2 trillion"),
+    ("1.07萬億元人民幣", "RMB1.07 trillion"), ("28.5萬億港元", "HK$28.5 trillion"),
+    ("2188億港元", "HK$218.8 billion"), ("1316億美元", "US$131.6 billion"), ("3千万", "30 million"),
+    ("1.5亿美元", "US$150 million"), ("200億元", "NT$20 billion"), ("12.5万", "125,000"),
+    ("4.08萬億港元", "HK$4.08 trillion"), ("约1.3万亿", "about 1.3 trillion"), ("15亿", "1.5bn"),
+    ("3000万", "30m"), ("两千", "2,000"), ("１２．５万", "125,000"),
+    # Chinese numerals, Simplified, Traditional, 大写
+    ("二十五", "twenty-five"), ("二十五", "25"), ("一百四十", "140"), ("一百零五", "105"),
+    ("三千五百万", "35 million"), ("一万二千", "12,000"), ("两亿", "200 million"), ("兩萬", "20,000"),
+    ("壹佰贰拾元", "120 yuan"), ("貳拾", "20"), ("二〇二三年", "2023"), ("一千八百一十八亿", "181.8 billion"),
+    ("三点五", "3.5"), ("七．三一％", "7.31%"), ("十四", "14"), ("二十个国家", "20 countries"),
+    ("一百四十", "one hundred and forty"), ("三十", "thirty"), ("九十九", "ninety-nine"),
+    # percentages, points, multiples, fractions
+    ("增长30%", "increased by 30%"), ("增长30%", "30 percent"), ("增长30%", "30 per cent"),
+    ("百分之三十", "30%"), ("百分之五十", "50 percent"), ("百分之五十", "half"), ("百分之二十五", "a quarter"),
+    ("百分之三点五", "3.5%"), ("2.3倍", "230%"), ("2.3倍", "2.3 times"), ("三成", "30%"),
+    ("0.5个百分点", "50 basis points"), ("0.5個百分點", "0.5 percentage point"),
+    ("0.125個百分點", "12.5 basis points"), ("提高1.6个百分点", "up 1.6 percentage points"),
+    ("收窄1.7、0.7、8.3個百分點", "1.7 percentage points, 0.7 percentage points and 8.3 percentage points"),
+    ("三分之一", "one-third"), ("三分之二", "two-thirds"), ("四分之一", "a quarter"), ("一半", "half"),
+    ("二分之一", "one-half"), ("-41.9%", "negative 41.9%"), ("下降1.3%", "a decrease of 1.3 percent"),
+    ("0.37%", "0.37%"), ("升至4.64%", "reached 4.64%"), ("增长5.2%", "5.2 percent"),
+    # approximations
+    ("140余篇", "Over 140 posts"), ("140多篇", "more than 140 posts"), ("近30%", "nearly 30%"),
+    ("约500万", "about 5 million"), ("逾200家", "over 200"), ("5%左右", "around 5 percent"),
+    ("突破500万", "over 5 million"),
+    # ordinals
+    ("第二", "second"), ("第二次会议", "Second Session"), ("第十四届", "14th"), ("党的二十大", "the 20th CPC"),
+    ("第一产业", "the primary industry"), ("第三产业", "the tertiary industry"), ("第5名", "5th"),
+    ("历史第二高", "the second highest"), ("第二十次", "20th"),
+    # dates, months, years, fiscal years
+    ("4月26日", "26 April"), ("4月26日", "26 Apr"), ("4月26日", "April 26"), ("4月26日", "Apr. 26"),
+    ("3月27日至28日", "27-28 MAR"), ("3月5日", "March 5"), ("2024年3月5日", "March 5, 2024"),
+    ("2023年3月", "March 2023"), ("12月", "December"), ("本（1）月8日", "January 8"),
+    ("去（97）年12月", "December 2008"), ("93年9月", "September 2004"), ("1至5月", "January-May"),
+    ("1至5月", "January to May"), ("2023年", "in 2023"), ("2023/24年度", "2023/24"),
+    ("2023/24年度", "2023-24"), ("2023年", "FY2023"), ("十月一日", "October 1"), ("五月四日", "4 May"),
+    ("2008年", "2008"), ("去年11月", "November"), ("9月18日", "18 September"), ("6月", "June"),
+    # ranges
+    ("3至5", "3-5"), ("3至5", "three to five"), ("3到5年", "3 to 5 years"), ("10-15", "10 to 15"),
+    ("2至3倍", "two to three times"),
+    # list labels and date annotations (weak on both sides)
+    ("（一）物價", "1. Inflationary"), ("一、农业生产", "1. Agricultural"), ("一、农业生产", "Agricultural"),
+    ("本（7）日", "today"), ("二、本次降息", "II. The decision"),
+    # words that are not numbers
+    ("万众创新", "mass innovation"), ("统一", "unified"), ("一带一路", "Belt and Road"),
+    ("千方百计", "every possible means"), ("数十个", "dozens of"), ("十几年", "over a decade"),
+    ("COVID-19", "COVID-19"), ("5G网络", "5G networks"), ("G20", "G20"), ("一季度", "the first quarter"),
+    ("前三季度", "the first three quarters"), ("大众创业、万众创新", "mass entrepreneurship"),
+    ("三大主题", "three themes"), ("四個月", "four months"), ("两会", "two sessions"),
+]
+
+# (Chinese, English): a number differs or is missing
+DIFFERENT = [
+    ("1,818億港元", "HK$18.18 billion"), ("681亿元", "6.81 billion yuan"), ("1.2万人", "1,200 people"),
+    ("500万", "50 million"), ("500万", "500,000"), ("340637亿元", "34,063 billion yuan"),
+    ("512万", "5 million"), ("2.3倍", "23%"), ("2.3倍", "3.2 times"), ("增长30%", "increased by 40%"),
+    ("百分之三十", "13%"), ("百分之五十", "15 percent"), ("约30%", "nearly a third"),
+    ("三分之一", "30%"), ("0.5个百分点", "5 basis points"), ("0.5个百分点", "0.05 percentage point"),
+    ("4月26日", "26 March"), ("4月26日", "24 April"), ("3月27日至28日", "27-29 MAR"), ("2023年", "2022"),
+    ("2024年3月5日", "March 15, 2024"), ("第十四届", "13th"), ("党的二十大", "the 19th CPC"),
+    ("二十个国家", "30 countries"), ("一百四十", "104"), ("二十五", "52"), ("兩萬", "2,000"),
+    ("140余篇", "Over 14 posts"), ("各15名选手", "The finalists"), ("3至5", "3-6"),
+    ("93年9月", "September 2003"), ("去（97）年12月", "December 2009"), ("17010萬噸", "17.01 million tons"),
+    ("0.37%", "0.73%"), ("升至4.64%", "reached 4.46%"), ("1至5月", "January-June"), ("3月5日", "March 6"),
+    ("壹佰贰拾元", "102 yuan"), ("五月四日", "5 April"), ("2.00%", "1.50%"), ("三成", "3%"),
+    ("1.07萬億元", "RMB10.7 trillion"), ("一千八百一十八亿", "1,818 million"), ("第二次会议", "3rd Session"),
+    ("二〇二三年", "2032"),
+]
+
+
+@pytest.mark.parametrize("zh,en", SAME)
+def test_same_numbers_match(zh, en):
+    missing, extra = unmatched(zh_quantities(zh), en_quantities(en))
+    assert (missing, extra) == ([], [])
+
+
+@pytest.mark.parametrize("zh,en", DIFFERENT)
+def test_different_numbers_do_not_match(zh, en):
+    missing, extra = unmatched(zh_quantities(zh), en_quantities(en))
+    assert missing or extra
+
+
+def test_table_sizes():
+    assert len(SAME) + len(DIFFERENT) >= 150
+
+
+@pytest.mark.parametrize("numeral,value", [
+    ("二十", 20), ("十五", 15), ("一百四十", 140), ("一百零五", 105), ("三千五百万", 35_000_000),
+    ("一万二千", 12_000), ("两亿", 200_000_000), ("二〇二三", 2023), ("三", 3), ("壹佰贰拾", 120),
+    ("兩萬", 20_000), ("三点五", 3.5), ("一千八百一十八亿", 181_800_000_000),
+    ("一五一十", None), ("万一", None), ("百", None), ("三点", None),
+])
+def test_parse_zh_numeral(numeral, value):
+    assert parse_zh_numeral(numeral) == value
+
+
+@pytest.mark.parametrize("text,values", [
+    ("浏览量突破500万", [5_000_000]), ("增长30%", [30]), ("140余篇", [140]), ("2023年", [2023]),
+    ("党的二十大", [20]), ("1,200万", [12_000_000]), ("5.5亿", [550_000_000]),
+    ("百分之三十", [30]), ("3月5日", [305]), ("5G网络和COVID-19", []), ("本（7）日", []),
+    ("一、农业", []),
+])
+def test_strong_zh_values(text, values):
+    assert [q.value for q in zh_quantities(text) if q.strong] == pytest.approx(values)
+
+
+@pytest.mark.parametrize("text,values", [
+    ("over 5 million views", [5_000_000]), ("5,000,000 views", [5_000_000]),
+    ("increased by 30%compared", [30]), ("Over 140 posts", [140]), ("the 20th CPC", [20]),
+    ("5.5 billion", [5_500_000_000]), ("30 per cent", [30]), ("Release.6 issues", [6]),
+    ("in 2023.The", [2023]), ("COVID-19 and 5G and G20", []), ("1. Inflationary", []),
+    ("three and five", []), ("It may be", []),
+])
+def test_strong_en_values(text, values):
+    assert [q.value for q in en_quantities(text) if q.strong] == pytest.approx(values)
+
+
+def test_spans_point_into_the_original_text():
+    text = "增长１２．５％，达到1,818億港元"
+    for q in zh_quantities(text):
+        assert text[q.start:q.end] == q.text or q.text.isascii()
