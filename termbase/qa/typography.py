@@ -11,30 +11,42 @@ from .base import TARGET, CheckContext, Issue, SegmentCheck
 
 # (pattern, what to do); the match is the punctuation that lacks a space
 _MISSING_SPACE = [
-    (re.compile(r"(?<=\S)[,;](?=[A-Za-z“‘(\[])"), "add a space after '{0}'"),
+    (re.compile(r"(?<=[^\s,;]|[ \t])[,;](?=[A-Za-z“‘(\[])"), "add a space after '{0}'"),
     (re.compile(r"(?<=[A-Za-z]),(?=\d)"), "add a space after ','"),
     (re.compile(r"(?<=[a-z)\]”’\"%])\.(?=[A-Z][a-z]|[A-Z]{2,}\b|[A-Z]\b)"), "add a space after '.'"),
     (re.compile(r"(?<=[A-Za-z])\.(?=\d)"), "add a space after '.'"),
+    # "I.e.the", "e.g.the": a full stop glued to the next lower-case word
+    (re.compile(r"(?<=[A-Za-z])\.(?=[a-z]{2,}\b)"), "add a space after '.'"),
     (re.compile(r"(?<=[A-Za-z)])(?<!https)(?<!http)(?<!mailto):(?=[A-Za-z])"), "add a space after ':'"),
     (re.compile(r"%(?=[A-Za-z])"), "add a space after '%'"),
     (re.compile(r"(?<=[A-Za-z0-9])“"), "add a space before '“'"),
     (re.compile(r"”(?=[A-Za-z0-9“])"), "add a space after '”'"),
     (re.compile(r"(?<=[A-Za-z])\((?=[A-Za-z])"), "add a space before '('"),
 ]
+#: a space before , or ; ("grew ,and")
+_SPACE_BEFORE = re.compile(r"(?<=[A-Za-z0-9)\]”’%])[ \t]+([,;])")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-_TLD = re.compile(r"(?<=\w)\.(?:com|net|org|cn|gov|edu|int|io|info|uk|docx?|pdf|html?)\b", re.IGNORECASE)
+_TLD = re.compile(r"(?<=\w)\.(?:com|net|org|cn|gov|edu|int|io|info|uk|docx?|pdf|html?|xlsx?|csv|txt|json|xml|js|py|exe|zip)\b", re.IGNORECASE)
 _FULL_WIDTH = re.compile(r"[\uFF01-\uFF5E\u3000\u3001\u3002\u3008-\u3011\u3014-\u301B]+")
 _CJK_PUNCT = {"\u3001": ",", "\u3002": ".", "\u3000": " ", "《": "“", "》": "”", "〈": "‘", "〉": "’",
               "「": "“", "」": "”", "『": "“", "』": "”", "【": "[", "】": "]", "〔": "(", "〕": ")"}
 _PAIRS = {"“": "”", "(": ")", "[": "]", "‘": None}
 _BRACKETS = re.compile(r"[“”()\[\]]")
-_DOUBLED = re.compile(r"\b([A-Za-z]+)(\s+)\1\b", re.IGNORECASE)
+_DOUBLED = re.compile(r"\b([A-Za-z]+)([ \t]+)\1\b", re.IGNORECASE)  # within a line
 _DOUBLED_OK = {"had", "that"}
 _LOST_POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z]+)s\b(?!['’])(?=[ \t]+[A-Za-z])")
 _NOT_POSSESSIVE = {"Americas", "Philippines", "Netherlands", "Olympics", "Maldives", "Bahamas",
                    "Seychelles", "Comoros", "Athens", "Brussels", "Wales", "Paris", "Texas", "Mars",
                    "Koreas", "Indies", "Andes", "Alps", "Games", "Affairs", "Sessions", "Talks",
                    "Relations", "News", "Nations", "States"}
+#: words after which "Xs" cannot be a possessive ("the Funds are", "Affairs of")
+_NOT_AFTER_POSSESSIVE = frozenset("""
+are were is was be been have has had and or nor but of in into to for with that which who will would
+can could may might should must shall the a an as at by on from than then this these those its their
+his her our your my do does did not also under over after before between among per via
+""".split())
+#: plural nouns whose "-s" form can only be a possessive lost its apostrophe ("National Peoples Congress")
+_PLURALS = frozenset({"People", "Children", "Women", "Men"})
 _DEMONYM = re.compile(r"(an|ese|ish|ch|er|ist|ite|ic|ian|al|ar|or|ent|ant)$")
 #: places and names that take 's but never a plural s
 GAZETTEER = frozenset("""
@@ -82,8 +94,10 @@ class Typography(SegmentCheck):
 
     id = "typography"
     severity = "warning"
-    description = ("missing space after , . ; : (\",Chongqing\"), full-width punctuation in English, "
-                   "unpaired quotes or brackets, doubled words, lost possessive apostrophe (\"Chinas\")")
+    description = ("missing space after , . ; : % and around quotes (\",Chongqing\", \"I.e.the\"), a space "
+                   "before , or ; (\"grew ,and\"), full-width punctuation in English, unpaired quotes "
+                   "or brackets, a word doubled within a line, a possessive apostrophe lost after a "
+                   "proper name (\"Chinas visions\"; not plurals in titles, not \"Its\")")
 
     def prepare(self, ctx: CheckContext) -> None:
         self._names(ctx)
@@ -122,9 +136,17 @@ class Typography(SegmentCheck):
                 continue
             yield self.issue(pair, TARGET, m.start(), m.end(), f"doubled word '{m.group(1)}'",
                              f"write '{m.group(1)}' once", rule="doubled-word")
+        for m in _SPACE_BEFORE.finditer(text):
+            if guarded(m.start()):
+                continue
+            s, _ = _context_span(text, m.start(), m.end())
+            yield self.issue(pair, TARGET, s, m.end(1), f"space before '{m.group(1)}'",
+                             f"remove the space before '{m.group(1)}'", rule="misplaced-space")
         for m in _LOST_POSSESSIVE.finditer(text):
             word, stem = m.group(), m.group(1)
             if stem not in names or word in _NOT_POSSESSIVE or guarded(m.start()):
+                continue
+            if not _possessive_fits(text, m.start(), m.end(), stem in GAZETTEER or stem in _PLURALS):
                 continue
             yield self.issue(pair, TARGET, m.start(), m.end(),
                              f"'{word}' looks like a possessive without its apostrophe",
@@ -157,6 +179,22 @@ class Typography(SegmentCheck):
             partner = _PAIRS.get(c) or {v: k for k, v in _PAIRS.items() if v}.get(c) or '"'
             yield self.issue(pair, TARGET, i, i + 1, f"unpaired '{c}'",
                              f"add the matching '{partner}' or remove '{c}'", rule="unpaired")
+
+
+def _possessive_fits(text: str, start: int, end: int, place: bool) -> bool:
+    """True when "Xs" at ``text[start:end]`` reads as a possessive: not "Its", not followed by a
+    verb or function word ("the Funds are", "Affairs of"), and, unless X is a place name (which
+    takes no plural, like People, Women), not inside a title-case run ("Federal Funds Rate", "Reserves Management")."""
+    if text[start:end] == "Its":
+        return False
+    nxt = re.match(r"[ \t]+([A-Za-z]+)", text[end:])
+    if not nxt or nxt.group(1).lower() in _NOT_AFTER_POSSESSIVE:
+        return False
+    if place:
+        return True
+    prev = re.search(r"([A-Za-z]+)[ \t]+$", text[:start])
+    titled = nxt.group(1)[0].isupper() or (prev is not None and prev.group(1)[0].isupper())
+    return not titled
 
 
 def _context_span(text: str, start: int, end: int) -> Tuple[int, int]:
