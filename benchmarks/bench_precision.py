@@ -14,8 +14,8 @@ What it does (nothing downloaded, everything seeded):
    (file, check, rule, segment fingerprint, span, ``true``/``false``, note), so the figure is
    reproducible; an issue with no line is counted as "unjudged" and listed by ``--show-unjudged``.
 3. Injects errors into the target texts, one at a time (seeded): a wrong number (a digit changed),
-   a misspelt term (an approved rendering in the target with two letters swapped), a missing term
-   (an approved rendering deleted), a doubled word, a lost possessive apostrophe ("Taiwan's" ->
+   a misspelt term (an approved rendering in the target, of a term the source has, with two
+   letters swapped), a missing term (such a rendering deleted), a doubled word, a lost possessive apostrophe ("Taiwan's" ->
    "Taiwans"), a missing space after "," or "." between words. An injection is detected when the
    document re-checked with that one segment changed has a new issue of the expected check in that
    segment. Prints the detection rate per kind.
@@ -42,6 +42,7 @@ from termbase.aligned import read_aligned  # noqa: E402
 from termbase.en_match import EnMatcher  # noqa: E402
 from termbase.glossary import load_glossary  # noqa: E402
 from termbase.qa import run_checks  # noqa: E402
+from termbase.zh_match import matcher_for  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 REAL = DATA / "real"
@@ -112,7 +113,7 @@ def _approved_spans(pair, glossary, matcher) -> List[Tuple[int, int]]:
     return [(m.start, m.end) for m in matcher.find(pair.target)]
 
 
-def _inject(kind: str, pair, rng: random.Random, matcher) -> str:
+def _inject(kind: str, pair, rng: random.Random, matcher, zh_matcher) -> str:
     """The target of ``pair`` with one error of ``kind`` injected ("" when none fits)."""
     t = pair.target
     if kind == "wrong-number":
@@ -123,7 +124,10 @@ def _inject(kind: str, pair, rng: random.Random, matcher) -> str:
         d = int(m.group())
         return t[:m.start()] + str((d + rng.randint(1, 8)) % 10) + t[m.end():]
     if kind in ("misspelt-term", "missing-term"):
-        spans = [(s, e) for s, e in (( m.start, m.end) for m in matcher.find(t))]
+        # only renderings of terms the source has: a rendering the English adds on its own
+        # ("China" where the source has no 中国) has nothing to be checked against
+        in_source = {id(x.entry) for x in zh_matcher.find(pair.source)}
+        spans = [(m.start, m.end) for m in matcher.find(t) if id(m.entry) in in_source]
         if not spans:
             return ""
         s, e = rng.choice(spans)
@@ -164,6 +168,7 @@ def _inject(kind: str, pair, rng: random.Random, matcher) -> str:
 def recall(docs, glossary, seed: int, trials: int) -> None:
     rng = random.Random(seed)
     matcher = EnMatcher.for_glossary(glossary, forbidden=False)
+    zh_matcher = matcher_for(glossary)
     tried: Counter = Counter()
     found: Counter = Counter()
     missed: Dict[str, list] = defaultdict(list)
@@ -176,7 +181,7 @@ def recall(docs, glossary, seed: int, trials: int) -> None:
                 continue
             for kind in KINDS:
                 for _ in range(trials):
-                    new_target = _inject(kind, pair, rng, matcher)
+                    new_target = _inject(kind, pair, rng, matcher, zh_matcher)
                     if not new_target or new_target == pair.target:
                         continue
                     changed = list(pairs)

@@ -17,6 +17,7 @@ from .glossary import Entry
 _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019][A-Za-z]+)?")
 _POSSESSIVE = re.compile(r"['\u2019]s?$", re.IGNORECASE)
 
+_ARTICLES = ("the", "a", "an")
 APPROVED = "approved"
 FORBIDDEN = "forbidden"
 
@@ -107,6 +108,12 @@ class EnMatcher:
         words = tuple(t.word for t in tokenize_en(rendering))
         if not words:
             return
+        if len(words) > 1 and words[0].lower() in _ARTICLES:
+            self._add(rendering, words[1:], entry, kind, case_sensitive)  # "young man" for "the young man"
+        self._add(rendering, words, entry, kind, case_sensitive)
+
+    def _add(self, rendering: str, words: Tuple[str, ...], entry: Optional[Entry], kind: str,
+             case_sensitive: bool) -> None:
         phrase = _Phrase(rendering, words, entry, kind, case_sensitive)
         head = tuple(w.lower() for w in words[:-1])
         for form in _forms(words[-1].lower()):

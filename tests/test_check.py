@@ -92,7 +92,9 @@ def test_term_variant_even_without_source_term(glossary, target, expected, sugge
         return
     assert spans(found) == expected
     if suggestion:
-        assert found[0].suggestion == suggestion and found[0].severity == "warning"
+        wrong_case = found[0].span.lower() == suggestion[5:-1].lower()
+        assert found[0].suggestion == suggestion
+        assert found[0].severity == ("error" if wrong_case else "warning")
 
 
 # -- inconsistency ------------------------------------------------------------------------------

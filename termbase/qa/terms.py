@@ -97,15 +97,45 @@ class TermVariant(_TermCheck):
         cache = ctx.shared("variant-hits", dict)
         hit = cache.get(pair.index)
         if hit is None:
-            hit = ctx.variant_index().find(pair.target, ctx.en_tokens(pair), ctx.en_matches(pair))
+            from .variants import deficit_variants
+
+            tokens, matches = ctx.en_tokens(pair), ctx.en_matches(pair)
+            hit = ctx.variant_index().find(pair.target, tokens, matches)
+            terms = ctx.zh_terms(pair)
+            if terms:
+                hit = sorted(hit + deficit_variants(pair.target, tokens, terms, matches, hit),
+                             key=lambda v: v.start)
             cache[pair.index] = hit
         return hit
 
+    rules = {
+        "wrong-case": ("error", "a case-sensitive rendering written in another case "
+                                "(\"Talk In Chongqing\" for \"TALK IN Chongqing\")"),
+        "misspelt-term": ("error", "a near miss of a rendering whose source term is in the segment "
+                                   "(\"Huanglong Newsnett\", \"HKBA\" for \"HKMA\")"),
+        "term-variant": ("warning", "a near miss of a rendering whose source term is not in the "
+                                    "segment"),
+    }
+
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
-        for v in self.variants(pair, ctx):
+        variants = self.variants(pair, ctx)
+        if not variants:
+            return
+        in_source = {id(t.entry) for t in ctx.zh_terms(pair)}
+        for v in variants:
             if v.inflection:
                 continue
-            yield self.issue(pair, TARGET, v.start, v.end,
-                             f"'{v.text}' is close to the approved rendering '{v.rendering}' of "
-                             f"「{v.entry.term}」 but is not itself approved",
-                             f"use '{v.rendering}'")
+            if v.text.lower() == v.rendering.lower() or (
+                    v.score == 100.0 and getattr(v.entry, "case_sensitive", False)):
+                rule, message = "wrong-case", (f"'{v.text}' is the rendering '{v.rendering}' of "
+                                               f"「{v.entry.term}」 in the wrong case")
+            elif id(v.entry) in in_source:
+                rule, message = "misspelt-term", (
+                    f"'{v.text}' looks like a misspelling of '{v.rendering}', the approved "
+                    f"rendering of 「{v.entry.term}」 in the source")
+            else:
+                rule, message = "term-variant", (
+                    f"'{v.text}' is close to the approved rendering '{v.rendering}' of "
+                    f"「{v.entry.term}」 but is not itself approved")
+            yield self.issue(pair, TARGET, v.start, v.end, message, f"use '{v.rendering}'",
+                             rule=rule, severity=self.rules[rule][0])

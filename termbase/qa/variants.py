@@ -166,9 +166,10 @@ class VariantIndex:
             for code in bucket:
                 anchors[code >> 8].append(p - (code & 255))
         found: List[Variant] = []
+        cuts = _cuts(text, tokens)
         for rid, anchored in anchors.items():
             r = self._rendering(rid)
-            found.extend(self._near_misses(r, set(anchored), text, tokens, folds, matches))
+            found.extend(self._near_misses(r, set(anchored), text, tokens, folds, matches, cuts))
         found.sort(key=lambda v: (-v.score, v.start))
         kept: List[Variant] = []
         for v in found:
@@ -178,7 +179,7 @@ class VariantIndex:
         return kept
 
     def _near_misses(self, r: Rendering, anchored: Set[int], text: str, tokens: Sequence[Token],
-                     folds: List[str], matches: Sequence) -> List[Variant]:
+                     folds: List[str], matches: Sequence, cuts: Sequence[int] = ()) -> List[Variant]:
         """Every near miss of ``r`` in the text: the best window of each place it is anchored.
 
         Windows are scored around each anchor (start one word either side, one word more or less
@@ -201,6 +202,8 @@ class VariantIndex:
                     continue
                 if exact and any(xs < e and s < xe for xs, xe in exact):
                     continue  # loses to the exact occurrence it overlaps
+                if cuts and cuts[e - 1] != cuts[s]:
+                    continue  # the window crosses sentence punctuation or a line break
                 score = _score(folds[s:e], r)
                 if score:
                     scored.append((score, s, e))
@@ -227,11 +230,47 @@ class VariantIndex:
         return out
 
 
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+_BREAK = re.compile(r"[.;:!?。；：！？\n]")
+
+
+def _cuts(text: str, tokens: Sequence[Token]) -> List[int]:
+    """For each token, the number of sentence breaks (. ; : ! ? or a line break) before it: a
+    window whose first and last tokens differ in this number crosses one."""
+    out: List[int] = []
+    n = 0
+    prev_end = 0
+    for t in tokens:
+        gap = text[prev_end:t.start]
+        if prev_end and _BREAK.search(gap) and not _abbreviation(text, prev_end, gap):
+            n += 1
+        out.append(n)
+        prev_end = t.end
+    return out
+
+
+def _abbreviation(text: str, end: int, gap: str) -> bool:
+    """A full stop after an initial or a short abbreviation ("U.S.", "Mr.") is no sentence break."""
+    if gap.strip() != ".":
+        return False
+    word = re.search(r"[A-Za-z]+$", text[:end])
+    return bool(word) and (len(word.group()) == 1 or word.group() in ("Mr", "Mrs", "Ms", "Dr", "St", "No"))
+
+
+def inflected_forms(word: str, verb: bool = False) -> Set[str]:
+    """Inflections of ``word``: plural (and third person) -s/-es/-ies; with ``verb`` also -ed/-d
+    and -ing. Derivations ("banking" for "bank") and dropped endings ("affair" for "affairs")
+    are not inflections."""
+    forms = {word + "s", word + "es"}
+    if len(word) > 2 and word.endswith("y") and word[-2] not in "aeiou":
+        forms.add(word[:-1] + "ies")
+        if verb:
+            forms.add(word[:-1] + "ied")
+    if verb:
+        stem = word[:-1] if word.endswith("e") else word
+        forms.update({stem + "ed", stem + "ing", word + "d"})
+        if len(word) >= 3 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+            forms.update({word + word[-1] + "ed", word + word[-1] + "ing"})
+    return forms
 
 
 def _score(window: Sequence[str], r: Rendering) -> float:
@@ -251,13 +290,21 @@ def _score(window: Sequence[str], r: Rendering) -> float:
     if Levenshtein.distance(window, r.words) != 1:
         return 0.0
     if len(window) == len(r.words):
-        score = Indel.normalized_similarity(" ".join(window), r.joined,
-                                            score_cutoff=THRESHOLD / 100) * 100
-        if score and tuple(_stem(w) for w in window) == tuple(_stem(w) for w in r.words):
-            return INFLECTION
-        return score
+        k = next(i for i, (a, b) in enumerate(zip(window, r.words)) if a != b)
+        if window[k] in STOPWORDS or r.words[k] in STOPWORDS:
+            return 0.0  # "and Emperor" is no near miss of "an emperor"
+        if window[k] in inflected_forms(r.words[k], verb=k == 0):
+            return INFLECTION  # "Memorandums of Understanding", "tells good stories"
+        return Indel.normalized_similarity(" ".join(window), r.joined,
+                                           score_cutoff=THRESHOLD / 100) * 100
     if len(r.words) < 3 or len(window) < 2:
         return 0.0
+    longer, shorter = (window, r.words) if len(window) > len(r.words) else (r.words, window)
+    extra = next((w for i, w in enumerate(longer) if i >= len(shorter) or shorter[i] != w), longer[-1])
+    if extra in STOPWORDS:
+        return 0.0  # a function word added or dropped is not the evidence of a near miss
+    if sum(w not in STOPWORDS for w in set(window) & set(r.words)) < 2:
+        return 0.0  # "the girl" shares one content word with "the servant girl"
     return max(THRESHOLD, Indel.normalized_similarity(" ".join(window), r.joined) * 100)
 
 
@@ -274,3 +321,59 @@ def _excluded(start: int, end: int, r: Rendering, matches: Sequence) -> bool:
         if m.start == start and m.end == end:
             return True
     return False
+
+
+def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matches: Sequence,
+                     found: Sequence[Variant]) -> List[Variant]:
+    """Misspelt occurrences of terms the source has more often than the target renders them.
+
+    ``terms`` are the source's glossary matches, ``matches`` the target's rendering matches and
+    ``found`` the near misses already found. For each entry whose source occurrences outnumber
+    its approved target occurrences (and near misses), word windows of the length of each of its
+    renderings are compared character by character (one edit for up to 8 letters, two beyond):
+    this finds one-word renderings and short names ("HKBA" for "HKMA", "Fehg Yu" for "Feng Yu")
+    that the word-pair index cannot, and only for the few entries with a deficit.
+    """
+    need: Dict[int, list] = {}
+    for t in terms:
+        need.setdefault(id(t.entry), [t.entry, 0])[1] += 1
+    for m in matches:
+        if m.kind != FORBIDDEN and id(m.entry) in need:
+            need[id(m.entry)][1] -= 1
+    for v in found:
+        if id(v.entry) in need:
+            need[id(v.entry)][1] -= 1
+    busy = [(m.start, m.end) for m in matches] + [(v.start, v.end) for v in found]
+    out: List[Variant] = []
+    for entry, missing in need.values():
+        if missing <= 0:
+            continue
+        cands: List[Tuple[int, int, int, str]] = []
+        for r in entry.en:
+            words = _words(r)
+            n = len(words)
+            joined = "".join(words)
+            if n > 3 or len(joined) < 3:
+                continue
+            allowed = 1 if len(joined) <= 8 else 2
+            for s in range(len(tokens) - n + 1):
+                start, end = tokens[s].start, tokens[s + n - 1].end
+                if any(bs < end and start < be for bs, be in busy):
+                    continue
+                window = "".join(t.fold for t in tokens[s:s + n])
+                if window[0] != joined[0] or window == joined:
+                    continue
+                d = Levenshtein.distance(window, joined, score_cutoff=allowed)
+                if d <= allowed:
+                    cands.append((d, start, end, r))
+        cands.sort()
+        for d, start, end, r in cands:
+            if missing <= 0:
+                break
+            if any(bs < end and start < be for bs, be in busy):
+                continue
+            busy.append((start, end))
+            missing -= 1
+            score = 100.0 * (1 - d / max(len(r), 1))
+            out.append(Variant(start, end, text[start:end], r, entry, score))
+    return out
