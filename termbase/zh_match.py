@@ -154,14 +154,20 @@ class ZhMatcher:
         if not (any(i < s < i + k < e or s < i < e < i + k for i, k in terms)
                 or _word_crosses(window, s, e, self._segmenter().FREQ)):
             return False  # no word, of jieba or of the glossary, can cut the term
+        freq = self._segmenter().FREQ
         for ws, we in self._cut(window, terms):
             if we <= s or ws >= e:
                 continue
             inside = s <= ws and we <= e
             around = ws <= s and e <= we
             if not inside and not around:
-                # words at the window's own edges may be artefacts of the cut window
-                if (ws == 0 and lo > 0) or (we == len(window) and hi < len(norm)):
+                # a word at the window's edge may be an artefact of the cut window, but only
+                # where the window was cut short: punctuation, a line break or Latin text is a
+                # real edge (平台 is not found in 和平台上 after a comma or on a later line)
+                if ((ws == 0 and lo > 0 and is_cjk(norm[lo - 1]))
+                        or (we == len(window) and hi < len(norm) and is_cjk(norm[hi]))):
+                    continue
+                if _compound(window, ws, we, s, e, freq):
                     continue
                 return True
         return False
@@ -192,6 +198,17 @@ class ZhMatcher:
         if self._tokenizer is None:
             self._tokenizer = new_tokenizer()
         return self._tokenizer
+
+
+def _compound(window: str, ws: int, we: int, s: int, e: int, freq: Dict[str, int]) -> bool:
+    """True when the word ``window[ws:we]`` that crosses the term ``window[s:e]`` is only a
+    compound of a part of the term and a neighbouring word, each of two characters or more and
+    each a dictionary word (市场运作 = 市场 + 运作 across 货币市场|运作, 产品销售 across
+    投资产品|销售): such a dictionary compound is no evidence against the term. A crossing word
+    that takes a single character from the term (和平 in 和平台上, 南京市 in 南京市长江大桥) is."""
+    inner = window[max(ws, s):min(we, e)]
+    outer = window[ws:s] if ws < s else window[e:we]
+    return len(inner) >= 2 and len(outer) >= 2 and bool(freq.get(inner)) and bool(freq.get(outer))
 
 
 def _word_crosses(text: str, s: int, e: int, freq: Dict[str, int]) -> bool:

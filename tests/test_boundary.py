@@ -1,0 +1,72 @@
+"""The Chinese word-boundary test: real edges, dictionary compounds, and one code path for
+``terms find`` and ``check``."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from termbase.aligned import SegmentPair
+from termbase.glossary import Entry, Glossary
+from termbase.qa import CheckContext
+from termbase.zh_match import ZhMatcher
+
+TERMS = ["货币市场", "金融业", "投资产品", "外汇基金", "楊金龍", "余伟文", "李强",
+         "平台", "市长", "拍卖", "和尚", "确实", "生命"]
+
+# (text, term, right): right terms the test must accept, wrong matches it must reject
+CASES = [
+    ("货币市场运作", "货币市场", True), ("金融业界", "金融业", True), ("投资产品销售", "投资产品", True),
+    ("外汇基金投资收入", "外汇基金", True), ("楊金龍表示", "楊金龍", True), ("余伟文在年报中", "余伟文", True),
+    ("李强总理说", "李强", True),
+    ("和平台上", "平台", False), ("南京市长江大桥", "市长", False), ("结婚的和尚未结婚的", "和尚", False),
+    ("他说的确实在理", "确实", True), ("研究生命起源", "生命", True),
+    ("乒乓球拍卖完了", "拍卖", True),
+]
+
+
+def glossary():
+    return Glossary([Entry(zh=(t,), en=(f"term {i}",), line=i + 2) for i, t in enumerate(TERMS)])
+
+
+def found(matcher, text, term):
+    return any(m.matched == term for m in matcher.find(text))
+
+
+def test_both_directions_on_the_table():
+    """The figures the note reports: right terms rejected, wrong matches accepted."""
+    m = ZhMatcher(glossary())
+    right = [(t, term) for t, term, ok in CASES if ok]
+    wrong = [(t, term) for t, term, ok in CASES if not ok]
+    rejected = [t for t, term in right if not found(m, t, term)]
+    accepted = [t for t, term in wrong if found(m, t, term)]
+    assert accepted == []  # no wrong match
+    assert rejected == ["金融业界"]  # 金融|业界: jieba's 业界 takes one character of the term
+
+
+@pytest.mark.parametrize("text", ["和平台上", "我们，和平台上", "第一行\n和平台上", "他说：和平台上。",
+                                  "ABC和平台上"])
+def test_a_real_edge_is_no_excuse(text):
+    assert not found(ZhMatcher(glossary()), text, "平台")
+
+
+def test_terms_find_and_check_agree(tmp_path):
+    from cli import main
+    from termbase.glossary import save_glossary  # noqa: F401  (glossary written below)
+
+    lines = ["货币市场运作正常，和平台上的人", "第二行：和平台上", "投资产品销售"]
+    path = tmp_path / "g.csv"
+    path.write_text("zh,en\n" + "".join(f"{t},term {i}\n" for i, t in enumerate(TERMS)), encoding="utf-8")
+    doc = tmp_path / "doc.txt"
+    doc.write_text("\n".join(lines), encoding="utf-8")
+    out = CliRunner().invoke(main, ["--glossary", str(path), "terms", "find", str(doc), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    import json
+
+    from termbase.glossary import load_glossary
+
+    by_find = sorted((r["line"], r["text"]) for r in json.loads(out.stdout))
+    g = load_glossary(path)
+    ctx = CheckContext(glossary=g, pairs=[SegmentPair(i, s, "x", f"l:{i}") for i, s in enumerate(lines)])
+    by_check = sorted((p.index + 1, t.matched) for p in ctx.pairs for t in ctx.zh_terms(p))
+    assert by_find == by_check
+    assert (1, "货币市场") in by_find and not any(t == "平台" for _, t in by_find)
