@@ -377,6 +377,8 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
     if list_checks:
         for d in describe_checks():
             click.echo(f"{d['id']:<20} {d['severity']:<8} {d['description']}")
+            for r in d["rules"]:
+                click.echo(f"  {r['id']:<22} {r['severity']:<8} {r['description']}")
         return
     if source is None:
         raise click.UsageError("missing SOURCE (a bilingual file, or SOURCE TARGET)")

@@ -25,6 +25,11 @@ A quantity is *strong* when it must be found on the other side: digits, multi-ch
 numerals (二十, 一百四十), 第 + numeral. *Weak* ones (一, three, first, March, list labels such as
 一、 and "1.", date annotations such as 本（7）日) only count as evidence of a match, because
 一 and "one" are too often not numbers at all (统一, "one of").
+
+Libraries weighed on tests/test_numbers.py's table: cn2an parses whole numerals well but finds no
+numbers in running text, refuses 1,818億, 百分之五十 and a bare 萬, and knows no 余/倍/个百分点;
+text2num reads cardinals but not "half", "a quarter" or "one-third" and gives no spans. Neither
+is a dependency: the parsing they would replace is a few dozen lines here.
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Dict, Iterable, Optional, Sequence
+from typing import Callable, Dict, Iterable, Optional, Sequence, Tuple
 
 from ..aligned import SegmentPair
 
@@ -62,6 +62,9 @@ class Check(ABC):
     #: True when the check's work needs the glossary matchers of :class:`CheckContext`
     #: (the runner builds them once and hands them to the processes that need them)
     needs_matchers: bool = False
+    #: finer rules of the check: rule id -> (severity, what it finds); empty when the check is
+    #: its only rule
+    rules: Dict[str, Tuple[str, str]] = {}
 
     @abstractmethod
     def run(self, pairs: Sequence[SegmentPair], ctx: "CheckContext") -> Iterable[Issue]:

@@ -44,10 +44,14 @@ def select_checks(only: Optional[Iterable[str]] = None,
     return [check_class(c)() for c in ids]
 
 
-def describe_checks() -> List[Dict[str, str]]:
-    """id, default severity and description of every check."""
+def describe_checks() -> List[Dict[str, object]]:
+    """id, default severity, description and rules (rule id, severity, what it finds) of every
+    check."""
     out = []
     for cid in CHECKS:
         cls = check_class(cid)
-        out.append({"id": cid, "severity": cls.severity, "description": cls.description})
+        rules = [{"id": r, "severity": sev, "description": what}
+                 for r, (sev, what) in getattr(cls, "rules", {}).items()]
+        out.append({"id": cid, "severity": cls.severity, "description": cls.description,
+                    "rules": rules})
     return out

@@ -34,9 +34,15 @@ class CheckReport:
         counts = Counter(i.severity for i in self.issues)
         return {s: counts.get(s, 0) for s in reversed(SEVERITIES)}
 
+    def by_rule(self) -> Dict[str, int]:
+        """Counts of the finer rules (those that differ from their check's id)."""
+        counts = Counter(i.rule for i in self.issues if i.rule and i.rule != i.check)
+        return dict(sorted(counts.items()))
+
     def summary(self) -> Dict[str, object]:
         return {"segments": len(self.pairs), "issues": len(self.issues), "ignored": self.ignored,
-                "by_severity": self.by_severity(), "by_check": self.by_check()}
+                "by_severity": self.by_severity(), "by_check": self.by_check(),
+                "by_rule": self.by_rule()}
 
     def fails(self, fail_on: str) -> bool:
         """True when an issue at or above ``fail_on`` exists (``none`` never fails)."""

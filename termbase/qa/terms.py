@@ -13,6 +13,29 @@ def _alternatives(entry) -> str:
     return f" (also approved: {', '.join(rest)})" if rest else ""
 
 
+def _nested_rendered(t, pair: SegmentPair, ctx: CheckContext) -> List[tuple]:
+    """``(entry, rendering)`` of the shorter glossary terms inside the term ``t`` whose approved
+    rendering the target has (重庆 rendered as "Chongqing" inside a missing 重庆市政府外事办公室)."""
+    from ..en_match import EnMatcher
+    from ..normalize import normalize_zh
+
+    matcher = ctx.zh_matcher()
+    norm = normalize_zh(t.matched)
+    out, seen = [], {id(t.entry)}
+    for i, lengths in matcher.candidates(norm):
+        for k in lengths:
+            if k >= len(norm):
+                continue
+            entry = matcher._variants[norm[i:i + k]][1]
+            if id(entry) in seen:
+                continue
+            seen.add(id(entry))
+            found = EnMatcher.for_glossary([entry], forbidden=False).find(pair.target)
+            if found:
+                out.append((entry, found[0].matched))
+    return out
+
+
 class _TermCheck(SegmentCheck):
     """A terminology check: it works with the glossary's matchers, built once in :meth:`prepare`."""
 
@@ -31,7 +54,13 @@ class TermMissing(_TermCheck):
 
     id = "term-missing"
     severity = "error"
-    description = "a glossary term in the source has none of its approved renderings in the target"
+    description = ("a glossary term in the source has none of its approved renderings in the target "
+                   "(a leading article in a rendering is optional)")
+    rules = {
+        "term-missing": ("error", "none of the term's approved renderings is in the target"),
+        "nested-term-only": ("error", "a longer term is missing, but a shorter glossary term inside "
+                                      "it is rendered (the message names it)"),
+    }
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         if not pair.target.strip() or ctx.glossary is None:
@@ -48,10 +77,16 @@ class TermMissing(_TermCheck):
             if key in seen or key in present or key in variants:
                 continue
             seen.add(key)
-            yield self.issue(pair, SOURCE, t.start, t.end,
-                             f"「{t.matched}」 ({t.entry.term}) is not rendered as "
-                             f"'{t.entry.preferred}'{_alternatives(t.entry)}",
-                             f"use '{t.entry.preferred}'")
+            message = (f"「{t.matched}」 ({t.entry.term}) is not rendered as "
+                       f"'{t.entry.preferred}'{_alternatives(t.entry)}")
+            nested = _nested_rendered(t, pair, ctx)
+            if nested:
+                yield self.issue(pair, SOURCE, t.start, t.end,
+                                 message + "; only the shorter term inside it is: "
+                                 + ", ".join(f"「{n.term}」 as '{r}'" for n, r in nested),
+                                 f"use '{t.entry.preferred}'", rule="nested-term-only")
+                continue
+            yield self.issue(pair, SOURCE, t.start, t.end, message, f"use '{t.entry.preferred}'")
 
 
 class TermForbidden(_TermCheck):

@@ -99,6 +99,16 @@ class Typography(SegmentCheck):
                    "or brackets, a word doubled within a line, a possessive apostrophe lost after a "
                    "proper name (\"Chinas visions\"; not plurals in titles, not \"Its\")")
 
+    rules = {
+        "missing-space": ("warning", "no space after , . ; : % or around quotes (\",Chongqing\", \"I.e.the\")"),
+        "misplaced-space": ("warning", "a space before , or ; (\"grew ,and\")"),
+        "full-width-punctuation": ("warning", "full-width punctuation in English"),
+        "unpaired": ("warning", "an unpaired quote or bracket"),
+        "doubled-word": ("warning", "a word doubled within a line (not across a line break)"),
+        "lost-apostrophe": ("warning", "\"Chinas visions\": a proper name's possessive without its "
+                                       "apostrophe (not plurals in titles, not \"Its\")"),
+    }
+
     def prepare(self, ctx: CheckContext) -> None:
         self._names(ctx)
 

@@ -18,6 +18,12 @@ class Untranslated(SegmentCheck):
     id = "untranslated"
     severity = "error"
     description = "Chinese left in the English, an empty target, or a target identical to the source"
+    rules = {
+        "empty-target": ("error", "a source segment without translation"),
+        "identical": ("error", "the target is the untranslated source"),
+        "chinese-in-target": ("error", "Chinese left in the English"),
+        "no-source": ("info", "a target segment without source"),
+    }
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         src, tgt = pair.source.strip(), pair.target.strip()

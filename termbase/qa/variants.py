@@ -256,6 +256,10 @@ def _abbreviation(text: str, end: int, gap: str) -> bool:
     return bool(word) and (len(word.group()) == 1 or word.group() in ("Mr", "Mrs", "Ms", "Dr", "St", "No"))
 
 
+# lemminflect was weighed for this: it knows irregular forms, but loading its tables costs about
+# 0.9 s per process (most of a check's time budget), and its lemma of "banking" is the verb
+# "bank", which would accept the derivation this test rejects. pysbd was weighed for sentence
+# breaks: the windows only need the punctuation between two tokens, which _cuts reads directly.
 def inflected_forms(word: str, verb: bool = False) -> Set[str]:
     """Inflections of ``word``: plural (and third person) -s/-es/-ies; with ``verb`` also -ed/-d
     and -ing. Derivations ("banking" for "bank") and dropped endings ("affair" for "affairs")
