@@ -3,14 +3,15 @@ formats that cannot carry every field, exactly what they carry)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from termbase.glossary import Entry
 from termbase.interop import export_glossary, get_format, import_glossary
-from termbase.interop.tbx import validate_tbx_basic
+from termbase.interop.tbx import collapse_space, validate_tbx_basic
 from termbase.normalize import normalize_zh
 
 _PLAIN = st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Zl", "Zp"),
@@ -75,6 +76,11 @@ def _round_trip(tmp_path, fmt, entries, ext=None):
 @_SETTINGS
 @given(entries=glossaries())
 def test_full_formats_round_trip_every_field(tmp_path, fmt, entries):
+    if fmt == "tbx":
+        # TBX collapses XML whitespace (indentation, line breaks) in every text it reads
+        assume(all(collapse_space(t) == t for e in entries for t in e.zh + e.en + e.forbidden))
+        entries = [replace(e, note=collapse_space(e.note), source=collapse_space(e.source))
+                   for e in entries]
     path, back = _round_trip(tmp_path, fmt, entries)
     assert _fields(back) == _fields(entries)
     if fmt == "tbx":
