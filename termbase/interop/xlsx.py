@@ -43,6 +43,54 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def read_sheets(path: PathLike) -> List[Tuple[str, List[Tuple[int, List[str]]]]]:
+    """Every worksheet of an .xlsx file as (title, [(row number, cell texts)]), empty rows and
+    trailing empty cells left out. The archive is checked first: not a ZIP, over 256 MiB
+    unpacked, or an XML part with a DTD or entities is refused with a one-line error."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot read ({exc.strerror})") from None
+    if not data:
+        raise InputError(name, "file is empty")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raise InputError(name, "not an .xlsx workbook (not a ZIP archive); save it from "
+                               "Excel as .xlsx, or use --format csv") from None
+    if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+        raise InputError(name, "workbook expands to more than 256 MiB; refused")
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            parse_xml(archive.read(info), f"{name}[{info.filename}]")
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on broken workbooks
+        raise InputError(name, f"cannot read workbook ({type(exc).__name__}: {exc})") from None
+    sheets = []
+    try:
+        for sheet in book.worksheets:
+            rows: List[Tuple[int, List[str]]] = []
+            for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
+                cells = [_cell_text(v) for v in row]
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                if cells:
+                    rows.append((n, cells))
+            sheets.append((sheet.title, rows))
+    finally:
+        book.close()
+    if not sheets:
+        raise InputError(name, "the workbook has no worksheet")
+    return sheets
+
+
 class XlsxFormat(GlossaryFormat):
     """Excel workbook (.xlsx)."""
 
@@ -53,42 +101,7 @@ class XlsxFormat(GlossaryFormat):
 
     def read(self, path: PathLike) -> ImportResult:
         name = str(path)
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InputError(name, "no such file") from None
-        except OSError as exc:
-            raise InputError(name, f"cannot read ({exc.strerror})") from None
-        if not data:
-            raise InputError(name, "file is empty")
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            infos = archive.infolist()
-        except zipfile.BadZipFile:
-            raise InputError(name, "not an .xlsx workbook (not a ZIP archive); save it from "
-                                   "Excel as .xlsx, or use --format csv") from None
-        if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-            raise InputError(name, "workbook expands to more than 256 MiB; refused")
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                parse_xml(archive.read(info), f"{name}[{info.filename}]")
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds on broken workbooks
-            raise InputError(name, f"cannot read workbook ({type(exc).__name__}: {exc})") from None
-        try:
-            sheet = book.worksheets[0]
-            rows: List[Tuple[int, List[str]]] = []
-            for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
-                cells = [_cell_text(v) for v in row]
-                while cells and not cells[-1].strip():
-                    cells.pop()
-                if cells:
-                    rows.append((n, cells))
-        finally:
-            book.close()
+        _, rows = read_sheets(path)[0]
         width = max((len(c) for _, c in rows), default=0)
         rows = [(n, c + [""] * (width - len(c))) for n, c in rows]
         return rows_to_entries(iter(rows), f"{name}", self.name)
