@@ -67,6 +67,12 @@ class Entry:
     #: external references: a URL, or ``text <URL>``
     xref: Tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if len(self.term_type) > 1:  # one order whatever the source: the terms' own
+            terms = {t: i for i, t in enumerate(self.zh + self.en + self.forbidden)}
+            ordered = sorted(self.term_type, key=lambda p: terms.get(p[0], len(terms)))
+            object.__setattr__(self, "term_type", tuple(ordered))
+
     @property
     def term(self) -> str:
         """The canonical Chinese form."""

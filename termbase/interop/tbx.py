@@ -61,7 +61,7 @@ STATUS_TABLE: Dict[str, str] = {
     "obsoleteTerm": "forbidden",
     "preferred": "preferred", "admitted": "admitted", "notRecommended": "forbidden",
     "obsolete": "forbidden", "deprecated": "forbidden", "superseded": "forbidden",
-    "forbidden": "forbidden",
+    "forbidden": "forbidden", "approved": "admitted", "rejected": "forbidden",
 }
 STATUS_CATEGORIES = ("administrativeStatus", "normativeAuthorization")
 _STATUS_KEYS = {re.sub(r"[^a-z]", "", k.lower().replace("-admn-sts", "")): v
@@ -110,6 +110,17 @@ def _text(el) -> str:
     return collapse_space("".join(el.itertext()))
 
 
+#: data-category names as tools spell them (MultiTerm field names such as "Definition",
+#: "Subject", "Part of Speech", "Status"), lower-cased without spaces → the TBX name
+_CATEGORY_ALIASES = {
+    "definition": "definition", "subjectfield": "subjectField", "subject": "subjectField",
+    "domain": "subjectField", "partofspeech": "partOfSpeech", "termtype": "termType",
+    "context": "context", "source": "source", "note": "note", "status": "administrativeStatus",
+    "administrativestatus": "administrativeStatus",
+    "normativeauthorization": "normativeAuthorization",
+}
+
+
 def _category(el) -> Optional[str]:
     """The data category an element holds: ``@type`` of a DCA meta element, the element name
     in DCT style, ``note`` for notes; None for structure, groups and foreign markup."""
@@ -117,12 +128,14 @@ def _category(el) -> Optional[str]:
     if not name:
         return None
     if _ns(el.tag) not in ("", TBX_NS):
-        return name  # DCT: <min:subjectField>, <basic:definition> ...
-    if name in _META:
-        return el.get("type") or name
-    if name == "note":
+        raw = name  # DCT: <min:subjectField>, <basic:definition> ...
+    elif name in _META:
+        raw = el.get("type") or name
+    elif name == "note":
         return "note"
-    return None
+    else:
+        return None
+    return _CATEGORY_ALIASES.get(re.sub(r"[\s_-]+", "", raw).lower(), raw)
 
 
 def normalize_pos(value: str) -> str:
@@ -131,6 +144,39 @@ def normalize_pos(value: str) -> str:
     if v.lower() in PARTS_OF_SPEECH:
         return v.lower()
     return _POS_SYNONYMS.get(v.lower(), v)
+
+
+def _code(lang) -> str:
+    return (lang.get(XML_LANG) or lang.get("lang") or "").strip().lower()
+
+
+def _sides(langs) -> Optional[Dict[int, str]]:
+    """zh/en for each language section by its code; None when no section is marked zh."""
+    sides = {}
+    for lang in langs:
+        code = _code(lang)
+        if code.startswith("zh"):
+            sides[id(lang)] = "zh"
+        elif code.startswith("en"):
+            sides[id(lang)] = "en"
+    return sides if "zh" in sides.values() else None
+
+
+def _sides_by_script(langs) -> Optional[Dict[int, str]]:
+    """For files whose codes do not say it (translate-toolkit's csv2tbx writes ``en`` for the
+    source and ``xx`` for the target): the one section whose terms are Chinese is zh, a section
+    without Chinese (an ``en*`` one first) is en."""
+    from ..normalize import has_cjk
+
+    def terms(lang) -> str:
+        return " ".join("".join(t.itertext()) for t in lang.iter() if _local(t.tag) == "term")
+
+    chinese = [x for x in langs if has_cjk(terms(x))]
+    latin = [x for x in langs if x not in chinese and terms(x).strip()]
+    if len(chinese) != 1 or not latin:
+        return None
+    latin.sort(key=lambda x: not _code(x).startswith("en"))
+    return {id(chinese[0]): "zh", id(latin[0]): "en"}
 
 
 @dataclass
@@ -265,9 +311,19 @@ class TbxFormat(GlossaryFormat):
                       problems: List[Problem]) -> Optional[Entry]:
         c = _Concept()
         self._aux(concept, c, "concept", None, name, problems)
-        for lang in _children(concept, lang_tag):
-            code = (lang.get(XML_LANG) or lang.get("lang") or "").strip().lower()
-            bucket = c.zh if code.startswith("zh") else c.en if code.startswith("en") else None
+        langs = _children(concept, lang_tag)
+        sides = _sides(langs)
+        if sides is None:
+            sides = _sides_by_script(langs)
+            if sides is not None:
+                codes = ", ".join(sorted({_code(x) or "?" for x in langs}))
+                note = (f"no language section is marked zh (codes: {codes}); the one with "
+                        "Chinese text is read as Chinese and the other as English")
+                if not any(p.message == note for p in problems):
+                    problems.append(Problem(name, concept.sourceline or 0, note, "warning"))
+        for lang in langs:
+            side = (sides or {}).get(id(lang))
+            bucket = c.zh if side == "zh" else c.en if side == "en" else None
             if bucket is None:
                 continue  # another language: nothing of it belongs to a zh→en glossary
             self._aux(lang, c, "zh" if bucket is c.zh else "en", None, name, problems)
@@ -327,7 +383,7 @@ class TbxFormat(GlossaryFormat):
                      xref=dedupe(c.xrefs))
 
     @staticmethod
-    def _pos(terms: List[_Term], c: _Concept) -> str:
+    def _pos(terms: List[_Term], c: _Concept) -> str:  # noqa: C901
         """The concept's part of speech: the most frequent among its terms (the preferred
         English term's on a tie); terms with another one keep theirs in the note."""
         marker = next((n for n in c.notes if n.startswith("partOfSpeech: ")), None)

@@ -7,12 +7,13 @@ glossary.tmx`` now, ``translate --tmx`` and the projects' memories later). Segme
 serialised in one place, :func:`_write_seg`: plain text today; the inline-markup model maps its
 codes to ``<bpt>/<ept>/<ph>/<it>`` there.
 
-Glossary layout: one ``<tu>`` per Chinese variant and approved rendering (preferred first), so
-that a CAT tool proposes each pair; every ``<tu>`` of a concept carries the prop
-``x-termtrans-concept`` (its id), the note as ``<note>`` and the other fields as
-``x-termtrans-FIELD`` props in the glossary CSV notation (``|`` between values). Forbidden
-renderings are never a ``<tuv>`` (a TM would propose them): they travel as a prop. Reading
-groups units by that prop, or else by their Chinese text (several renderings of one source are
+Glossary layout: one ``<tu>`` per Chinese variant with the preferred rendering (a CAT tool that
+fills exact matches from a TM — OmegaT's ``tm/auto`` — inserts the preferred one); every
+``<tu>`` of a concept carries the prop ``x-termtrans-concept`` (its id), the note as ``<note>``
+and the other fields as ``x-termtrans-FIELD`` props in the glossary CSV notation (``|`` between
+values): the other approved renderings as ``x-termtrans-alternatives``, the forbidden ones as
+``x-termtrans-forbidden`` (never a ``<tuv>``: a TM would propose them). Reading groups units by
+the concept prop, or else by their Chinese text (several renderings of one source are
 alternatives); any TMX (OmegaT, translate-toolkit, Trados) imports this way.
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .base import GlossaryFormat, ImportResult, PathLike, dedupe, finish_import
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TMX_VERSION = "1.4"
 CONCEPT_PROP = "x-termtrans-concept"
+ALTERNATIVES_PROP = "x-termtrans-alternatives"
 PROP_PREFIX = "x-termtrans-"
 #: elements whose content is native code, not text (TMX 1.4b inline elements)
 _CODE = {"bpt", "ept", "ph", "it", "ut"}
@@ -158,7 +160,7 @@ class TmxFormat(GlossaryFormat):
 
     name = "tmx"
     extensions = (".tmx",)
-    description = "TMX 1.4b, one unit per Chinese variant and approved rendering"
+    description = "TMX 1.4b, one unit per Chinese variant with the preferred rendering"
     binary = True
 
     def dumps(self, entries: Sequence[Entry], path: PathLike = "glossary.tmx") -> bytes:
@@ -166,15 +168,14 @@ class TmxFormat(GlossaryFormat):
         for i, e in enumerate(entries, 1):
             concept = f"c{i:05d}"
             row = e.to_row()
-            props = [(CONCEPT_PROP, concept)] + [
-                (PROP_PREFIX + c.replace("_", "-"), row[c]) for c in ALL_COLUMNS
-                if c not in ("zh", "en", "note") and row[c] and row[c] != "no"]
+            props = [(CONCEPT_PROP, concept)]
+            if len(e.en) > 1:
+                props.append((ALTERNATIVES_PROP, "|".join(e.en[1:])))
+            props += [(PROP_PREFIX + c.replace("_", "-"), row[c]) for c in ALL_COLUMNS
+                      if c not in ("zh", "en", "note") and row[c] and row[c] != "no"]
             notes = (e.note,) if e.note else ()
-            n = 0
-            for v in e.zh:
-                for r in e.en:
-                    n += 1
-                    units.append(TmxUnit(v, r, tuple(props), notes, f"{concept}-{n}"))
+            for n, v in enumerate(e.zh, 1):
+                units.append(TmxUnit(v, e.preferred, tuple(props), notes, f"{concept}-{n}"))
         if not units:
             raise OutputError(f"{path}: the glossary is empty; TMX needs at least one unit")
         return write_tmx(units, path=path, segtype="phrase",
@@ -251,7 +252,7 @@ class TmxFormat(GlossaryFormat):
         except ValueError as exc:
             raise GlossaryError(name, f"prop {PROP_PREFIX}term-type value '{exc}' must be "
                                       "TERM=TYPE", line=g.line) from None
-        en = dedupe(g.en)
+        en = dedupe(g.en + [a for a in split_values(g.props.get(ALTERNATIVES_PROP, "")) if a])
         forbidden = tuple(f for f in split_values(prop("forbidden")) if f)
         return Entry(zh=dedupe(g.zh), en=en, forbidden=forbidden, case_sensitive=flag == "yes",
                      note="; ".join(dedupe(g.notes)), source=prop("source"), line=g.line,
