@@ -489,6 +489,8 @@ class _Writer:
                 self.el(grp, "admin", e.definition_source, type="source")
             else:
                 self.el(concept, "descrip", e.definition, type="definition")
+        elif e.definition_source:  # TBX has no source without its definition: keep it as a note
+            self.el(concept, "note", f"definition source: {e.definition_source}")
         pos = normalize_pos(e.pos) if e.pos else ""
         if pos and pos not in PARTS_OF_SPEECH:
             self.el(concept, "note", f"partOfSpeech: {e.pos}")
