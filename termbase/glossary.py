@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import sys
 import sysconfig
 from dataclasses import dataclass, field, replace
@@ -425,6 +426,9 @@ def _load(path: PathLike) -> Tuple[Glossary, List[Problem], bytes]:
     return glossary, problems, data
 
 
+_ROOT_TAG = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
+
+
 def sniff_glossary_bytes(data: bytes) -> Optional[str]:
     """The glossary format the content proves (``xlsx`` for a ZIP, ``tbx``/``tmx`` by the XML
     root element), or None for text (CSV/TSV and the other delimited layouts)."""
@@ -432,9 +436,7 @@ def sniff_glossary_bytes(data: bytes) -> Optional[str]:
         return "xlsx"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
-        import re as _re
-
-        m = _re.search(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)", head)
+        m = _ROOT_TAG.search(head)
         if m and m.group(1).lower() == b"tmx":
             return "tmx"
         return "tbx"  # tbx, martif; anything else is refused there naming its root element
