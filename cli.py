@@ -47,6 +47,9 @@ class State:
             from termbase.glossary import load_glossary
 
             self._glossary = load_glossary(self.path)
+            for problem in self._glossary.problems:  # e.g. a TBX status kept as admitted
+                if problem.severity != "error":
+                    click.echo(str(problem), err=True)
         return self._glossary
 
 
@@ -55,7 +58,8 @@ pass_state = click.make_pass_decorator(State)
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--glossary", "glossary_path", metavar="PATH", envvar="TERMTRANS_GLOSSARY",
-              help="Glossary CSV to use (default: the bundled glossary; env TERMTRANS_GLOSSARY).")
+              help="Glossary to use: CSV/TSV, Excel, TBX, TMX or OmegaT, recognised by content "
+                   "(default: the bundled glossary; env TERMTRANS_GLOSSARY).")
 @click.version_option(__version__, prog_name="termtrans")
 @click.pass_context
 def main(ctx: click.Context, glossary_path: Optional[str]) -> None:
@@ -192,7 +196,7 @@ def terms_find(state: State, file: str, fmt: str, no_boundary_check: bool) -> No
     click.echo(f"{len(rows)} term(s), {len({r['term'] for r in rows})} distinct", err=True)
 
 
-_GLOSSARY_FORMATS = "tbx, xlsx, csv, tsv, deepl, amazon, omegat"
+_GLOSSARY_FORMATS = "tbx, tbx-v2, tmx, xlsx, csv, tsv, deepl, amazon, omegat"
 
 
 def _echo_problems(problems) -> None:
@@ -214,7 +218,7 @@ def _echo_problems(problems) -> None:
 @pass_state
 def terms_import(state: State, file: str, fmt: Optional[str], output: Optional[str], merge: bool,
                  dry_run: bool, force: bool) -> None:
-    """Import a glossary FILE (TBX, Excel, CSV/TSV of DeepL, Google, Amazon, OmegaT).
+    """Import a glossary FILE (TBX v2/v3, TMX, Excel, CSV/TSV of DeepL, Google, Amazon, OmegaT).
 
     Without --merge or -o, the glossary is printed as termtrans CSV on stdout.
     """
@@ -260,7 +264,8 @@ def terms_import(state: State, file: str, fmt: Optional[str], output: Optional[s
 @click.option("--force", is_flag=True, help="Overwrite an existing FILE.")
 @pass_state
 def terms_export(state: State, file: str, fmt: Optional[str], force: bool) -> None:
-    """Export the current glossary to FILE (TBX-Basic, Excel, CSV/TSV layouts; - for stdout)."""
+    """Export the current glossary to FILE (TBX-Basic v3 or v2, TMX, Excel, CSV/TSV layouts;
+    - for stdout)."""
     from termbase.interop import export_glossary
     from termbase.interop.base import fields_used
 
@@ -276,7 +281,7 @@ def terms_export(state: State, file: str, fmt: Optional[str], force: bool) -> No
 @click.argument("bilingual", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("target", required=False, type=click.Path(dir_okay=False))
 @click.option("--input-format", "input_format", default="auto", show_default=True,
-              help="auto, parallel, tsv, csv, xliff, tmx or mixed (Chinese then English).")
+              help="auto, parallel, tsv, csv, xlsx, xliff, tmx or mixed (Chinese then English).")
 @click.option("--limit", default=50, show_default=True, help="Most candidates to show.")
 @click.option("--min-score", "min_score", type=float, default=None,
               help="Leave out pairs scoring below this (default 0.8; lower it for more, weaker "
@@ -339,7 +344,7 @@ def _check_ids(ctx: click.Context, param: click.Parameter, values) -> list:
 @click.argument("source", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("target", required=False, type=click.Path(dir_okay=False))
 @click.option("--input-format", default="auto", show_default=True,
-              type=click.Choice(["auto", "parallel", "tsv", "csv", "xliff", "tmx", "mixed"]),
+              type=click.Choice(["auto", "parallel", "tsv", "csv", "xlsx", "xliff", "tmx", "mixed"]),
               help="How SOURCE is read (auto: by extension/content; two files: parallel).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text",
               show_default=True, help="Report format.")
@@ -368,7 +373,7 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
     """Check an English translation against its Chinese source and the glossary.
 
     SOURCE and TARGET: two files aligned by paragraph (.txt, .md, .docx). SOURCE alone: one
-    bilingual file: TSV/CSV with zh and en columns, XLIFF 1.2, TMX 1.4, or a mixed document where
+    bilingual file: TSV/CSV/XLSX with zh and en columns, XLIFF 1.2, TMX 1.4, or a mixed document where
     each Chinese passage is followed by its English. Exit status: 0 clean, 1 when an issue at or
     above --fail-on is found, 2 for usage or input errors.
     """

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import sys
 import sysconfig
 from dataclasses import dataclass, field, replace
@@ -21,12 +22,18 @@ from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from .errors import GlossaryError, InputError
 from .normalize import has_cjk, normalize_many, normalize_zh
+from .tabular import header_roles, neutralize_row, restore_cell, sniff_delimiter
 from .textio import atomic_write_text, decode_text
 
 PathLike = Union[str, Path]
 
 COLUMNS = ("zh", "en", "forbidden", "case_sensitive", "note", "source")
+#: optional columns for what terminology exchange formats carry (TBX data categories); written
+#: only when an entry uses them, read in any order
+EXTRA_COLUMNS = ("subject", "definition", "definition_source", "pos", "term_type", "xref")
+ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
 SEPARATOR = "|"
+TERM_TYPE_SEPARATOR = "="
 _COLUMN_ALIASES = {
     "zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "chinese": "zh", "source_term": "zh",
     "en-us": "en", "en-gb": "en", "english": "en", "target_term": "en",
@@ -49,6 +56,23 @@ class Entry:
     note: str = ""
     source: str = ""
     line: int = 0
+    #: subject field (domain) of the concept
+    subject: str = ""
+    #: definition of the concept and where it comes from
+    definition: str = ""
+    definition_source: str = ""
+    #: part of speech of the concept's terms (noun, verb, adjective, adverb, other)
+    pos: str = ""
+    #: (term, type) pairs: TBX termType of single terms (fullForm, acronym, abbreviation …)
+    term_type: Tuple[Tuple[str, str], ...] = ()
+    #: external references: a URL, or ``text <URL>``
+    xref: Tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.term_type) > 1:  # one order whatever the source: the terms' own
+            terms = {t: i for i, t in enumerate(self.zh + self.en + self.forbidden)}
+            ordered = sorted(self.term_type, key=lambda p: terms.get(p[0], len(terms)))
+            object.__setattr__(self, "term_type", tuple(ordered))
 
     @property
     def term(self) -> str:
@@ -61,7 +85,7 @@ class Entry:
         return self.en[0]
 
     def to_row(self) -> Dict[str, str]:
-        """The entry as a CSV row dict keyed by :data:`COLUMNS`."""
+        """The entry as a CSV row dict keyed by :data:`ALL_COLUMNS` (:data:`COLUMNS` first)."""
         return {
             "zh": SEPARATOR.join(self.zh),
             "en": SEPARATOR.join(self.en),
@@ -69,7 +93,44 @@ class Entry:
             "case_sensitive": "yes" if self.case_sensitive else "no",
             "note": self.note,
             "source": self.source,
+            "subject": self.subject,
+            "definition": self.definition,
+            "definition_source": self.definition_source,
+            "pos": self.pos,
+            "term_type": SEPARATOR.join(f"{t}{TERM_TYPE_SEPARATOR}{k}" for t, k in self.term_type),
+            "xref": SEPARATOR.join(self.xref),
         }
+
+    def extras(self) -> Dict[str, object]:
+        """The optional fields of :data:`EXTRA_COLUMNS` (as keyword arguments)."""
+        return {"subject": self.subject, "definition": self.definition,
+                "definition_source": self.definition_source, "pos": self.pos,
+                "term_type": self.term_type, "xref": self.xref}
+
+    def type_of(self, term: str) -> str:
+        """The termType recorded for ``term`` ('' when none)."""
+        return next((k for t, k in self.term_type if t == term), "")
+
+
+def columns_for(entries: Iterable[Entry]) -> Tuple[str, ...]:
+    """:data:`COLUMNS` plus the extra columns some entry uses, in :data:`ALL_COLUMNS` order."""
+    used = set()
+    for e in entries:
+        row = e.to_row()
+        used.update(c for c in EXTRA_COLUMNS if row[c])
+    return COLUMNS + tuple(c for c in EXTRA_COLUMNS if c in used)
+
+
+def parse_term_types(cell: str) -> Tuple[Tuple[str, str], ...]:
+    """``BRI=acronym|Belt and Road Initiative=fullForm`` → (term, type) pairs (the type is what
+    follows the last ``=``); raises ValueError on a value without ``=``."""
+    out = []
+    for part in split_values(cell):
+        term, sep, kind = part.rpartition(TERM_TYPE_SEPARATOR)
+        if not sep or not term.strip() or not kind.strip():
+            raise ValueError(part)
+        out.append((term.strip(), kind.strip()))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -93,6 +154,8 @@ class Glossary:
     entries: List[Entry] = field(default_factory=list)
     path: Optional[str] = None
     sha256: str = ""
+    #: warnings found while loading (errors raise in strict loading)
+    problems: List[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_zh: Dict[str, Entry] = {}
@@ -146,11 +209,8 @@ def _parse_flag(value: str) -> Optional[bool]:
 
 
 def _delimiter_for(path: str, header_line: str) -> str:
-    if path.lower().endswith((".tsv", ".tab")):
-        return "\t"
-    if "\t" in header_line and "," not in header_line:
-        return "\t"
-    return ","
+    """The delimiter of a glossary file (see :func:`termbase.tabular.sniff_delimiter`)."""
+    return sniff_delimiter(header_line, path)
 
 
 def csv_rows(text: str, path: str, delimiter: str, quoting: int = csv.QUOTE_MINIMAL,
@@ -172,15 +232,28 @@ def csv_rows(text: str, path: str, delimiter: str, quoting: int = csv.QUOTE_MINI
 
 
 def _rows(text: str, path: str) -> Iterator[Tuple[int, List[str]]]:
-    first = text.split("\n", 1)[0]
-    return csv_rows(text, path, _delimiter_for(path, first), error=GlossaryError)
+    return csv_rows(text, path, sniff_delimiter(text, path), error=GlossaryError)
+
+
+def has_header(text: str, path: PathLike = "") -> bool:
+    """Whether delimited glossary text starts with a header row naming zh and en columns."""
+    try:
+        for _, row in csv_rows(text, str(path), sniff_delimiter(text, path)):
+            if any(c.strip() for c in row) and not row[0].lstrip().startswith("#"):
+                return header_roles(row, "glossary") is not None
+    except InputError:
+        return True  # malformed: parse_glossary reports it with its line
+    return True
 
 
 def parse_glossary(text: str, path: PathLike = "<glossary>") -> Tuple[Glossary, List[Problem]]:
-    """Parse glossary CSV text into a :class:`Glossary` plus every problem found.
+    """Parse glossary CSV/TSV text (header row naming zh and en) into a :class:`Glossary`
+    plus every problem found.
 
-    Structural problems that make the file unreadable (no header, malformed CSV) raise
-    :class:`GlossaryError`; everything else is returned as a :class:`Problem` list.
+    The delimiter (tab, comma, semicolon) is sniffed; header names may be ours, aliases,
+    Chinese (中文/英文/备注 …) or language codes. Structural problems that make the file
+    unreadable (no header, malformed CSV) raise :class:`GlossaryError`; everything else is
+    returned as a :class:`Problem` list.
     """
     name = str(path)
     problems: List[Problem] = []
@@ -188,19 +261,20 @@ def parse_glossary(text: str, path: PathLike = "<glossary>") -> Tuple[Glossary, 
     header_line, header = next(((n, r) for n, r in rows if any(c.strip() for c in r)), (1, []))
     if not header:
         raise GlossaryError(name, "file is empty; expected a header row 'zh,en,...'", line=1)
-    cols = [_COLUMN_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in header]
-    if "zh" not in cols or "en" not in cols:
+    roles = header_roles(header, "glossary")
+    if roles is None:
         shown = ",".join(header)[:60]
         raise GlossaryError(name, f"header row missing: expected columns 'zh,en' "
                                   f"(optional: {','.join(COLUMNS[2:])}), found '{shown}'",
                             line=header_line)
-    dup = sorted({c for c in cols if cols.count(c) > 1 and c})
+    dup = sorted({c for c in roles if c and roles.count(c) > 1})
     if dup:
         raise GlossaryError(name, f"duplicate column(s) in header: {', '.join(dup)}", line=header_line)
-    for c in cols:
-        if c not in COLUMNS:
-            problems.append(Problem(name, header_line, f"unknown column '{c}' is ignored "
-                                    f"(known: {','.join(COLUMNS)})", "warning"))
+    for cell, role in zip(header, roles):
+        if role is None:
+            problems.append(Problem(name, header_line, f"unknown column '{cell.strip()}' is "
+                                    f"ignored (known: {','.join(ALL_COLUMNS)})", "warning"))
+    cols = [r or "" for r in roles]
     parsed: List[Tuple[Optional[Entry], List[Problem]]] = []
     for line, row in rows:
         if not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
@@ -233,7 +307,7 @@ def parse_glossary(text: str, path: PathLike = "<glossary>") -> Tuple[Glossary, 
                 problems.append(Problem(name, e.line, f"forbidden rendering '{f}' is approved "
                                         f"for {other.term} on line {other.line}", "warning"))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Glossary(entries, path=name, sha256=digest), problems
+    return Glossary(entries, path=name, sha256=digest, problems=problems), problems
 
 
 def _parse_row(name: str, line: int, row: List[str], cols: List[str]
@@ -243,9 +317,9 @@ def _parse_row(name: str, line: int, row: List[str], cols: List[str]
     if len(row) != len(cols):
         problems.append(Problem(name, line, f"{len(cols)} columns expected, found {len(row)}"))
         return None, problems
-    rec = dict(zip(cols, row))
+    rec = {c: restore_cell(v) for c, v in zip(cols, row) if c}
     values = {}
-    for col in ("zh", "en", "forbidden"):
+    for col in ("zh", "en", "forbidden", "xref"):
         vals = split_values(rec.get(col, ""))
         if any(not v for v in vals):
             problems.append(Problem(name, line, f"empty value between '{SEPARATOR}' in {col}"))
@@ -258,11 +332,20 @@ def _parse_row(name: str, line: int, row: List[str], cols: List[str]
     if flag is None:
         problems.append(Problem(name, line, f"case_sensitive must be yes or no, "
                                 f"found '{rec['case_sensitive'].strip()}'"))
+    try:
+        term_type = parse_term_types(rec.get("term_type", ""))
+    except ValueError as exc:
+        problems.append(Problem(name, line, f"term_type value '{exc}' must be TERM=TYPE "
+                                "(e.g. BRI=acronym)"))
     if problems:
         return None, problems
     entry = Entry(zh=values["zh"], en=values["en"], forbidden=values["forbidden"],
                   case_sensitive=bool(flag), note=rec.get("note", "").strip(),
-                  source=rec.get("source", "").strip(), line=line)
+                  source=rec.get("source", "").strip(), line=line,
+                  subject=rec.get("subject", "").strip(),
+                  definition=rec.get("definition", "").strip(),
+                  definition_source=rec.get("definition_source", "").strip(),
+                  pos=rec.get("pos", "").strip(), term_type=term_type, xref=values["xref"])
     return entry, problems
 
 
@@ -298,23 +381,78 @@ def entry_problems(name: str, entry: Entry, keys: List[str], seen: Dict[str, Ent
     return out
 
 
-def load_glossary(path: PathLike, *, strict: bool = True) -> Glossary:
-    """Load a glossary file; with ``strict`` raise :class:`GlossaryError` on its first error."""
-    p = Path(path)
+def _read_glossary_bytes(p: Path) -> bytes:
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise GlossaryError(p, "glossary not found; pass --glossary PATH or set "
                                f"{GLOSSARY_ENV}") from None
     except IsADirectoryError:
-        raise GlossaryError(p, "is a directory, expected a glossary CSV file") from None
+        raise GlossaryError(p, "is a directory, expected a glossary file") from None
     except OSError as exc:
         raise GlossaryError(p, f"cannot read glossary ({exc.strerror})") from None
+
+
+def _import_other(p: Path, data: bytes, kind: Optional[str]) -> Tuple[Glossary, List[Problem]]:
+    """A glossary in any other importable format (XLSX, TBX, TMX, delimited without header)."""
+    from .interop import import_glossary
+
+    try:
+        result = import_glossary(p, kind)
+    except GlossaryError:
+        raise
+    except InputError as exc:
+        raise GlossaryError(exc.path, exc.message, line=exc.line) from None
+    digest = hashlib.sha256(data).hexdigest()
+    return Glossary(result.entries, path=str(p), sha256=digest,
+                    problems=list(result.problems)), list(result.problems)
+
+
+def _load(path: PathLike) -> Tuple[Glossary, List[Problem], bytes]:
+    p = Path(path)
+    data = _read_glossary_bytes(p)
+    kind = sniff_glossary_bytes(data)
+    if kind is not None:
+        glossary, problems = _import_other(p, data, kind)
+        return glossary, problems, data
     try:
         text = decode_text(data, p)
     except InputError as exc:
         raise GlossaryError(exc.path, exc.message, line=exc.line) from None
+    if not has_header(text, p):
+        glossary, problems = _import_other(p, data, None)
+        return glossary, problems, data
     glossary, problems = parse_glossary(text, p)
+    return glossary, problems, data
+
+
+_ROOT_TAG = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
+
+
+def sniff_glossary_bytes(data: bytes) -> Optional[str]:
+    """The glossary format the content proves (``xlsx`` for a ZIP, ``tbx``/``tmx`` by the XML
+    root element), or None for text (CSV/TSV and the other delimited layouts)."""
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        m = _ROOT_TAG.search(head)
+        if m and m.group(1).lower() == b"tmx":
+            return "tmx"
+        return "tbx"  # tbx, martif; anything else is refused there naming its root element
+    return None
+
+
+def load_glossary(path: PathLike, *, strict: bool = True) -> Glossary:
+    """Load a glossary file of any importable format, recognised by its content: termtrans
+    CSV/TSV (any delimiter, header naming zh and en), two or three columns without header
+    (DeepL, OmegaT), Excel, TBX (v2 and v3), TMX.
+
+    With ``strict`` raise :class:`GlossaryError` on the first error; warnings are kept in
+    :attr:`Glossary.problems`.
+    """
+    p = Path(path)
+    glossary, problems, data = _load(p)
     if strict:
         for prob in problems:
             if prob.severity == "error":
@@ -324,24 +462,28 @@ def load_glossary(path: PathLike, *, strict: bool = True) -> Glossary:
 
 
 def validate_glossary(path: PathLike) -> List[Problem]:
-    """Every problem in a glossary file (raises :class:`GlossaryError` if it cannot be parsed)."""
+    """Every problem in a glossary file (raises :class:`GlossaryError` if it cannot be parsed;
+    formats other than termtrans CSV/TSV raise on their first error)."""
     p = Path(path)
-    try:
-        text = decode_text(p.read_bytes(), p)
-    except FileNotFoundError:
-        raise GlossaryError(p, "glossary not found") from None
-    except InputError as exc:
-        raise GlossaryError(exc.path, exc.message, line=exc.line) from None
-    return parse_glossary(text, p)[1]
+    if not p.exists():
+        raise GlossaryError(p, "glossary not found")
+    return _load(p)[1]
 
 
-def serialize_glossary(glossary: Union[Glossary, Iterable[Entry]]) -> str:
-    """The glossary as CSV text in the canonical six-column layout."""
+def serialize_glossary(glossary: Union[Glossary, Iterable[Entry]], delimiter: str = ",") -> str:
+    """The glossary as CSV text: the six :data:`COLUMNS`, then the extra columns in use.
+
+    Cells a spreadsheet would run as a formula (``= + - @``, tab, CR first) get a leading
+    ``'``, which the readers take off again (:func:`termbase.tabular.neutralize_cell`).
+    """
+    entries = list(glossary)
+    cols = columns_for(entries)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    for e in glossary:
-        writer.writerow(e.to_row())
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(cols)
+    for e in entries:
+        row = e.to_row()
+        writer.writerow(neutralize_row(row[c] for c in cols))
     return buf.getvalue()
 
 

@@ -98,7 +98,7 @@ def test_find_sample_page(runner, sample_page):
 
 
 @pytest.mark.parametrize("name, message", [
-    ("no_header.csv", "no_header.csv:1: header row missing"),
+    ("no_header_four_columns.csv", "no_header_four_columns.csv:1: expected a header naming zh"),
     ("wrong_columns.csv", "wrong_columns.csv:3: 3 columns expected, found 2"),
     ("gbk.csv", "gbk.csv:2: not valid UTF-8"),
     ("empty.csv", "empty.csv: file is empty"),

@@ -74,7 +74,7 @@ def test_bom_and_crlf():
 
 
 @pytest.mark.parametrize("name, line, message", [
-    ("no_header.csv", 1, "header row missing"),
+    ("no_header_four_columns.csv", 1, "expected a header naming zh and en columns"),
     ("wrong_columns.csv", 3, "3 columns expected, found 2"),
     ("gbk.csv", 2, "not valid UTF-8"),
     ("empty.csv", None, "file is empty"),
@@ -93,6 +93,12 @@ def test_bad_glossaries_raise_one_line_errors(name, line, message):
     assert str(err).startswith(str(DATA / name))
     if line is not None:
         assert err.line == line, str(err)
+
+
+def test_two_columns_without_header_load_as_a_deepl_list():
+    g = load_glossary(DATA / "no_header.csv")
+    assert [(e.term, e.en) for e in g] == [("重庆", ("Chongqing",)),
+                                           ("华龙网", ("Huanglong Newsnet",))]
 
 
 def test_missing_glossary(tmp_path):

@@ -33,10 +33,12 @@ def test_cat_tool_tbx_with_synonyms_and_deprecated_terms():
     assert bri.en == ("Belt and Road Initiative", "BRI")
     assert bri.forbidden == ("One Belt, One Road", "OBOR")  # deprecated + superseded
     assert bri.source == "Xinhua style guide"
-    assert "definition: China's global infrastructure programme" in bri.note
-    assert "One Belt, One Road: no longer used in official texts" in bri.note
+    assert bri.definition == "China's global infrastructure programme"
+    assert bri.note == "One Belt, One Road: no longer used in official texts"
+    assert bri.term_type == (("一带一路倡议", "fullForm"), ("BRI", "acronym"))
     hl = by_term["华龙网"]
     assert hl.en == ("Huanglong Newsnet", "cqnews.net") and hl.case_sensitive
+    assert hl.pos == "noun"
     office = by_term["重庆市人民政府外事办公室"]
     assert office.forbidden == ("Foreign Affairs of Chongqing Municipal Government",)
     skipped = [p for p in result.warnings if "tb-4" in p.message]
@@ -46,10 +48,10 @@ def test_cat_tool_tbx_with_synonyms_and_deprecated_terms():
 def test_tbx_v2_martif_is_read():
     entries = import_glossary(DATA / "martif-v2.tbx").entries
     assert fields(entries) == [
-        (("华龙网",), ("Huanglong Newsnet",), ("Hualong Net",), False,
-         "definition: official news site of Chongqing", ""),
+        (("华龙网",), ("Huanglong Newsnet",), ("Hualong Net",), False, "", ""),
         (("重庆日报", "重慶日報"), ("Chongqing Daily",), (), False, "", ""),
     ]
+    assert entries[0].definition == "official news site of Chongqing"
 
 
 @pytest.mark.parametrize("name,message", [
@@ -67,15 +69,20 @@ def test_hostile_and_malformed_xml_is_refused_in_one_line(name, message):
     assert "Traceback" not in res.output and "root:" not in res.output
 
 
-def test_unknown_administrative_status_is_an_error_with_its_line(tmp_path):
+def test_unknown_status_is_a_warning_with_its_line_and_the_term_is_kept_as_admitted(tmp_path):
     src = (DATA / "cat-tool-synonyms.tbx").read_text(encoding="utf-8")
     bad = tmp_path / "bad.tbx"
-    bad.write_text(src.replace("supersededTerm-admn-sts", "obsoleteTerm"), encoding="utf-8")
-    with pytest.raises(InputError) as err:
-        import_glossary(bad)
-    assert "unknown administrativeStatus 'obsoleteTerm'" in str(err.value)
-    obor = next(i for i, line in enumerate(src.splitlines(), 1) if "<term>OBOR</term>" in line)
-    assert err.value.line == obor - 1  # the line of its <termSec>
+    bad.write_text(src.replace("supersededTerm-admn-sts", "obsoleteish"), encoding="utf-8")
+    result = import_glossary(bad)
+    bri = result.entries[0]
+    assert bri.en == ("Belt and Road Initiative", "BRI", "OBOR")
+    assert bri.forbidden == ("One Belt, One Road",)
+    status_line = next(i for i, line in enumerate(src.splitlines(), 1)
+                       if "supersededTerm-admn-sts" in line)
+    warning = next(p for p in result.warnings if "obsoleteish" in p.message)
+    assert warning.line == status_line
+    assert str(warning).startswith(f"{bad}:{status_line}: warning: unknown administrativeStatus "
+                                   "'obsoleteish' of 'OBOR': kept as an admitted term")
 
 
 def test_not_a_tbx_root(tmp_path):
@@ -115,7 +122,7 @@ def test_tbx_basic_validator_catches_broken_structure(old, new, problem):
 
 
 def test_tbx_export_escapes_markup_and_refuses_xml_illegal_characters(tmp_path):
-    e = Entry(zh=("<一>&",), en=("A & B <c>",), note='say "x" & y\nline 2')
+    e = Entry(zh=("<一>&",), en=("A & B <c>",), note='say "x" & y')
     out = tmp_path / "a.tbx"
     export_glossary([e], out)
     assert b"&amp;" in out.read_bytes()
@@ -140,7 +147,7 @@ def test_tbx_export_escapes_markup_and_refuses_xml_illegal_characters(tmp_path):
     ("trados.txt", "Chinese\tEnglish\n华龙网|華龍網\tHuanglong Newsnet|cqnews\n",
      [(("华龙网", "華龍網"), ("Huanglong Newsnet", "cqnews"), "")]),
     ("memoq.csv", "zh;en;Entry_Note\n华龙网;Huanglong Newsnet;x\n",
-     [(("华龙网",), ("Huanglong Newsnet",), "")]),
+     [(("华龙网",), ("Huanglong Newsnet",), "x")]),
     ("ours.csv", "zh,en,forbidden,case_sensitive,note,source\n# comment\n"
                  "华龙网,Huanglong Newsnet,Hualong Net,yes,\"a, b\",site\n",
      [(("华龙网",), ("Huanglong Newsnet",), "a, b")]),
@@ -336,7 +343,8 @@ def test_cli_import_prints_csv_or_writes_output_without_overwriting(tmp_path):
     tbx = str(DATA / "cat-tool-synonyms.tbx")
     res = runner.invoke(main, ["terms", "import", tbx])
     assert res.exit_code == 0
-    assert res.stdout.splitlines()[0] == "zh,en,forbidden,case_sensitive,note,source"
+    assert res.stdout.splitlines()[0] == ("zh,en,forbidden,case_sensitive,note,source,"
+                                          "definition,pos,term_type")
     assert "tb-4 skipped" in res.stderr
     out = tmp_path / "out.csv"
     assert runner.invoke(main, ["terms", "import", tbx, "-o", str(out)]).exit_code == 0

@@ -3,14 +3,15 @@ formats that cannot carry every field, exactly what they carry)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from termbase.glossary import Entry
 from termbase.interop import export_glossary, get_format, import_glossary
-from termbase.interop.tbx import validate_tbx_basic
+from termbase.interop.tbx import collapse_space, validate_tbx_basic
 from termbase.normalize import normalize_zh
 
 _PLAIN = st.characters(blacklist_categories=("Cc", "Cs", "Cn", "Zl", "Zp"),
@@ -47,34 +48,53 @@ def glossaries(draw):
                 folded.add(r.casefold())
                 renderings.append(r)
         n_approved = draw(st.integers(1, len(renderings)))
+        terms = zh + renderings
+        typed = draw(st.lists(st.sampled_from(terms), unique=True, max_size=2))
         entries.append(Entry(zh=tuple(zh), en=tuple(renderings[:n_approved]),
                              forbidden=tuple(renderings[n_approved:]),
                              case_sensitive=draw(st.booleans()), note=draw(free_text),
-                             source=draw(free_text)))
+                             source=draw(free_text), subject=draw(free_text),
+                             definition=draw(free_text),
+                             pos=draw(st.sampled_from(["", "noun", "verb", "other"])),
+                             term_type=tuple((t, draw(st.sampled_from(["acronym", "fullForm"])))
+                                             for t in typed),
+                             xref=tuple(draw(st.lists(st.sampled_from(
+                                 ["https://example.org/a", "site <https://example.org/b>"]),
+                                 unique=True, max_size=2)))))
+        if entries[-1].definition:  # a definition's source travels with its definition
+            entries[-1] = replace(entries[-1], definition_source=draw(free_text))
     return entries
 
 
 def _fields(entries):
-    return [(e.zh, e.en, e.forbidden, e.case_sensitive, e.note, e.source) for e in entries]
+    return [(e.zh, e.en, e.forbidden, e.case_sensitive, e.note, e.source, e.extras())
+            for e in entries]
 
 
 _SETTINGS = settings(max_examples=40, deadline=None,
                      suppress_health_check=[HealthCheck.function_scoped_fixture,
                                             HealthCheck.too_slow])
-_EXT = {"tbx": ".tbx", "xlsx": ".xlsx", "csv": ".csv", "tsv": ".tsv", "deepl": ".csv",
-        "amazon": ".csv", "omegat": ".utf8"}
+_EXT = {"tbx": ".tbx", "tbx-v2": ".tbx", "tmx": ".tmx", "xlsx": ".xlsx", "csv": ".csv",
+        "tsv": ".tsv", "deepl": ".csv", "amazon": ".csv", "omegat": ".utf8"}
 
 
 def _round_trip(tmp_path, fmt, entries, ext=None):
     path = tmp_path / f"out{ext or _EXT[fmt]}"
     export_glossary(entries, path, fmt, force=True)
-    return path, import_glossary(path, fmt).entries
+    if fmt == "tbx-v2":  # until the relaxed XML guard (issue 10) accepts its DOCTYPE
+        path.write_bytes(re.sub(rb"<!DOCTYPE[^>]*>", b"", path.read_bytes(), count=1))
+    return path, import_glossary(path, "tbx" if fmt == "tbx-v2" else fmt).entries
 
 
-@pytest.mark.parametrize("fmt", ["tbx", "xlsx", "csv", "tsv"])
+@pytest.mark.parametrize("fmt", ["tbx", "tbx-v2", "tmx", "xlsx", "csv", "tsv"])
 @_SETTINGS
 @given(entries=glossaries())
 def test_full_formats_round_trip_every_field(tmp_path, fmt, entries):
+    if fmt.startswith("tbx"):
+        # TBX collapses XML whitespace (indentation, line breaks) in every text it reads
+        assume(all(collapse_space(t) == t for e in entries for t in e.zh + e.en + e.forbidden))
+        entries = [replace(e, **{f: collapse_space(getattr(e, f)) for f in (
+            "note", "source", "subject", "definition", "definition_source")}) for e in entries]
     path, back = _round_trip(tmp_path, fmt, entries)
     assert _fields(back) == _fields(entries)
     if fmt == "tbx":
@@ -89,7 +109,8 @@ def test_two_column_formats_carry_each_variant_with_its_preferred_rendering(tmp_
     _, back = _round_trip(tmp_path, fmt, entries, ext)
     assert {v: e.en for e in back for v in e.zh} == {v: (e.preferred,) for e in entries
                                                       for v in e.zh}
-    assert not any(e.forbidden or e.note or e.source or e.case_sensitive for e in back)
+    assert not any(e.forbidden or e.note or e.source or e.case_sensitive or any(e.extras().values())
+                   for e in back)
 
 
 @_SETTINGS
@@ -103,5 +124,6 @@ def test_omegat_carries_variants_alternatives_and_flattened_note(tmp_path, entri
 
 def test_format_declarations_match_what_the_round_trip_keeps():
     assert get_format("tbx").carries == get_format("csv").carries == get_format("xlsx").carries
+    assert get_format("tbx-v2").carries == get_format("tmx").carries == get_format("csv").carries
     assert "forbidden" not in get_format("deepl").carries
     assert "note" in get_format("omegat").carries and "source" not in get_format("omegat").carries

@@ -1,48 +1,28 @@
 """Bilingual TSV/CSV: a header row naming a ``zh`` (source) and an ``en`` (target) column.
 
-Accepted header names: ``zh``/``en``, language codes (``zh-CN``, ``en-US``), ``chinese``/``english``,
-``source``/``target``, ``src``/``tgt``, ``中文``/``英文``, ``原文``/``译文``. Other columns are ignored;
-an ``id`` column, when present, becomes part of the location.
+Accepted header names (:func:`termbase.tabular.column_role`, ``kind="document"``): ``zh``/``en``,
+language codes (``zh-CN``, ``en-US``), ``chinese``/``english``, ``source``/``target``,
+``src``/``tgt``, ``中文``/``英文``, ``原文``/``译文``, ``源``/``目标`` …. Other columns are ignored; an
+``id`` column, when present, becomes part of the location. The delimiter (tab, comma,
+semicolon) is sniffed from the first rows by :func:`termbase.tabular.sniff_delimiter`.
 """
 from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
-from typing import List, Optional, Union
+from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
 from ..errors import InputError
+from ..tabular import column_role, sniff_delimiter
 from ..textio import read_text
 from . import SegmentPair
 
 PathLike = Union[str, Path]
 
-_ZH = {"zh", "chinese", "source", "src", "中文", "原文", "zho", "chi"}
-_EN = {"en", "english", "target", "tgt", "英文", "译文", "eng"}
-_ID = {"id", "segment", "seg", "key"}
-_LANG = re.compile(r"^(zh|en)([-_][a-z0-9]+)*$")
-
 
 def _role(cell: str) -> Optional[str]:
-    c = cell.strip().lower()
-    if c in _ZH:
-        return "zh"
-    if c in _EN:
-        return "en"
-    if c in _ID:
-        return "id"
-    m = _LANG.match(c)
-    return m.group(1) if m else None
-
-
-def _delimiter(path: str, first_line: str) -> str:
-    low = path.lower()
-    if low.endswith((".tsv", ".tab")):
-        return "\t"
-    if low.endswith(".csv"):
-        return "\t" if "\t" in first_line and "," not in first_line else ","
-    return "\t" if first_line.count("\t") >= first_line.count(",") else ","
+    return column_role(cell, "document")
 
 
 def read_delimited(path: PathLike, text: Optional[str] = None) -> List[SegmentPair]:
@@ -50,20 +30,32 @@ def read_delimited(path: PathLike, text: Optional[str] = None) -> List[SegmentPa
     name = str(path)
     if text is None:
         text = read_text(path)
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(name, first), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text, name),
+                        strict=True)
+
+    def rows() -> Iterator[Tuple[int, List[str]]]:
+        line = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InputError(name, f"malformed CSV/TSV ({exc}); check the quoting on this "
+                                       "line", line=reader.line_num) from None
+            yield line, row
+            line = reader.line_num + 1
+
+    return pairs_from_rows(rows(), name, lambda n: f"{name}:{n}")
+
+
+def pairs_from_rows(rows: Iterable[Tuple[int, List[str]]], name: str,
+                    where: Callable[[int], str]) -> List[SegmentPair]:
+    """Segment pairs from (line, cells) rows whose first non-empty row is a header naming the
+    zh and en columns; ``where(line)`` says where a row is (``file:12``, ``file.xlsx:Sheet1!3``)."""
     pairs: List[SegmentPair] = []
     cols = None
-    line = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise InputError(name, f"malformed CSV/TSV ({exc}); check the quoting on this line",
-                             line=reader.line_num) from None
-        start, line = line, reader.line_num + 1
+    for start, row in rows:
         if not any(c.strip() for c in row):
             continue
         if cols is None:
@@ -75,15 +67,14 @@ def read_delimited(path: PathLike, text: Optional[str] = None) -> List[SegmentPa
             cols = (roles.index("zh"), roles.index("en"), roles.index("id") if "id" in roles else None)
             continue
         zi, ei, ii = cols
-        if len(row) <= max(zi, ei):
-            if len(row) <= zi:
-                raise InputError(name, f"row has {len(row)} column(s); the zh column is column "
-                                       f"{zi + 1}: add the missing cells", line=start)
+        if len(row) <= zi:
+            raise InputError(name, f"row has {len(row)} column(s); the zh column is column "
+                                   f"{zi + 1}: add the missing cells", line=start)
         zh = row[zi].strip() if zi < len(row) else ""
         en = row[ei].strip() if ei < len(row) else ""
         seg_id = row[ii].strip() if ii is not None and ii < len(row) else ""
-        where = f"{name}:{start}" + (f" ({seg_id})" if seg_id else "")
-        pairs.append(SegmentPair(len(pairs), zh, en, where, line=start))
+        loc = where(start) + (f" ({seg_id})" if seg_id else "")
+        pairs.append(SegmentPair(len(pairs), zh, en, loc, line=start))
     if cols is None:
         raise InputError(name, "file has no header row; expected e.g. 'zh<TAB>en'", line=1)
     return pairs

@@ -10,10 +10,11 @@ from . import SegmentPair
 PathLike = Union[str, Path]
 
 #: format names accepted by :func:`read_aligned` (``fmt``) and ``termtrans check --input-format``
-ALIGNED_FORMATS = ("auto", "parallel", "tsv", "csv", "xliff", "tmx", "mixed")
+ALIGNED_FORMATS = ("auto", "parallel", "tsv", "csv", "xlsx", "xliff", "tmx", "mixed")
 
 _BY_EXTENSION = {".tsv": "tsv", ".tab": "tsv", ".csv": "csv", ".xlf": "xliff", ".xliff": "xliff",
-                 ".sdlxliff": "xliff", ".mqxliff": "xliff", ".tmx": "tmx"}
+                 ".sdlxliff": "xliff", ".mqxliff": "xliff", ".tmx": "tmx", ".xlsx": "xlsx",
+                 ".xlsm": "xlsx"}
 
 
 def _sniff(path: str) -> str:
@@ -29,6 +30,15 @@ def _sniff(path: str) -> str:
         raise InputError(path, "no such file") from None
     except OSError as exc:
         raise InputError(path, f"cannot read ({exc.strerror})") from None
+    if head.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                if "xl/workbook.xml" in archive.namelist():
+                    return "xlsx"
+        except (zipfile.BadZipFile, OSError):
+            pass
     if head.startswith(b"<"):
         low = head.lower()
         if b"<xliff" in low:
@@ -44,7 +54,7 @@ def read_aligned(source: PathLike, target: Optional[PathLike] = None,
 
     With ``target``: SOURCE and TARGET are aligned by paragraph (.txt, .md, .docx). Without it,
     ``fmt`` (or the extension, or the content) picks: ``tsv``/``csv`` (header naming zh and en
-    columns), ``xliff`` (1.2), ``tmx`` (1.4) or ``mixed`` (each Chinese passage followed by its
+    columns), ``xlsx`` (the first sheet with such a header), ``xliff`` (1.2), ``tmx`` (1.4) or ``mixed`` (each Chinese passage followed by its
     English, PDF-extracted text included). Raises :class:`~termbase.errors.InputError`.
     """
     src = str(source)
@@ -64,6 +74,10 @@ def read_aligned(source: PathLike, target: Optional[PathLike] = None,
         from .delimited import read_delimited
 
         return read_delimited(source)
+    if kind == "xlsx":
+        from .xlsx import read_xlsx
+
+        return read_xlsx(source)
     if kind == "xliff":
         from .xliff import read_xliff
 

@@ -17,6 +17,8 @@ from .base import GlossaryFormat, ImportResult, PathLike
 #: format name → "module:class"
 FORMATS: Dict[str, str] = {
     "tbx": "termbase.interop.tbx:TbxFormat",
+    "tbx-v2": "termbase.interop.tbx:TbxV2Format",
+    "tmx": "termbase.interop.tmx:TmxFormat",
     "xlsx": "termbase.interop.xlsx:XlsxFormat",
     "csv": "termbase.interop.delimited:GlossaryCsvFormat",
     "tsv": "termbase.interop.delimited:GlossaryTsvFormat",
@@ -25,7 +27,7 @@ FORMATS: Dict[str, str] = {
     "omegat": "termbase.interop.delimited:OmegaTFormat",
 }
 _BY_EXTENSION = {".tbx": "tbx", ".tbxm": "tbx", ".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv",
-                 ".tsv": "tsv", ".utf8": "omegat", ".tab": "omegat"}
+                 ".tsv": "tsv", ".utf8": "omegat", ".tab": "omegat", ".tmx": "tmx"}
 
 
 def get_format(name: str) -> GlossaryFormat:
@@ -41,25 +43,26 @@ def get_format(name: str) -> GlossaryFormat:
 
 def format_for(path: PathLike, fmt: Optional[str] = None, *, sniff: bool = False
                ) -> GlossaryFormat:
-    """The format named ``fmt``, else the one for the extension of ``path``; with ``sniff``
-    (reading), unknown extensions are recognised from the content (ZIP → xlsx, ``<`` → tbx,
-    otherwise delimited text)."""
+    """The format named ``fmt``, else (reading, ``sniff``) the one the content proves (ZIP →
+    xlsx, XML → tbx or tmx by its root element), else the one for the extension of ``path``;
+    a delimited file with an unknown extension is read as CSV (delimiter and layout sniffed)."""
     if fmt:
         return get_format(fmt)
     suffix = Path(str(path)).suffix.lower()
-    if suffix in _BY_EXTENSION:
-        return get_format(_BY_EXTENSION[suffix])
     if sniff:
+        from ..glossary import sniff_glossary_bytes
+
         try:
             with open(path, "rb") as fh:
-                head = fh.read(64)
+                head = fh.read(4096)
         except OSError:
             head = b""
-        if head.startswith(b"PK"):
-            return get_format("xlsx")
-        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-            return get_format("tbx")
-        return get_format("csv")
+        kind = sniff_glossary_bytes(head)
+        if kind is not None:
+            return get_format(kind)
+        return get_format(_BY_EXTENSION.get(suffix, "csv"))  # a wrong one says what is wrong
+    if suffix in _BY_EXTENSION:
+        return get_format(_BY_EXTENSION[suffix])
     raise OutputError(f"{path}: cannot tell the format from the extension '{suffix}'; pass "
                       f"--format ({', '.join(FORMATS)})")
 

@@ -14,7 +14,8 @@ PathLike = Union[str, Path]
 
 #: Every field of :class:`~termbase.glossary.Entry` a format may carry.
 ALL_FIELDS = frozenset({"zh_variants", "alternatives", "forbidden", "case_sensitive", "note",
-                        "source"})
+                        "source", "subject", "definition", "definition_source", "pos",
+                        "term_type", "xref"})
 
 
 @dataclass
@@ -122,4 +123,5 @@ def fields_used(entries: Iterable[Entry]) -> FrozenSet[str]:
             used.add("note")
         if e.source:
             used.add("source")
+        used.update(k for k, v in e.extras().items() if v)
     return frozenset(used)

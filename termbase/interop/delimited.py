@@ -13,43 +13,30 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..errors import GlossaryError
-from ..glossary import COLUMNS, SEPARATOR, Entry, Problem, csv_rows, serialize_glossary
+from .. import tabular
+from ..glossary import (SEPARATOR, Entry, Problem, csv_rows, parse_term_types,
+                        serialize_glossary)
 from ..normalize import has_cjk
 from ..textio import read_text
 from .base import GlossaryFormat, ImportResult, PathLike, dedupe, finish_import
 
-_ROLE_NAMES = {
-    "zh": "zh", "chinese": "zh", "source_term": "zh", "source term": "zh", "zho": "zh",
-    "chi": "zh", "en": "en", "english": "en", "target_term": "en", "target term": "en",
-    "eng": "en", "forbidden": "forbidden", "deprecated": "forbidden",
-    "case_sensitive": "case_sensitive", "case-sensitive": "case_sensitive",
-    "case": "case_sensitive", "note": "note", "notes": "note", "comment": "note",
-    "comments": "note", "description": "note", "definition": "note", "source": "source",
-}
-_LANG_CODE = re.compile(r"^(zh|en)([-_][a-z0-9]+)*$")
+_TAB_EXTENSIONS = tabular.TAB_EXTENSIONS
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0", ""}
-_TAB_EXTENSIONS = (".tsv", ".tab", ".txt", ".utf8")
 
 
 def column_role(cell: str) -> Optional[str]:
-    """What a header cell holds: one of :data:`~termbase.glossary.COLUMNS`, or None."""
-    c = cell.strip().lower()
-    if c in _ROLE_NAMES:
-        return _ROLE_NAMES[c]
-    m = _LANG_CODE.match(c)
-    return m.group(1) if m else None
+    """What a glossary header cell holds (see :func:`termbase.tabular.column_role`)."""
+    return tabular.column_role(cell, "glossary")
 
 
 def header_roles(row: Sequence[str]) -> Optional[List[Optional[str]]]:
     """Roles of a header row, or None when the row is not a header (no zh and en columns)."""
-    roles = [column_role(c) for c in row]
-    if "zh" in roles and "en" in roles:
-        return roles
-    return None
+    return tabular.header_roles(row, "glossary")
 
 
 def parse_flag(value: str, path: str, line: int) -> bool:
@@ -111,9 +98,9 @@ def rows_to_entries(rows: Iterator[Tuple[int, List[str]]], path: str, fmt: str
         rec: Dict[str, str] = {}
         for role, cell in zip(roles, cells):
             if role:
-                rec[role] = cell
+                rec[role] = tabular.restore_cell(cell)
         vals = {}
-        for col in ("zh", "en", "forbidden"):
+        for col in ("zh", "en", "forbidden", "xref"):
             parts = [v.strip() for v in rec.get(col, "").split(SEPARATOR)]
             if rec.get(col, "").strip() and any(not p for p in parts):
                 raise GlossaryError(path, f"empty value between '{SEPARATOR}' in {col}",
@@ -123,20 +110,27 @@ def rows_to_entries(rows: Iterator[Tuple[int, List[str]]], path: str, fmt: str
             which = "zh" if not vals["zh"] else "en"
             problems.append(Problem(path, line, f"row skipped: empty {which} cell", "warning"))
             continue
+        try:
+            term_type = parse_term_types(rec.get("term_type", ""))
+        except ValueError as exc:
+            raise GlossaryError(path, f"term_type value '{exc}' must be TERM=TYPE (e.g. "
+                                      "BRI=acronym)", line=line) from None
         entry = Entry(zh=vals["zh"], en=vals["en"], forbidden=vals["forbidden"],
                       case_sensitive=parse_flag(rec.get("case_sensitive", ""), path, line),
                       note=rec.get("note", "").strip(), source=rec.get("source", "").strip(),
-                      line=line)
+                      line=line, subject=rec.get("subject", "").strip(),
+                      definition=rec.get("definition", "").strip(),
+                      definition_source=rec.get("definition_source", "").strip(),
+                      pos=rec.get("pos", "").strip(), term_type=term_type, xref=vals["xref"])
         if group and entry.zh in by_zh:
             i = by_zh[entry.zh]
             prev = entries[i]
             notes[i] += [entry.note]
             sources[i] += [entry.source]
-            entries[i] = Entry(zh=prev.zh, en=dedupe(prev.en + entry.en),
-                               forbidden=dedupe(prev.forbidden + entry.forbidden),
-                               case_sensitive=prev.case_sensitive,
-                               note="; ".join(dedupe(notes[i])),
-                               source="; ".join(dedupe(sources[i])), line=prev.line)
+            entries[i] = replace(prev, en=dedupe(prev.en + entry.en),
+                                 forbidden=dedupe(prev.forbidden + entry.forbidden),
+                                 note="; ".join(dedupe(notes[i])),
+                                 source="; ".join(dedupe(sources[i])))
             continue
         by_zh[entry.zh] = len(entries)
         notes.append([entry.note])
@@ -146,15 +140,8 @@ def rows_to_entries(rows: Iterator[Tuple[int, List[str]]], path: str, fmt: str
 
 
 def sniff_delimiter(path: PathLike, text: str) -> str:
-    """Tab for .tsv/.tab/.txt/.utf8 and comma otherwise, unless the first line says otherwise."""
-    first = text.split("\n", 1)[0]
-    guess = "\t" if str(path).lower().endswith(_TAB_EXTENSIONS) else ","
-    if guess in first:
-        return guess
-    for d in ("\t", ",", ";"):
-        if d in first:
-            return d
-    return guess
+    """The delimiter of delimited glossary text (see :func:`termbase.tabular.sniff_delimiter`)."""
+    return tabular.sniff_delimiter(text, path)
 
 
 class DelimitedFormat(GlossaryFormat):
@@ -175,6 +162,8 @@ class DelimitedFormat(GlossaryFormat):
         return "\t" if str(path).lower().endswith(_TAB_EXTENSIONS) else ","
 
     def _write(self, rows: Sequence[Sequence[str]], path: PathLike) -> bytes:
+        """Rows as delimited text, cells verbatim: the tools reading these layouts (DeepL,
+        Amazon, Google) take a cell as the term itself, so no formula guard is added."""
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter=self._delimiter_for(path), lineterminator="\n")
         writer.writerows(rows)
@@ -189,10 +178,9 @@ class GlossaryCsvFormat(DelimitedFormat):
     description = "termtrans glossary CSV (all fields); reads every delimited layout"
 
     def dumps(self, entries: Sequence[Entry], path: PathLike = "glossary.csv") -> bytes:
-        if self._delimiter_for(path) == ",":
-            return serialize_glossary(entries).encode("utf-8")
-        return self._write([list(COLUMNS)] + [[e.to_row()[c] for c in COLUMNS]
-                                               for e in entries], path)
+        """Our layout; formula triggers at the start of a cell are neutralised with ``'``
+        (taken off again on reading)."""
+        return serialize_glossary(entries, self._delimiter_for(path)).encode("utf-8")
 
 
 class GlossaryTsvFormat(GlossaryCsvFormat):

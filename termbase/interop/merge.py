@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..errors import GlossaryError
-from ..glossary import _COLUMN_ALIASES, COLUMNS, Entry, Glossary, load_glossary
+from ..glossary import ALL_COLUMNS, Entry, Glossary, load_glossary, sniff_glossary_bytes
+from ..tabular import header_roles, neutralize_row, sniff_delimiter
 from ..textio import atomic_write_text, decode_text
 from .base import PathLike
 
@@ -120,8 +121,24 @@ def plan_merge(current: Glossary, incoming: Sequence[Entry]) -> MergeResult:
 
 def merge_into(path: PathLike, incoming: Sequence[Entry], *, dry_run: bool = False
                ) -> MergeResult:
-    """Merge ``incoming`` into the glossary file at ``path`` (atomic write unless ``dry_run``)."""
+    """Merge ``incoming`` into the glossary file at ``path`` (atomic write unless ``dry_run``).
+
+    The glossary must be termtrans CSV/TSV (a header naming zh and en): merging rewrites it in
+    place, keeping its layout."""
+    p = Path(path)
+    if p.is_file():
+        with open(p, "rb") as fh:
+            kind = sniff_glossary_bytes(fh.read(4096))
+        if kind is not None:
+            raise GlossaryError(p, f"cannot merge into a {kind.upper()} glossary: it is rewritten "
+                                   "in place, which needs CSV/TSV; convert it first (terms "
+                                   f"import {p.name} -o glossary.csv) and use that")
     current = load_glossary(path)
+    from ..glossary import has_header
+
+    if not has_header(decode_text(p.read_bytes(), p), p):
+        raise GlossaryError(p, "cannot merge into a glossary without a header row: add one "
+                               "(zh,en,...) first", line=1)
     result = plan_merge(current, incoming)
     if not dry_run and (result.added or result.extended):
         write_merged(path, {b.line: a for b, a in result.extended}, result.added)
@@ -138,9 +155,7 @@ def write_merged(path: PathLike, updates: Dict[int, Entry], additions: Sequence[
     lines = list(io.StringIO(text.replace("\r\n", "\n"), newline=""))
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += "\n"
-    first = lines[0] if lines else ""
-    delim = "\t" if (str(p).lower().endswith((".tsv", ".tab")) or
-                     ("\t" in first and "," not in first)) else ","
+    delim = sniff_delimiter(text, p)
     reader = csv.reader(iter(lines), delimiter=delim, strict=True)
     spans: List[Tuple[int, int, List[str]]] = []  # (first line, last line, cells), 1-based
     start = 1
@@ -151,9 +166,8 @@ def write_merged(path: PathLike, updates: Dict[int, Entry], additions: Sequence[
     if header_span is None:
         raise GlossaryError(p, "no header row", line=1)
     header = header_span[2]
-    names = [_COLUMN_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in header]
-    roles = [n if n in COLUMNS else None for n in names]
-    needed = [c for c in COLUMNS if c not in roles and any(
+    roles = header_roles(header, "glossary") or [None] * len(header)
+    needed = [c for c in ALL_COLUMNS if c not in roles and any(
         (e.to_row()[c] not in ("", "no")) for e in list(updates.values()) + list(additions))]
     pad = len(needed)
 
@@ -163,7 +177,7 @@ def write_merged(path: PathLike, updates: Dict[int, Entry], additions: Sequence[
         return buf.getvalue()
 
     def cells_for(entry: Entry, old: Optional[List[str]]) -> List[str]:
-        row = entry.to_row()
+        row = dict(zip(ALL_COLUMNS, neutralize_row(entry.to_row()[c] for c in ALL_COLUMNS)))
         cells = []
         for i, role in enumerate(roles):
             if role is None:

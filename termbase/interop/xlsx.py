@@ -1,7 +1,9 @@
 """Excel glossaries (openpyxl): first worksheet, one row per concept, ``|`` between synonyms.
 
-Written with termtrans' columns (``zh,en,forbidden,case_sensitive,note,source``) and every cell
-stored as text (a value starting with ``=`` never becomes a formula). Read with the same header
+Written with termtrans' columns (``zh,en,forbidden,case_sensitive,note,source``, then the extra
+columns in use) and every cell stored as text (a value starting with ``=`` never becomes a
+formula); columns are as wide as their content (CJK counted double, at most 60) and the header
+row is frozen. Read with the same header
 detection as the delimited formats (our columns, aliases, language codes, or no header).
 Before openpyxl sees the file, every XML part is checked with :mod:`termbase.xmlsafe` (no DTDs or
 entities) and the archive size is bounded.
@@ -14,12 +16,21 @@ from pathlib import Path
 from typing import List, Sequence, Tuple
 
 from ..errors import InputError, OutputError
-from ..glossary import COLUMNS, Entry
+from ..glossary import Entry, columns_for
 from ..xmlsafe import parse_xml
 from .base import GlossaryFormat, ImportResult, PathLike
 from .delimited import rows_to_entries
 
 MAX_UNCOMPRESSED = 256 * 1024 * 1024
+
+
+def display_width(text: str) -> int:
+    """Columns a spreadsheet needs for the longest line of ``text`` (CJK and full-width
+    characters count two)."""
+    import unicodedata
+
+    return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+                for line in str(text).splitlines() or [""]), default=0)
 
 
 def _cell_text(value) -> str:
@@ -32,6 +43,54 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def read_sheets(path: PathLike) -> List[Tuple[str, List[Tuple[int, List[str]]]]]:
+    """Every worksheet of an .xlsx file as (title, [(row number, cell texts)]), empty rows and
+    trailing empty cells left out. The archive is checked first: not a ZIP, over 256 MiB
+    unpacked, or an XML part with a DTD or entities is refused with a one-line error."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(name, "no such file") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot read ({exc.strerror})") from None
+    if not data:
+        raise InputError(name, "file is empty")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raise InputError(name, "not an .xlsx workbook (not a ZIP archive); save it from "
+                               "Excel as .xlsx, or use --format csv") from None
+    if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+        raise InputError(name, "workbook expands to more than 256 MiB; refused")
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            parse_xml(archive.read(info), f"{name}[{info.filename}]")
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on broken workbooks
+        raise InputError(name, f"cannot read workbook ({type(exc).__name__}: {exc})") from None
+    sheets = []
+    try:
+        for sheet in book.worksheets:
+            rows: List[Tuple[int, List[str]]] = []
+            for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
+                cells = [_cell_text(v) for v in row]
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                if cells:
+                    rows.append((n, cells))
+            sheets.append((sheet.title, rows))
+    finally:
+        book.close()
+    if not sheets:
+        raise InputError(name, "the workbook has no worksheet")
+    return sheets
+
+
 class XlsxFormat(GlossaryFormat):
     """Excel workbook (.xlsx)."""
 
@@ -42,42 +101,7 @@ class XlsxFormat(GlossaryFormat):
 
     def read(self, path: PathLike) -> ImportResult:
         name = str(path)
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InputError(name, "no such file") from None
-        except OSError as exc:
-            raise InputError(name, f"cannot read ({exc.strerror})") from None
-        if not data:
-            raise InputError(name, "file is empty")
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            infos = archive.infolist()
-        except zipfile.BadZipFile:
-            raise InputError(name, "not an .xlsx workbook (not a ZIP archive); save it from "
-                                   "Excel as .xlsx, or use --format csv") from None
-        if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-            raise InputError(name, "workbook expands to more than 256 MiB; refused")
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                parse_xml(archive.read(info), f"{name}[{info.filename}]")
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds on broken workbooks
-            raise InputError(name, f"cannot read workbook ({type(exc).__name__}: {exc})") from None
-        try:
-            sheet = book.worksheets[0]
-            rows: List[Tuple[int, List[str]]] = []
-            for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
-                cells = [_cell_text(v) for v in row]
-                while cells and not cells[-1].strip():
-                    cells.pop()
-                if cells:
-                    rows.append((n, cells))
-        finally:
-            book.close()
+        _, rows = read_sheets(path)[0]
         width = max((len(c) for _, c in rows), default=0)
         rows = [(n, c + [""] * (width - len(c))) for n, c in rows]
         return rows_to_entries(iter(rows), f"{name}", self.name)
@@ -86,14 +110,19 @@ class XlsxFormat(GlossaryFormat):
         import openpyxl
         from openpyxl.styles import Font
 
+        from openpyxl.utils import get_column_letter
+
         book = openpyxl.Workbook()
         sheet = book.active
         sheet.title = "glossary"
-        for col, title in enumerate(COLUMNS, 1):
+        columns = columns_for(entries)
+        widths = [display_width(c) for c in columns]
+        for col, title in enumerate(columns, 1):
             sheet.cell(row=1, column=col, value=title).font = Font(bold=True)
         for r, e in enumerate(entries, 2):
             row = e.to_row()
-            for col, key in enumerate(COLUMNS, 1):
+            for col, key in enumerate(columns, 1):
+                widths[col - 1] = max(widths[col - 1], display_width(row[key]))
                 try:
                     cell = sheet.cell(row=r, column=col, value=row[key])
                 except Exception:
@@ -102,6 +131,8 @@ class XlsxFormat(GlossaryFormat):
                                       ) from None
                 cell.data_type = "s"
         sheet.freeze_panes = "A2"
+        for col, width in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 60)
         buf = io.BytesIO()
         book.save(buf)
         return buf.getvalue()
