@@ -108,9 +108,12 @@ class CodeOutcome:
     method: str          # outside | placed | appended
     recovery: Optional[str] = None  # n-best, constrained, re-cased, order repaired, moved out of a term
     problem: Optional[str] = None
+    literal: bool = False  # a placeholder of the text ({0}, a URL), not a code of the source
 
     def as_dict(self) -> Dict[str, object]:
         d: Dict[str, object] = {"code": self.code, "type": self.type, "method": self.method}
+        if self.literal:
+            d["literal"] = True
         if self.recovery:
             d["recovery"] = self.recovery
         if self.problem:
@@ -132,6 +135,7 @@ class SegmentResult:
     notes: List[str] = field(default_factory=list)
     inline: Optional[InlineText] = None
     codes: List[CodeOutcome] = field(default_factory=list)
+    source_inline: Optional[InlineText] = None
 
     @property
     def failed(self) -> List[TermOutcome]:
@@ -146,10 +150,24 @@ class SegmentResult:
         (``old`` → ``new`` by position)."""
         if self.inline is None or not old:
             return self
+        by_label = {id(o): n for o, n in zip(old, new)}
+        codes = []
+        for c, o in zip(self.codes, self._outcome_codes(old)):
+            n = by_label.get(id(o)) if o is not None else None
+            codes.append(CodeOutcome(n.label(), n.type, c.method, c.recovery, c.problem, c.literal)
+                         if n is not None else c)
         return SegmentResult(self.source, self.target, self.method, self.terms, self.notes,
-                             self.inline.rebind(old, new),
-                             [CodeOutcome(n.label(), n.type, c.method, c.recovery, c.problem)
-                              for c, n in zip(self.codes, new)] + self.codes[len(new):])
+                             self.inline.rebind(old, new), codes,
+                             self.source_inline.rebind(old, new) if self.source_inline else None)
+
+    def _outcome_codes(self, old: Sequence[Code]) -> List[Optional[Code]]:
+        """The source code each outcome is about (outcomes follow the source's code order, with
+        literal placeholders, which are not codes of the source, in between)."""
+        out: List[Optional[Code]] = []
+        it = iter(old)
+        for c in self.codes:
+            out.append(None if c.literal else next(it, None))
+        return out
 
 
 @dataclass
@@ -195,6 +213,7 @@ class _Work:
     lead: InlineText = InlineText()
     trail: InlineText = InlineText()
     plain_input: str = ""                   # the core with code placeholders only (constrained)
+    original: Optional[InlineText] = None   # the source as given (for the report)
     moved: Dict[int, str] = field(default_factory=dict)  # code index -> term it was moved out of
     moved_ids: Dict[int, str] = field(default_factory=dict)  # id(code) -> term, edge codes too
 
@@ -349,7 +368,8 @@ class TermEnforcer:
         exact_result = self._exact(text)
         if exact_result is not None:
             target = self._exact_inline(core) if core.has_codes else InlineText([exact_result.target])
-            w = _Work(source_text, text, [], [], inline=core, codes=codes, lead=lead, trail=trail)
+            w = _Work(source_text, text, [], [], inline=core, codes=codes, lead=lead, trail=trail,
+                      original=original if isinstance(original, InlineText) else None)
             w.moved = {k: moved_out[id(c)] for k, c in enumerate(codes) if id(c) in moved_out}
             w.moved_ids = moved_out
             w.done = self._inline_result(w, exact_result.method, exact_result.terms, [], target,
@@ -382,7 +402,8 @@ class TermEnforcer:
             pos = end
         w = _Work(source_text, _join_protected(protected), slots + code_slots, self._entries(slots),
                   inline=core, codes=codes, lead=lead, trail=trail,
-                  plain_input=_join_protected(plain))
+                  plain_input=_join_protected(plain),
+                  original=original if isinstance(original, InlineText) else None)
         w.moved = {k: moved_out[id(c)] for k, c in enumerate(codes) if id(c) in moved_out}
         w.moved_ids = moved_out
         return w
@@ -601,7 +622,8 @@ class TermEnforcer:
             core = target
             for k, c in enumerate(w.codes):
                 outcomes.append(CodeOutcome(c.label(), c.type, CODE_PLACED,
-                                            _moved_note(w.moved.get(k))))
+                                            _moved_note(w.moved.get(k)),
+                                            literal=c.format == "text"))
         else:
             parts: List[object] = []
             pos = 0
@@ -625,21 +647,25 @@ class TermEnforcer:
                 if k in restored.appended:
                     outcomes.append(CodeOutcome(
                         c.label(), c.type, CODE_APPENDED, ", ".join(recovery) or None,
-                        "lost by the engine; put at the end of the segment (check its place)"))
+                        "lost by the engine; put at the end of the segment (check its place)",
+                        literal=c.format == "text"))
                 else:
                     outcomes.append(CodeOutcome(c.label(), c.type, CODE_PLACED,
-                                                ", ".join(recovery) or None))
+                                                ", ".join(recovery) or None,
+                                                literal=c.format == "text"))
             if restored.appended:
                 notes = notes + [f"{len(restored.appended)} inline code(s) lost by the engine were "
                                  f"put at the end of the segment"]
         for c in w.trail.codes:
             outcomes.append(self._outside(w, c))
         inline = unprotect_literals(w.lead + core + w.trail)
-        return SegmentResult(w.source, inline.text, method, terms, notes, inline, outcomes)
+        return SegmentResult(w.source, inline.text, method, terms, notes, inline, outcomes,
+                             w.original)
 
     @staticmethod
     def _outside(w: _Work, c: Code) -> CodeOutcome:
-        return CodeOutcome(c.label(), c.type, CODE_OUTSIDE, _moved_note(w.moved_ids.get(id(c))))
+        return CodeOutcome(c.label(), c.type, CODE_OUTSIDE, _moved_note(w.moved_ids.get(id(c))),
+                           literal=c.format == "text")
 
 
 def _moved_note(term: Optional[str]) -> Optional[str]:

@@ -5,6 +5,12 @@ before MT and restored; ``recovery`` says when a lost/duplicated/mangled placeho
 from n-best candidates or re-cased), ``constrained`` (forced by lexical constraints), ``replaced``
 (a forbidden rendering in the MT output was replaced by the approved one) and ``failed`` (not in
 the output: check it by hand). Segments without terms are ``mt``.
+
+Inline codes (tags, footnote references, literal ``{0}`` placeholders): per segment, ``codes``
+lists each with ``method`` ``outside`` (at the segment's edge, never sent to the engine),
+``placed`` (the engine put it back; ``recovery`` says how when it needed help) or ``appended``
+(lost by the engine, put at the end of its segment: listed in ``code_failures``, check its
+place); ``source_tagged``/``target_tagged`` show the segment with its codes as ⟨1⟩…⟨/1⟩.
 """
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from typing import Dict, List, Optional, Sequence
 from termbase import __version__
 from termbase.glossary import Glossary
 
-from .enforce import FAILED
+from .enforce import CODE_APPENDED, FAILED
 
 
 def signature(engine_signature: Dict[str, object], glossary: Glossary) -> Dict[str, object]:
@@ -33,6 +39,8 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
     methods: Counter = Counter()
     term_methods: Counter = Counter()
     failures: List[Dict[str, object]] = []
+    code_methods: Counter = Counter()
+    code_failures: List[Dict[str, object]] = []
     kept = 0
     for n, (unit, result) in enumerate(zip(doc.units, results), 1):
         if result is None:
@@ -45,6 +53,18 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
                                       "terms": [t.as_dict() for t in s.terms]}
             if s.notes:
                 row["notes"] = list(s.notes)
+            if s.codes:
+                row["codes"] = [c.as_dict() for c in s.codes]
+                if s.source_inline is not None:
+                    row["source_tagged"] = s.source_inline.display()
+                if s.inline is not None:
+                    row["target_tagged"] = s.inline.display()
+                for c in s.codes:
+                    code_methods[c.method] += 1
+                    if c.method == CODE_APPENDED:
+                        code_failures.append({"paragraph": n, "location": unit.location,
+                                              "code": c.code, "type": c.type, "source": s.source,
+                                              "problem": c.problem})
             segments.append(row)
             for t in s.terms:
                 term_methods[t.method] += 1
@@ -66,8 +86,12 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
             "terms": sum(term_methods.values()),
             "term_methods": dict(sorted(term_methods.items())),
             "terms_failed": len(failures),
+            "codes": sum(code_methods.values()),
+            "code_methods": dict(sorted(code_methods.items())),
+            "codes_appended": len(code_failures),
         },
         "failures": failures,
+        "code_failures": code_failures,
         "segments": segments,
     }
 
@@ -85,6 +109,14 @@ def summary_text(report: Dict[str, object]) -> str:
                      + (f" ({f['problem']})" if f.get("problem") else ""))
     if len(report["failures"]) > 20:
         lines.append(f"  … {len(report['failures']) - 20} more in the report")
+    if s.get("codes"):
+        lines.append(f"inline codes: {s['codes']} ("
+                     + ", ".join(f"{k} {v}" for k, v in s["code_methods"].items()) + ")")
+    for f in report.get("code_failures", [])[:20]:
+        lines.append(f"  code not placed by the engine: {f['location']}: {f['code']} put at the "
+                     f"end of its sentence")
+    if len(report.get("code_failures", [])) > 20:
+        lines.append(f"  … {len(report['code_failures']) - 20} more in the report")
     sig = report["signature"]
     lines.append(f"engine {sig.get('engine')}, model {sig.get('model')}, glossary sha256 "
                  f"{str(sig.get('glossary_sha256'))[:12]}, termtrans {sig.get('termtrans_version')}")

@@ -94,7 +94,7 @@ class Code:
         """A short readable form: ``<b>`` for native codes, else the type and id."""
         if self.native and len(self.native) <= 40:
             return self.native
-        name = self.type or "code"
+        name = self.attr("element") or self.type or "code"
         ident = self.id or self.pair
         tag = f"{name}{':' + ident if ident else ''}"
         return {OPEN: f"<{tag}>", CLOSE: f"</{tag}>", STANDALONE: f"<{tag}/>"}[self.kind]

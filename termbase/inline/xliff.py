@@ -81,9 +81,9 @@ def _read1(el, out: List[Part]) -> None:
             kind_type = child.get("ctype") or child.get("mtype") or tag
             common = dict(id=ident, pair=f"{tag}:{ident}", type=kind_type, format="xliff1",
                           attrs=_attrs(child) + (("element", tag),))
-            out.append(Code(OPEN, markup=_serialise(child, True), native=f"<{tag}>", **common))
+            out.append(Code(OPEN, markup=_serialise(child, True), **common))
             _read1(child, out)
-            out.append(Code(CLOSE, native=f"</{tag}>", **common))
+            out.append(Code(CLOSE, **common))
         else:
             out.append(_code1(child, tag))
         if child.tail:
