@@ -1,4 +1,5 @@
-"""Literal placeholders in plain text: ``{0}``, ``{name}``, ``%s``, ``%1$d``, ``$VAR``, URLs, e-mail.
+"""Literal placeholders in plain text: ``{0}``, ``{name}``, ``%s``, ``%1$d``, ``$VAR``, URLs, e-mail
+addresses and HTML tags written as text (``<a href="…">``, ``</b>``).
 
 They are text in a .txt or .po-derived file, but a translation must carry them unchanged: the
 ``placeholder-mismatch`` check compares them between source and target, and translation protects
@@ -21,13 +22,20 @@ _BRACE = r"\{\{\s*[A-Za-z_][\w.]*\s*\}\}|\{(?:\d+|[A-Za-z_][\w.]*)(?:![rsa])?(?:
 #: $VAR, ${VAR}, $(VAR)
 _SHELL = r"\$\{[A-Za-z_]\w*\}|\$\([A-Za-z_]\w*\)|(?<![\w$])\$[A-Za-z_][A-Za-z0-9_]*"
 
-PLACEHOLDER = re.compile(f"(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<printf>{_PRINTF})"
+#: HTML/XML tags written as text (a .po message with markup): known HTML element names only, so
+#: "x<y and y>z" stays text
+_HTML_NAMES = ("a|abbr|b|big|blockquote|br|cite|code|del|div|em|font|h[1-6]|hr|i|img|ins|kbd|li|mark"
+               "|ol|p|q|s|samp|small|span|strike|strong|sub|sup|table|td|th|tr|tt|u|ul|var")
+_TAG = (rf"</(?i:{_HTML_NAMES})\s*>|<(?i:{_HTML_NAMES})(?:\s+[A-Za-z_:][-\w:.]*"
+        rf"(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=]+))?)*\s*/?>")
+
+PLACEHOLDER = re.compile(f"(?P<tag>{_TAG})|(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<printf>{_PRINTF})"
                          f"|(?P<brace>{_BRACE})|(?P<shell>{_SHELL})")
 _TRAILING = ".,;:!?)]}'\""
 
 
 def find_placeholders(text: str) -> Iterator[Tuple[int, int, str, str]]:
-    """``(start, end, kind, text)`` of each literal placeholder; kind is url, email, printf,
+    """``(start, end, kind, text)`` of each literal placeholder; kind is tag, url, email, printf,
     brace or shell. A URL's trailing sentence punctuation is not part of it."""
     for m in PLACEHOLDER.finditer(text):
         kind = m.lastgroup or ""

@@ -1,6 +1,6 @@
 """Literal placeholders of the source against the target: ``{0}``, ``{name}``, ``%s``, ``%1$d``,
-``$VAR``, URLs and e-mail addresses (pofilter's *printf*/*urls*/*emails*, Xbench's numbers-and-tags
-family). Each must come out exactly once per occurrence in the source; order is free (English word
+``$VAR``, URLs, e-mail addresses and HTML tags written as text (pofilter's *printf*, *urls*,
+*emails* and *xmltags*). Each must come out exactly once per occurrence in the source; order is free (English word
 order differs). Patterns: :mod:`termbase.inline.patterns`.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from ..aligned import SegmentPair
 from ..inline.patterns import find_placeholders
 from .base import SOURCE, TARGET, CheckContext, Issue, SegmentCheck
 
-_KINDS = {"url": "URL", "email": "e-mail address", "printf": "printf placeholder",
+_KINDS = {"tag": "tag", "url": "URL", "email": "e-mail address", "printf": "printf placeholder",
           "brace": "placeholder", "shell": "variable"}
 
 
@@ -21,8 +21,8 @@ class PlaceholderMismatch(SegmentCheck):
 
     id = "placeholder-mismatch"
     severity = "error"
-    description = ("a placeholder ({0}, {name}, %s, %1$d, $VAR), URL or e-mail address of the "
-                   "source missing, changed or added in the target")
+    description = ("a placeholder ({0}, {name}, %s, %1$d, $VAR), URL, e-mail address or HTML tag "
+                   "written as text in the source missing, changed or added in the target")
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         if not pair.source.strip() or not pair.target.strip():
