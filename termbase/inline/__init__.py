@@ -585,11 +585,14 @@ def _tidy_code_spaces(inline: InlineText) -> InlineText:
 
 
 def _collapse_across_codes(inline: InlineText) -> InlineText:
-    """One space where two meet across codes ("a <b> </b> c" keeps one), none at the ends."""
+    """One space where two meet across pair codes ("a <b> </b> c" keeps one; a standalone code
+    between two spaces keeps both), none at the ends."""
     parts = list(inline.parts)
-    last_space = None  # index of the str part that ends with a space, codes since then only
+    last_space = None  # index of the str part that ends with a space, pair codes since then only
     for k, p in enumerate(parts):
         if not isinstance(p, str):
+            if p.kind == STANDALONE:
+                last_space = None
             continue
         if last_space is not None and p.startswith(" "):
             parts[k] = p[1:]

@@ -441,7 +441,10 @@ class ParagraphCodec:
                 key = format_key(item[2])
                 chars[key] += len(item[1])
                 first_rpr.setdefault(key, item[2])
-        base_key = max(chars, key=lambda k: (chars[k], -list(chars).index(k))) if chars else ""
+        # the base is plain text where there is any (so that a bold majority of the words is
+        # still a bold span), else the most common formatting
+        base_key = "" if chars.get("") else (
+            max(chars, key=lambda k: (chars[k], -list(chars).index(k))) if chars else "")
         base_rpr = first_rpr.get(base_key)
         parts: List[Part] = []
         span: Optional[Tuple[str, Code]] = None
