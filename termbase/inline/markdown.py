@@ -22,7 +22,7 @@ from . import CLOSE, OPEN, STANDALONE, Code, InlineText, Part
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _PREFIX = re.compile(r"^(\s*(?:(?:#{1,6}|>|[-*+]|\d{1,9}[.)])(?:\s+|$)(?:\[[ xX]\]\s+)?)*)")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+")
 _HTML_BLOCK = re.compile(r"^\s*<(?:!--|/?[A-Za-z][^>]*>)")
 _THEMATIC = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
