@@ -33,7 +33,8 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from termbase.en_match import FORBIDDEN, EnMatcher
 from termbase.glossary import Entry, Glossary
-from termbase.inline import Code, InlineText, move_out_of_spans, restore_codes, strip_edges
+from termbase.inline import (CLOSE, Code, InlineText, move_out_of_spans, partners, restore_codes,
+                             strip_edges)
 from termbase.inline.patterns import protect_literals, unprotect_literals
 from termbase.zh_match import matcher_for
 
@@ -92,11 +93,14 @@ class TermOutcome:
         return d
 
 
-#: what happened to an inline code: kept outside the engine's input, placed by the engine, or
-#: lost by it and appended at the end of its segment (reported)
+#: what happened to an inline code: kept outside the engine's input, placed by the engine, lost
+#: by it and appended at the end of its segment, or (a pair) placed around no words; the last two
+#: are reported
 CODE_OUTSIDE = "outside"
 CODE_PLACED = "placed"
 CODE_APPENDED = "appended"
+#: a pair the engine put around no words (its words lost their formatting or link): reported
+CODE_EMPTY = "empty"
 
 
 @dataclass
@@ -143,7 +147,8 @@ class SegmentResult:
 
     @property
     def codes_appended(self) -> List[CodeOutcome]:
-        return [c for c in self.codes if c.method == CODE_APPENDED]
+        """Codes the engine did not place (lost and appended, or a pair around no words)."""
+        return [c for c in self.codes if c.method in (CODE_APPENDED, CODE_EMPTY)]
 
     def rebind(self, old: Sequence[Code], new: Sequence[Code]) -> "SegmentResult":
         """The same translation for another segment with equal text and codes of the same kinds
@@ -636,6 +641,7 @@ class TermEnforcer:
             core = InlineText(_tidy_inner(p) if isinstance(p, str) else p
                               for p in restored.inline.parts)
             stage = best.stage if best is not None else PLACEHOLDER
+            emptied = _emptied_pairs(w.inline, core, w.codes) - set(restored.appended)
             for k, c in enumerate(w.codes):
                 recovery = [r for r in (
                     _moved_note(w.moved.get(k)),
@@ -649,6 +655,11 @@ class TermEnforcer:
                         c.label(), c.type, CODE_APPENDED, ", ".join(recovery) or None,
                         "lost by the engine; put at the end of the segment (check its place)",
                         literal=c.format == "text"))
+                elif k in emptied:
+                    outcomes.append(CodeOutcome(
+                        c.label(), c.type, CODE_EMPTY, ", ".join(recovery) or None,
+                        "the engine put this pair around no words: the words it covered are not "
+                        "marked (check them)"))
                 else:
                     outcomes.append(CodeOutcome(c.label(), c.type, CODE_PLACED,
                                                 ", ".join(recovery) or None,
@@ -656,6 +667,9 @@ class TermEnforcer:
             if restored.appended:
                 notes = notes + [f"{len(restored.appended)} inline code(s) lost by the engine were "
                                  f"put at the end of the segment"]
+            if emptied:
+                notes = notes + [f"{len(emptied) // 2} pair(s) of inline codes came back around "
+                                 f"no words"]
         for c in w.trail.codes:
             outcomes.append(self._outside(w, c))
         inline = unprotect_literals(w.lead + core + w.trail)
@@ -668,10 +682,35 @@ class TermEnforcer:
                            literal=c.format == "text")
 
 
+def _emptied_pairs(source: InlineText, target: InlineText, codes: Sequence[Code]) -> set:
+    """Indexes of pair codes that enclose words in ``source`` but none in ``target``."""
+    def contents(inline: InlineText) -> Dict[int, str]:
+        index = {id(c): k for k, c in enumerate(codes)}
+        out: Dict[int, str] = {}
+        open_at: Dict[int, int] = {}
+        text = ""
+        for p in inline.parts:
+            if isinstance(p, str):
+                text += p
+                continue
+            k = index.get(id(p))
+            if k is None:
+                continue
+            open_at[k] = len(text)
+            j = pairs.get(k)
+            if j is not None and p.kind == CLOSE and j in open_at:
+                out[j] = out[k] = text[open_at[j]:]
+        return out
+
+    pairs = partners(codes)
+    before, after = contents(source), contents(target)
+    return {k for k, words in before.items() if words.strip() and not after.get(k, "").strip()}
+
+
 def _moved_note(term: Optional[str]) -> Optional[str]:
     return f"moved out of glossary term {term}" if term else None
 
 
-__all__ = ["CODE_APPENDED", "CODE_OUTSIDE", "CODE_PLACED", "CODE_PLACEHOLDER_FORMAT", "CONSTRAINED",
+__all__ = ["CODE_APPENDED", "CODE_EMPTY", "CODE_OUTSIDE", "CODE_PLACED", "CODE_PLACEHOLDER_FORMAT", "CONSTRAINED",
            "CodeOutcome", "EXACT", "FAILED", "KEPT", "MT", "PLACEHOLDER", "PLACEHOLDER_FORMAT",
            "PLACEHOLDER_FORMATS", "REPLACED", "SegmentResult", "TermEnforcer", "TermOutcome"]

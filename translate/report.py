@@ -8,9 +8,10 @@ the output: check it by hand). Segments without terms are ``mt``.
 
 Inline codes (tags, footnote references, literal ``{0}`` placeholders): per segment, ``codes``
 lists each with ``method`` ``outside`` (at the segment's edge, never sent to the engine),
-``placed`` (the engine put it back; ``recovery`` says how when it needed help) or ``appended``
-(lost by the engine, put at the end of its segment: listed in ``code_failures``, check its
-place); ``source_tagged``/``target_tagged`` show the segment with its codes as ⟨1⟩…⟨/1⟩.
+``placed`` (the engine put it back; ``recovery`` says how when it needed help), ``appended``
+(lost by the engine, put at the end of its segment) or ``empty`` (a pair the engine put around no
+words: the words it covered lost their formatting or link); the last two are listed in
+``code_failures`` — check them; ``source_tagged``/``target_tagged`` show the segment with its codes as ⟨1⟩…⟨/1⟩.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from typing import Dict, List, Optional, Sequence
 from termbase import __version__
 from termbase.glossary import Glossary
 
-from .enforce import CODE_APPENDED, FAILED
+from .enforce import CODE_APPENDED, CODE_EMPTY, FAILED
 
 
 def signature(engine_signature: Dict[str, object], glossary: Glossary) -> Dict[str, object]:
@@ -61,7 +62,7 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
                     row["target_tagged"] = s.inline.display()
                 for c in s.codes:
                     code_methods[c.method] += 1
-                    if c.method == CODE_APPENDED:
+                    if c.method in (CODE_APPENDED, CODE_EMPTY):
                         code_failures.append({"paragraph": n, "location": unit.location,
                                               "code": c.code, "type": c.type, "source": s.source,
                                               "problem": c.problem})
@@ -113,8 +114,7 @@ def summary_text(report: Dict[str, object]) -> str:
         lines.append(f"inline codes: {s['codes']} ("
                      + ", ".join(f"{k} {v}" for k, v in s["code_methods"].items()) + ")")
     for f in report.get("code_failures", [])[:20]:
-        lines.append(f"  code not placed by the engine: {f['location']}: {f['code']} put at the "
-                     f"end of its sentence")
+        lines.append(f"  code not placed by the engine: {f['location']}: {f['code']} ({f['problem']})")
     if len(report.get("code_failures", [])) > 20:
         lines.append(f"  … {len(report['code_failures']) - 20} more in the report")
     sig = report["signature"]

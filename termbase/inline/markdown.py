@@ -296,9 +296,25 @@ def _to_part(t: _Tok) -> Part:
     return t.text
 
 
+_EMPTY_DROPS = {"em", "strong", "strike", "strong-em"}
+
+
 def render_inline(inline: InlineText) -> str:
-    """A segment written back as Markdown (each code as its native markup)."""
-    return "".join(p if isinstance(p, str) else (p.native or p.equiv) for p in inline.parts)
+    """A segment written back as Markdown (each code as its native markup). An emphasis pair around
+    no text is left out: ``****`` would be literal asterisks, not an empty emphasis."""
+    parts = list(inline.parts)
+    out: List[str] = []
+    k = 0
+    while k < len(parts):
+        p = parts[k]
+        nxt = parts[k + 1] if k + 1 < len(parts) else None
+        if isinstance(p, Code) and p.kind == OPEN and p.type in _EMPTY_DROPS \
+                and isinstance(nxt, Code) and nxt.kind == CLOSE and nxt.pair == p.pair:
+            k += 2
+            continue
+        out.append(p if isinstance(p, str) else (p.native or p.equiv))
+        k += 1
+    return "".join(out)
 
 
 __all__ = ["MdLine", "markdown_lines", "parse_inline", "render_inline", "render_line"]

@@ -164,8 +164,7 @@ class XliffDocument(Document):
                 anchor = next((c for c in tu if local(c.tag) == "seg-source"), None)
                 if anchor is None:
                     anchor = next(c for c in tu if local(c.tag) == "source")
-                anchor.addnext(target)
-                target.tail = anchor.tail
+                _insert_after(anchor, target)
                 if segmented:
                     self._target_from_seg_source(tu, target)
             if segmented:
@@ -221,15 +220,18 @@ class XliffDocument(Document):
         source.tail = None
         target.tail = None
         target.tag = self._q("target")
-        for attr in ("state", "state-qualifier"):
-            target.attrib.pop(attr, None) if kind == "proposal" else None
+        if kind == "proposal":
+            for attr in ("state", "state-qualifier"):
+                target.attrib.pop(attr, None)
         alt.append(source)
+        seg_source = next((c for c in tu if local(c.tag) == "seg-source"), None)
+        if seg is None and seg_source is not None and any(
+                local(m.tag) == "mrk" and m.get("mtype") == "seg" for m in target.iter()):
+            copied = copy.deepcopy(seg_source)  # the target's segments refer to its mids
+            copied.tail = None
+            alt.append(copied)
         alt.append(target)
-        last = tu[-1] if len(tu) else None
-        tu.append(alt)
-        alt.tail = last.tail if last is not None else None
-        if last is not None and last is not alt:
-            last.tail = tu.text if tu.text and not tu.text.strip() else last.tail
+        _insert_after(tu[-1], alt)
 
     def _term_note1(self, tu, terms, target) -> None:
         for old in list(tu):
@@ -289,8 +291,7 @@ class XliffDocument(Document):
             target = seg.target_el
             if target is None:
                 target = self._el("target")
-                seg.source_el.addnext(target)
-                target.tail = seg.source_el.tail
+                _insert_after(seg.source_el, target)
             elif not seg.target_empty:
                 notes.append(f"{label}: previous target (state {seg.state or 'initial'}) replaced: "
                              f"{seg.target.display()}")
@@ -330,6 +331,18 @@ class XliffDocument(Document):
             return
         self._notes2(file_el, ["Machine translation draft: " + ", ".join(
             f"{k}={v}" for k, v in sorted(signature.items())) + f"; termtrans {__version__}"])
+
+
+def _insert_after(anchor, el) -> None:
+    """Insert ``el`` after ``anchor`` with the indentation its siblings have."""
+    parent = anchor.getparent()
+    last = anchor is parent[-1]
+    anchor.addnext(el)
+    if last and parent.text is not None and not parent.text.strip():
+        el.tail = anchor.tail
+        anchor.tail = parent.text
+    else:
+        el.tail = anchor.tail
 
 
 __all__ = ["DEFAULT_FILL_1", "DEFAULT_FILL_2", "SEALED", "STATES_1", "STATES_2", "XliffDocument",
