@@ -1,11 +1,15 @@
-"""Convert a PO file to XLIFF 2.0 with translate-toolkit's own storage classes."""
+"""Convert a PO file to XLIFF 2.0 with translate-toolkit's own storage classes.
+
+Run in a scratch virtualenv with translate-toolkit (never in the project's: its ``translate``
+package clashes with ours): ``python make_xliff2.py messages.po messages.xliff2.xlf``.
+"""
 import sys
+
 from translate.storage import factory
 from translate.storage.xliff2 import Xliff2File
 
 src = factory.getobject(sys.argv[1])
 out = Xliff2File(sourcelanguage="zh-CN", targetlanguage="en")
-out.setfilename(out.getfilenode("NoName") if hasattr(out, "getfilenode") else None, sys.argv[1]) if False else None
 for unit in src.units:
     if unit.isheader():
         continue
