@@ -442,3 +442,19 @@ def test_tiny_model_keeps_every_code(name, tiny_model_dir, gloss_file, tmp_path)
     assert s["codes"] == sum(s["code_methods"].values())
     if name.endswith(".xlf") and "2.0" not in name and "odt" not in name:
         assert structure_problems(out) == []
+
+
+def test_formatting_around_a_glossary_term_travels_with_it(glossary):
+    """<b>国际传播</b>: the engine sees only TERM0, the bold comes back with the term even from an
+    engine that drops every TAG placeholder."""
+    import io
+
+    import docx
+
+    engine = hostile_engine("drop-all")
+    _, out, report = run(glossary, DATA / "structure.docx", engine)
+    assert "我们加强TERM0。" in [s for call in engine.calls for s in call["sentences"]]
+    d = docx.Document(io.BytesIO(out))
+    assert [r.text for r in d.paragraphs[1].runs if r.bold] == ["international communication"]
+    seg = next(s for s in report["segments"] if s["source"] == "我们加强国际传播。")
+    assert [c["method"] for c in seg["codes"]] == ["placed", "placed", "outside"]

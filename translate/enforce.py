@@ -33,8 +33,8 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from termbase.en_match import FORBIDDEN, EnMatcher
 from termbase.glossary import Entry, Glossary
-from termbase.inline import (CLOSE, Code, InlineText, move_out_of_spans, partners, restore_codes,
-                             strip_edges)
+from termbase.inline import (CLOSE, OPEN, Code, InlineText, move_out_of_spans, partners,
+                             restore_codes, strip_edges)
 from termbase.inline.patterns import protect_literals, unprotect_literals
 from termbase.zh_match import matcher_for
 
@@ -182,6 +182,10 @@ class _Slot:
     matched: str
     end: int  # end of the match in the source
     code: int = -1  # for a code slot: its index in _Work.codes
+    #: a term slot: the code slots of the pairs enclosing exactly this term (outermost first);
+    #: they travel inside the term's placeholder
+    wraps: Tuple[int, ...] = ()
+    bound: bool = False  # a code slot carried by a term slot (no placeholder of its own)
 
     @property
     def is_code(self) -> bool:
@@ -384,6 +388,10 @@ class TermEnforcer:
         slots: List[_Slot] = [_Slot(i, m.entry, m.matched, m.end) for i, m in enumerate(matches)]
         base = len(slots)
         code_slots = [_Slot(base + k, None, c.label(), -1, code=k) for k, c in enumerate(codes)]
+        for i, wrapped in _term_wrappers(core, matches).items():
+            slots[i].wraps = tuple(base + k for k in wrapped)
+            for k in wrapped:
+                code_slots[k].bound = True
         protected: List[Tuple[bool, str]] = []
         plain: List[Tuple[bool, str]] = []
         pos = 0
@@ -391,7 +399,8 @@ class TermEnforcer:
         for p in core.parts:
             if isinstance(p, Code):
                 token = CODE_PLACEHOLDER_FORMAT.format(base + k)
-                protected.append((True, token))
+                if not code_slots[k].bound:
+                    protected.append((True, token))
                 plain.append((True, token))
                 k += 1
                 continue
@@ -503,6 +512,13 @@ class TermEnforcer:
             if not slot.entry.case_sensitive and (not before.strip()
                                                   or _SENTENCE_START.search(before)):
                 english = _capitalize_first(english)
+            if slot.wraps:  # the pairs around the term come back with it
+                for idx in slot.wraps:
+                    counts[idx] = counts.get(idx, 0) + 1
+                half = len(slot.wraps) // 2
+                opens = [by_index[i].code for i in slot.wraps[:half]]
+                closes = [by_index[i].code for i in slot.wraps[half:]]
+                english = "".join(map(_sentinel, opens)) + english + "".join(map(_sentinel, closes))
             return english
 
         restored = _PLACEHOLDER_RE.sub(put_back, text)
@@ -680,6 +696,36 @@ class TermEnforcer:
     def _outside(w: _Work, c: Code) -> CodeOutcome:
         return CodeOutcome(c.label(), c.type, CODE_OUTSIDE, _moved_note(w.moved_ids.get(id(c))),
                            literal=c.format == "text")
+
+
+def _term_wrappers(core: InlineText, matches) -> Dict[int, List[int]]:
+    """For each term match enclosed exactly by pairs of codes (``<b>国际传播</b>``): the indexes
+    (in ``core.codes``) of those codes, opening ones outermost first, then closing ones."""
+    codes = core.codes
+    pairs = partners(codes)
+    index = {id(c): k for k, c in enumerate(codes)}
+    spans = {(m.start, m.end): i for i, m in enumerate(matches)}
+    out: Dict[int, List[int]] = {}
+    parts = list(core.parts)
+    pos = 0
+    for n, p in enumerate(parts):
+        if not isinstance(p, str):
+            continue
+        i = spans.get((pos, pos + len(p)))
+        pos += len(p)
+        if i is None:
+            continue
+        opens: List[int] = []
+        a, b = n - 1, n + 1
+        while a >= 0 and b < len(parts) and isinstance(parts[a], Code) and isinstance(parts[b], Code):
+            ka, kb = index[id(parts[a])], index[id(parts[b])]
+            if parts[a].kind != OPEN or pairs.get(ka) != kb:
+                break
+            opens.insert(0, ka)
+            a, b = a - 1, b + 1
+        if opens:
+            out[i] = opens + [pairs[k] for k in reversed(opens)]
+    return out
 
 
 def _emptied_pairs(source: InlineText, target: InlineText, codes: Sequence[Code]) -> set:

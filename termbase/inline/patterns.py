@@ -14,7 +14,7 @@ from typing import Iterator, List, Tuple
 from . import STANDALONE, Code, InlineText, Part
 
 _URL = r"(?:https?|ftp)://[^\s<>\"“”‘’（）《》，。；！？、]+|www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s<>\"“”（）《》，。；！？、]*"
-_EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+_EMAIL = r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 #: printf: %s %d %5.2f %-3d %1$s %% ; not a percentage ("30% of" - a digit before, or a space flag)
 _PRINTF = r"(?<![0-9A-Za-z%])%(?:\d+\$)?[-+0#]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGcrsap](?![A-Za-z])"
 #: {0} {name} {name!r} {0:>5} and {{name}} templates; not a lone "{" or "{}" in prose
@@ -32,11 +32,15 @@ _TAG = (rf"</(?i:{_HTML_NAMES})\s*>|<(?i:{_HTML_NAMES})(?:\s+[A-Za-z_:][-\w:.]*"
 PLACEHOLDER = re.compile(f"(?P<tag>{_TAG})|(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<printf>{_PRINTF})"
                          f"|(?P<brace>{_BRACE})|(?P<shell>{_SHELL})")
 _TRAILING = ".,;:!?)]}'\""
+#: every placeholder contains one of these: text without any needs no regex
+_TRIGGERS = ("%", "{", "$", "@", "<", "://", "www.", "WWW.")
 
 
 def find_placeholders(text: str) -> Iterator[Tuple[int, int, str, str]]:
     """``(start, end, kind, text)`` of each literal placeholder; kind is tag, url, email, printf,
     brace or shell. A URL's trailing sentence punctuation is not part of it."""
+    if not any(t in text for t in _TRIGGERS):
+        return
     for m in PLACEHOLDER.finditer(text):
         kind = m.lastgroup or ""
         start, end = m.start(), m.end()
