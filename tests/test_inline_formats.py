@@ -206,3 +206,20 @@ def test_docx_complex_field_with_chinese_result_is_a_pair():
     read = ParagraphCodec().read(p)
     assert read.inline.display() == "见⟨1⟩第一章⟨/1⟩。"
     assert read.inline.codes[0].native == "{REF _Ref1 \\h}"
+
+
+def test_xliff_2_1_is_read_and_written(tmp_path):
+    from termbase.glossary import parse_glossary
+    from tests.structure_engines import polite_engine
+    from tests.tiny_marian import GLOSSARY_CSV
+    from translate.documents import load_document
+    from translate.translator import Translator, translate_document
+
+    data = (DATA / "every-inline-2.0.xlf").read_bytes().replace(b'version="2.0"', b'version="2.1"')
+    doc = load_document(data, "a.xlf")
+    assert doc.version == "2.1" and doc.major == 2
+    g, _ = parse_glossary(GLOSSARY_CSV, "g.csv")
+    out, _ = translate_document(doc, Translator(polite_engine(), g))
+    root = etree.fromstring(out)
+    assert root.get("version") == "2.1"
+    assert root.find(f".//{{{X2}}}unit[@id='pc']/{{{X2}}}segment").get("state") == "translated"

@@ -5,7 +5,7 @@ import pickle
 
 import pytest
 
-from termbase.inline import (CLOSE, OPEN, STANDALONE, Code, InlineText, compare_codes,
+from termbase.inline import (CLOSE, OPEN, STANDALONE, Code, InlineText, compare_codes, transfer_codes,
                              move_out_of_spans, nesting_problems, partners, restore_codes,
                              strip_edges)
 from termbase.inline.patterns import find_placeholders, protect_literals, unprotect_literals
@@ -215,3 +215,20 @@ def test_protect_and_unprotect_literals():
     t = protect_literals(InlineText(["见{0}和", o("1"), "https://a.cn", c("1")]))
     assert [x.type for x in t.codes] == ["placeholder", "bold", "placeholder", "bold"]
     assert unprotect_literals(t) == InlineText(["见{0}和", o("1"), "https://a.cn", c("1")])
+
+
+def test_transfer_codes_from_a_memory_hit():
+    """A TM pair with the same text: its target takes the new source's codes."""
+    def link(pair, url):
+        return (Code(OPEN, pair=pair, type="link", native="["),
+                Code(CLOSE, pair=pair, type="link", native=f"]({url})"))
+
+    a1, a2 = link("1", "http://old")
+    b1, b2 = link("9", "http://new")
+    fn = Code(STANDALONE, type="fn", native="[footnote]")
+    old_source = InlineText(["见", a1, "网站", a2, "。"])
+    old_target = InlineText(["See the ", a1, "website", a2, "."])
+    new_source = InlineText(["见", b1, "网站", b2, "。", fn])
+    target, missing = transfer_codes(old_source, old_target, new_source)
+    assert target.render() == "See the [website](http://new)."
+    assert missing == [fn]

@@ -379,6 +379,38 @@ def compare_codes(source: InlineText, target: InlineText) -> List[CodeProblem]:
     return problems
 
 
+def transfer_codes(old_source: InlineText, old_target: InlineText,
+                   new_source: InlineText) -> Tuple[InlineText, List[Code]]:
+    """``old_target`` with its codes replaced by those of ``new_source`` (a translation memory hit:
+    same text, codes from another document). Codes pair up by position among codes of the same
+    kind and type in the two sources; a target code matches its source code by
+    :meth:`Code.match_key`. Returns the new target and the codes of ``new_source`` it lacks
+    (to place by hand or with :func:`restore_codes`)."""
+    slots: Dict[Tuple, List[Code]] = {}
+    for c in new_source.codes:
+        slots.setdefault((c.kind, c.type), []).append(c)
+    mapping: Dict[Tuple, Code] = {}
+    taken: Dict[Tuple, int] = {}
+    for c in old_source.codes:
+        k = (c.kind, c.type)
+        n = taken.get(k, 0)
+        if n < len(slots.get(k, [])):
+            mapping.setdefault(c.match_key(), slots[k][n])
+            taken[k] = n + 1
+    parts: List[Part] = []
+    used: set = set()
+    for p in old_target.parts:
+        if isinstance(p, str):
+            parts.append(p)
+            continue
+        new = mapping.get(p.match_key())
+        if new is not None and id(new) not in used:
+            parts.append(new)
+            used.add(id(new))
+    missing = [c for c in new_source.codes if id(c) not in used]
+    return InlineText(parts), missing
+
+
 # -- what translation does with codes -----------------------------------------------------------
 
 def strip_edges(inline: InlineText) -> Tuple[InlineText, InlineText, InlineText]:
@@ -610,4 +642,4 @@ def _collapse_across_codes(inline: InlineText) -> InlineText:
 
 __all__ = ["CLOSE", "Code", "CodeProblem", "INVISIBLE_TYPES", "InlineText", "KINDS", "OPEN", "Part",
            "Restored", "STANDALONE", "compare_codes", "join", "move_out_of_spans", "nesting_problems",
-           "partners", "restore_codes", "strip_edges"]
+           "partners", "restore_codes", "strip_edges", "transfer_codes"]
