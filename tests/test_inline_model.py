@@ -5,9 +5,9 @@ import pickle
 
 import pytest
 
-from termbase.inline import (CLOSE, OPEN, STANDALONE, Code, InlineText, compare_codes, transfer_codes,
+from termbase.inline import (CLOSE, OPEN, STANDALONE, Code, InlineText, compare_codes,
                              move_out_of_spans, nesting_problems, partners, restore_codes,
-                             strip_edges)
+                             strip_edges, transfer_codes)
 from termbase.inline.patterns import find_placeholders, protect_literals, unprotect_literals
 
 
