@@ -458,3 +458,30 @@ def test_formatting_around_a_glossary_term_travels_with_it(glossary):
     assert [r.text for r in d.paragraphs[1].runs if r.bold] == ["international communication"]
     seg = next(s for s in report["segments"] if s["source"] == "我们加强国际传播。")
     assert [c["method"] for c in seg["codes"]] == ["placed", "placed", "outside"]
+
+
+def test_markdown_fixture_all_codes_and_no_chinese_left(glossary):
+    from termbase.inline.markdown import markdown_lines
+
+    _, out, report = run(glossary, DATA / "structure.md", polite_engine())
+    before = markdown_lines((DATA / "structure.md").read_text(encoding="utf-8"))
+    after = markdown_lines(out.decode("utf-8"))
+    assert [ln.kind for ln in after] == [ln.kind for ln in before]
+    for a, b in zip(before, after):
+        for source, target in zip(a.contents, b.contents):
+            assert not codes_kept(source, target), target.display()
+            assert not has_cjk(target.text), target.text
+    assert report["summary"]["codes_appended"] == 0 and report["chinese_left"] == []
+
+
+def test_chinese_left_by_the_engine_is_reported(glossary, tmp_path):
+    from translate.engines.fake import FakeEngine
+    from translate.report import summary_text
+
+    src = tmp_path / "a.txt"
+    src.write_text("今天天气很好。\n城市很美丽。\n", encoding="utf-8")
+    engine = FakeEngine(script={"今天天气很好。": "The weather 很好 today."})
+    _, _, report = run(glossary, src, engine)
+    assert report["summary"]["segments_with_chinese"] == 1
+    assert report["chinese_left"][0]["location"] == "line 1"
+    assert "Chinese left by the engine: line 1: The weather 很好 today." in summary_text(report)
