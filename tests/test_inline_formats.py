@@ -8,7 +8,7 @@ from lxml import etree
 
 from termbase.aligned import read_aligned
 from termbase.aligned.xliff import read_xliff_segments
-from termbase.inline import CLOSE, OPEN, STANDALONE, InlineText
+from termbase.inline import CLOSE, OPEN, STANDALONE
 from termbase.inline.docx import read_docx_paragraphs, visible_text
 from termbase.inline.markdown import markdown_lines, parse_inline, render_inline, render_line
 from termbase.inline.xliff import read_inline, write_inline

@@ -22,7 +22,7 @@ from termbase.glossary import parse_glossary
 from termbase.inline import compare_codes, nesting_problems
 from termbase.normalize import has_cjk
 from termbase.xmlsafe import parse_xml
-from tests.structure_engines import HOSTILE, hostile_engine, polite_engine, word_for_word
+from tests.structure_engines import HOSTILE, hostile_engine, polite_engine
 from tests.tiny_marian import GLOSSARY_CSV
 from tests.xliff_structure import structure_problems, xsd_problems
 from translate.documents import load_document
