@@ -466,11 +466,16 @@ def _check(state: State, source: str, target: Optional[str], input_format: str, 
 @click.option("--bilingual", is_flag=True, help="Each Chinese paragraph followed by its English.")
 @click.option("--report", "report_path", metavar="FILE.json", help="Write the term report as JSON.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--overwrite", "overwrite_states", metavar="STATES",
+              help="XLIFF: also replace targets in these states (comma-separated, e.g. "
+                   "needs-review-translation,translated; 'all' = all but final/signed-off). "
+                   "Default: only empty, new and needs-translation targets are filled.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr.")
 @pass_state
 def translate_cmd(state: State, file: str, output: Optional[str], engine: str, model: Optional[str],
                   device: str, beam: int, batch_size: Optional[int], fmt: Optional[str], bilingual: bool,
-                  report_path: Optional[str], force: bool, quiet: bool) -> None:
+                  report_path: Optional[str], force: bool, overwrite_states: Optional[str],
+                  quiet: bool) -> None:
     """English draft of a Chinese FILE (.txt, .md, .docx, .xlf; - for stdin), glossary enforced."""
     from termbase.errors import OutputError
     from termbase.textio import atomic_write_bytes, atomic_write_text
@@ -494,7 +499,10 @@ def translate_cmd(state: State, file: str, output: Optional[str], engine: str, m
             from termbase.errors import InputError
 
             raise InputError(file, f"cannot read ({exc.strerror})") from None
-    doc = load_document(data, "<stdin>" if file == "-" else file, fmt)
+    from translate.documents.xliff import parse_overwrite
+
+    overwrite = parse_overwrite(overwrite_states)
+    doc = load_document(data, "<stdin>" if file == "-" else file, fmt, overwrite=overwrite)
     glossary = state.glossary
     sizes = {} if batch_size is None else {"batch_size": batch_size}  # else the engine's default
     translator = Translator(get_engine(engine, model=model, device=device, beam=beam, **sizes),

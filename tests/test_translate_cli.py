@@ -114,7 +114,7 @@ def test_markdown_markup_kept(run, tmp_path):
                    "> 今天天气很好。\n\n"
                    "```\n代码里的中文。\n```\n\n"
                    "| 城市很美丽。 | `code` |\n|---|---|\n"
-                   "见[这是一个好消息。](http://example.com/新闻)\n", encoding="utf-8")
+                   "[这是一个好消息。](http://example.com/新闻)\n", encoding="utf-8")
     res = run(str(src), "-q")
     assert res.exit_code == 0, res.output
     lines = (tmp_path / "doc.en.md").read_text(encoding="utf-8").split("\n")
@@ -123,7 +123,7 @@ def test_markdown_markup_kept(run, tmp_path):
                           "> The weather is good today.", "",
                           "```", "代码里的中文。", "```", "",
                           "| The city is beautiful. | `code` |", "|---|---|"]
-    assert lines[-2].endswith("[This is good news.](http://example.com/新闻)")  # link target kept
+    assert lines[-2] == "[This is good news.](http://example.com/新闻)"  # link target kept
     assert lines[-1] == ""
 
 
@@ -134,7 +134,7 @@ def _make_docx(path: Path) -> None:
     d.add_heading("讲好重庆故事", level=1)
     p = d.add_paragraph()
     p.add_run("我们加强").bold = True
-    p.add_run("国际传播。")
+    p.add_run("国际传播。").bold = True
     d.add_paragraph("English paragraph stays.")
     table = d.add_table(rows=2, cols=2)
     table.cell(0, 0).text = "今天天气很好。"
@@ -142,6 +142,16 @@ def _make_docx(path: Path) -> None:
     table.cell(1, 0).text = "城市很美丽。"
     table.cell(1, 1).text = "他们访问了重庆。"
     d.save(str(path))
+
+
+def _custom_properties(path: Path) -> dict:
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("docProps/custom.xml"))
+    return {p.get("name"): "".join(p.itertext()) for p in root}
 
 
 def _all_paragraphs(doc):
@@ -167,12 +177,15 @@ def test_docx_with_table(run, tmp_path, gloss):
     assert texts == ["Tell good stories of Chongqing", "We strengthen international communication.",
                      "English paragraph stays."]
     assert after.paragraphs[0].style.name == "Heading 1"
-    assert after.paragraphs[1].runs[0].bold  # first run's formatting carried
+    assert all(r.bold for r in after.paragraphs[1].runs)  # the paragraph's formatting kept
     cells = [[c.text for c in row.cells] for row in after.tables[0].rows]
     assert cells == [["The weather is good today.", "42"],
                      ["The city is beautiful.", "They visited Chongqing."]]
-    assert after.core_properties.comments.startswith("termtrans ")
-    assert load_glossary(gloss).sha256 in after.core_properties.comments
+    # document properties are added to, never overwritten
+    assert after.core_properties.comments == before.core_properties.comments
+    props = _custom_properties(tmp_path / "report.en.docx")
+    assert props["termtrans.glossary_sha256"] == load_glossary(gloss).sha256
+    assert props["termtrans.engine"] == "marian"
 
 
 def test_docx_bilingual_adds_english_after_each_paragraph(run, tmp_path):

@@ -13,15 +13,29 @@ For each segment (a sentence):
 
 Every term is verified in the final English with :mod:`termbase.en_match`. Forbidden renderings
 of the whole glossary are passed to the engine as banned phrases.
+
+**Inline codes** travel the same way. A segment may be an :class:`~termbase.inline.InlineText`
+(text plus the tags of XLIFF, .docx or Markdown); literal placeholders of plain text (``{0}``,
+``%s``, URLs, e-mail addresses) become codes too (:func:`termbase.inline.patterns.protect_literals`).
+Codes at the segment's edges never reach the engine (:func:`termbase.inline.strip_edges`); codes
+inside a glossary term move to its edges; the others become placeholders ``TAG<n>`` numbered after
+the term placeholders (one numbering per segment, so a term and a code never share a number). A
+code the engine lost or repeated makes a candidate unclean, so the same n-best and constrained
+steps recover it (the constrained step forces the missing ``TAG<n>``). The target is rebuilt with
+:func:`termbase.inline.restore_codes` (valid nesting; a code still missing is appended at the end
+of its segment) and every code's fate is reported (:class:`CodeOutcome`).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from termbase.en_match import FORBIDDEN, EnMatcher
 from termbase.glossary import Entry, Glossary
+from termbase.inline import (CLOSE, OPEN, Code, InlineText, move_out_of_spans, partners,
+                             restore_codes, strip_edges)
+from termbase.inline.patterns import protect_literals, unprotect_literals
 from termbase.zh_match import matcher_for
 
 from .engines.base import Hypothesis, TranslationEngine
@@ -36,14 +50,25 @@ MT = "mt"
 KEPT = "kept"
 
 PLACEHOLDER_FORMAT = "TERM{}"
-#: placeholders as engines give them back: any case, spaces or a hyphen inside ("Term 0", "term-0")
-_PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])T\s?E\s?R\s?M[\s_-]?(\d{1,3})(?![0-9])", re.IGNORECASE)
+#: placeholder of an inline code; numbered after the term placeholders of the same segment
+CODE_PLACEHOLDER_FORMAT = "TAG{}"
+#: what each kind of protected span is replaced by before MT (one numbering per segment)
+PLACEHOLDER_FORMATS = {"term": PLACEHOLDER_FORMAT, "code": CODE_PLACEHOLDER_FORMAT}
+#: placeholders as engines give them back: any case, spaces or a hyphen inside ("Term 0", "term-0",
+#: "Tag 3", "TA3" from a vocabulary without "G"); the number identifies the slot, whatever the
+#: prefix came back as
+_PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])(?:T\s?E\s?R\s?M|T\s?A\s?G?)[\s_-]?(\d{1,3})(?![0-9])",
+                             re.IGNORECASE)
+_CODE_TOKEN_RE = re.compile(r"(?<![A-Za-z])T\s?A\s?G?[\s_-]?\d{1,3}(?![0-9])", re.IGNORECASE)
+#: a restored code stands in the text as one private-use character until the segment is rebuilt
+_SENTINEL_BASE = 0xF0000
+_SENTINEL_RE = re.compile("[\U000F0000-\U000FFFFD]")
 _EDGE_PUNCT = "“”‘’\"'《》〈〉「」『』【】()（）[]：:。.，,、；;！!？? \t\u3000"
 _PUNCT_EN = str.maketrans({"。": ".", "，": ",", "、": ",", "；": ";", "：": ":", "！": "!", "？": "?",
                            "（": "(", "）": ")", "《": "“", "》": "”", "「": "“", "」": "”",
                            "『": "“", "』": "”", "【": "[", "】": "]", "\u3000": " "})
 #: what is left of a placeholder after restoration ("TERM", "TERM7" with no slot): never output
-_RESIDUE_RE = re.compile(r"(?<![A-Za-z])TERM\d*(?![A-Z])")
+_RESIDUE_RE = re.compile(r"(?<![A-Za-z])(?:TERM\d*|TAG\d+)(?![A-Z])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)[\"“‘'(\[]*$")
 
 
@@ -68,41 +93,119 @@ class TermOutcome:
         return d
 
 
+#: what happened to an inline code: kept outside the engine's input, placed by the engine, lost
+#: by it and appended at the end of its segment, or (a pair) placed around no words; the last two
+#: are reported
+CODE_OUTSIDE = "outside"
+CODE_PLACED = "placed"
+CODE_APPENDED = "appended"
+#: a pair the engine put around no words (its words lost their formatting or link): reported
+CODE_EMPTY = "empty"
+
+
+@dataclass
+class CodeOutcome:
+    """How one inline code (a tag, a footnote reference, a literal ``{0}``) came out."""
+
+    code: str            # its label: the native code ("<b>", "{0}") or type and id
+    type: str
+    method: str          # outside | placed | appended
+    recovery: Optional[str] = None  # n-best, constrained, re-cased, order repaired, moved out of a term
+    problem: Optional[str] = None
+    literal: bool = False  # a placeholder of the text ({0}, a URL), not a code of the source
+
+    def as_dict(self) -> Dict[str, object]:
+        d: Dict[str, object] = {"code": self.code, "type": self.type, "method": self.method}
+        if self.literal:
+            d["literal"] = True
+        if self.recovery:
+            d["recovery"] = self.recovery
+        if self.problem:
+            d["problem"] = self.problem
+        return d
+
+
 @dataclass
 class SegmentResult:
-    """The English of one segment and how each of its terms was applied."""
+    """The English of one segment and how each of its terms (and inline codes) was applied.
+
+    ``target`` is the text; ``inline`` the target with its codes when the source was an
+    :class:`InlineText` (None for a plain string source)."""
 
     source: str
     target: str
     method: str
     terms: List[TermOutcome] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
+    inline: Optional[InlineText] = None
+    codes: List[CodeOutcome] = field(default_factory=list)
+    source_inline: Optional[InlineText] = None
 
     @property
     def failed(self) -> List[TermOutcome]:
         return [t for t in self.terms if t.method == FAILED]
 
+    @property
+    def codes_appended(self) -> List[CodeOutcome]:
+        """Codes the engine did not place (lost and appended, or a pair around no words)."""
+        return [c for c in self.codes if c.method in (CODE_APPENDED, CODE_EMPTY)]
+
+    def rebind(self, old: Sequence[Code], new: Sequence[Code]) -> "SegmentResult":
+        """The same translation for another segment with equal text and codes of the same kinds
+        (``old`` → ``new`` by position)."""
+        if self.inline is None or not old:
+            return self
+        by_label = {id(o): n for o, n in zip(old, new)}
+        codes = []
+        for c, o in zip(self.codes, self._outcome_codes(old)):
+            n = by_label.get(id(o)) if o is not None else None
+            codes.append(CodeOutcome(n.label(), n.type, c.method, c.recovery, c.problem, c.literal)
+                         if n is not None else c)
+        return SegmentResult(self.source, self.target, self.method, self.terms, self.notes,
+                             self.inline.rebind(old, new), codes,
+                             self.source_inline.rebind(old, new) if self.source_inline else None)
+
+    def _outcome_codes(self, old: Sequence[Code]) -> List[Optional[Code]]:
+        """The source code each outcome is about (outcomes follow the source's code order, with
+        literal placeholders, which are not codes of the source, in between)."""
+        out: List[Optional[Code]] = []
+        it = iter(old)
+        for c in self.codes:
+            out.append(None if c.literal else next(it, None))
+        return out
+
 
 @dataclass
 class _Slot:
     index: int
-    entry: Entry
+    entry: Optional[Entry]
     matched: str
     end: int  # end of the match in the source
+    code: int = -1  # for a code slot: its index in _Work.codes
+    #: a term slot: the code slots of the pairs enclosing exactly this term (outermost first);
+    #: they travel inside the term's placeholder
+    wraps: Tuple[int, ...] = ()
+    bound: bool = False  # a code slot carried by a term slot (no placeholder of its own)
+
+    @property
+    def is_code(self) -> bool:
+        return self.code >= 0
 
 
 @dataclass
 class _Candidate:
     text: str
     found: frozenset        # ids of entries verified in the text
-    intact: bool            # no placeholder duplicated, no stray ones
+    intact: bool            # no term placeholder duplicated, no stray ones
     forbidden: int
     score: float
     problems: List[str]
     stage: str
+    codes_ok: bool = True   # every code placeholder came back exactly once
+    code_notes: Dict[int, str] = field(default_factory=dict)  # code index -> how it was recovered
 
     def key(self) -> Tuple:
-        return (len(self.found), -self.forbidden, self.intact, self.score)
+        return (len(self.found), -self.forbidden, self.intact, self.codes_ok, self.score)
 
 
 @dataclass
@@ -113,6 +216,23 @@ class _Work:
     entries: List[Entry]
     candidates: List[_Candidate] = field(default_factory=list)
     done: Optional[SegmentResult] = None
+    # inline segments only
+    inline: Optional[InlineText] = None     # the core sent through the engine
+    codes: Tuple[Code, ...] = ()            # codes of the core, by code slot
+    lead: InlineText = InlineText()
+    trail: InlineText = InlineText()
+    plain_input: str = ""                   # the core with code placeholders only (constrained)
+    original: Optional[InlineText] = None   # the source as given (for the report)
+    moved: Dict[int, str] = field(default_factory=dict)  # code index -> term it was moved out of
+    moved_ids: Dict[int, str] = field(default_factory=dict)  # id(code) -> term, edge codes too
+
+    @property
+    def code_slots(self) -> List[_Slot]:
+        return [s for s in self.slots if s.is_code]
+
+    @property
+    def term_slots(self) -> List[_Slot]:
+        return [s for s in self.slots if not s.is_code]
 
 
 def _capitalize_first(text: str) -> str:
@@ -130,8 +250,35 @@ def _tidy(text: str) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", text)
 
 
+def _tidy_inner(text: str) -> str:
+    """Spaces tidied inside a segment rebuilt around codes (its ends are the codes' business)."""
+    return re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", text))
+
+
+def _sentinel(k: int) -> str:
+    return chr(_SENTINEL_BASE + k)
+
+
+def _join_protected(pieces: List[Tuple[bool, str]]) -> str:
+    """Text and placeholder tokens joined: a space between two tokens and between a token and a
+    Latin letter or digit (so that an engine sees them as words)."""
+    out = ""
+    prev_token = False
+    for is_token, text in pieces:
+        if not text:
+            continue
+        if is_token and out and (prev_token or (out[-1].isascii() and out[-1].isalnum())):
+            out += " "
+        elif not is_token and prev_token and text[0].isascii() and text[0].isalnum():
+            out += " "
+        out += text
+        prev_token = is_token
+    return out
+
+
 class TermEnforcer:
-    """Wraps ``engine`` so that every glossary term in a segment gets its approved English."""
+    """Wraps ``engine`` so that every glossary term in a segment gets its approved English (and
+    every inline code of an :class:`InlineText` segment comes back)."""
 
     def __init__(self, engine: TranslationEngine, glossary: Glossary, *,
                  nbest: Optional[int] = None, use_constraints: bool = True):
@@ -145,8 +292,11 @@ class TermEnforcer:
         self.banned: List[str] = sorted({r for e in glossary for r in e.forbidden})
 
     # -- public -----------------------------------------------------------------------------------
-    def translate(self, sources: Sequence[str]) -> List[SegmentResult]:
-        """Translate segments (sentences) with the glossary enforced; results in input order."""
+    def translate(self, sources: Sequence[Union[str, InlineText]]) -> List[SegmentResult]:
+        """Translate segments (sentences) with the glossary enforced; results in input order.
+
+        A source may be a string or an :class:`InlineText`; for the latter the result's
+        ``inline`` carries the codes."""
         work = [self._prepare(s) for s in sources]
         pending = [w for w in work if w.done is None]
         self._stage(pending, PLACEHOLDER, 1)
@@ -164,7 +314,14 @@ class TermEnforcer:
         return [w.done for w in work]  # type: ignore[misc]
 
     # -- stages -----------------------------------------------------------------------------------
-    def _prepare(self, source: str) -> _Work:
+    def _prepare(self, source: Union[str, InlineText]) -> _Work:
+        inline = protect_literals(source if isinstance(source, InlineText)
+                                  else InlineText.from_text(source))
+        if not inline.has_codes:
+            return self._prepare_text(inline.text)
+        return self._prepare_inline(inline, source)
+
+    def _prepare_text(self, source: str) -> _Work:
         exact = self._exact(source)
         if exact is not None:
             return _Work(source, source, [], [], done=exact)
@@ -185,11 +342,113 @@ class TermEnforcer:
             slots.append(_Slot(i, m.entry, m.matched, m.end))
             pos = m.end
         out.append(source[pos:])
+        return _Work(source, "".join(out), slots, self._entries(slots))
+
+    @staticmethod
+    def _entries(slots: List[_Slot]) -> List[Entry]:
         entries: List[Entry] = []
         for s in slots:
-            if all(e is not s.entry for e in entries):
+            if s.entry is not None and all(e is not s.entry for e in entries):
                 entries.append(s.entry)
-        return _Work(source, "".join(out), slots, entries)
+        return entries
+
+    def _term_spans(self, text: str) -> Tuple[Optional[Tuple[int, int, Entry]], list]:
+        core = text.strip(_EDGE_PUNCT)
+        entry = self.glossary.get(core) if core else None
+        if entry is not None:
+            start = text.index(core)
+            return (start, start + len(core), entry), []
+        return None, self._zh.find(text)
+
+    def _prepare_inline(self, inline: InlineText, original: Union[str, InlineText]) -> _Work:
+        source_text = original if isinstance(original, str) else original.text
+        exact, matches = self._term_spans(inline.text)
+        spans = [(exact[0], exact[1])] if exact else [(m.start, m.end) for m in matches]
+        old_offsets = {id(c): off for off, c in inline.code_offsets()}
+        inline, _ = move_out_of_spans(inline, spans)
+        moved_out: Dict[int, str] = {}  # id(code) -> the term it was moved out of
+        for off, c in inline.code_offsets():
+            was = old_offsets[id(c)]
+            if was != off:
+                moved_out[id(c)] = next((inline.text[s:e] for s, e in spans if s < was < e), "")
+        lead, core, trail = strip_edges(inline)
+        codes = core.codes
+        text = core.text
+        exact_result = self._exact(text)
+        if exact_result is not None:
+            target = self._exact_inline(core) if core.has_codes else InlineText([exact_result.target])
+            w = _Work(source_text, text, [], [], inline=core, codes=codes, lead=lead, trail=trail,
+                      original=original if isinstance(original, InlineText) else None)
+            w.moved = {k: moved_out[id(c)] for k, c in enumerate(codes) if id(c) in moved_out}
+            w.moved_ids = moved_out
+            w.done = self._inline_result(w, exact_result.method, exact_result.terms, [], target,
+                                         None)
+            return w
+        matches = self._zh.find(text)
+        slots: List[_Slot] = [_Slot(i, m.entry, m.matched, m.end) for i, m in enumerate(matches)]
+        base = len(slots)
+        code_slots = [_Slot(base + k, None, c.label(), -1, code=k) for k, c in enumerate(codes)]
+        for i, wrapped in _term_wrappers(core, matches).items():
+            slots[i].wraps = tuple(base + k for k in wrapped)
+            for k in wrapped:
+                code_slots[k].bound = True
+        protected: List[Tuple[bool, str]] = []
+        plain: List[Tuple[bool, str]] = []
+        pos = 0
+        k = 0
+        for p in core.parts:
+            if isinstance(p, Code):
+                token = CODE_PLACEHOLDER_FORMAT.format(base + k)
+                if not code_slots[k].bound:
+                    protected.append((True, token))
+                plain.append((True, token))
+                k += 1
+                continue
+            end = pos + len(p)
+            cut = pos
+            for i, m in enumerate(matches):
+                if pos <= m.start and m.end <= end:
+                    protected.append((False, text[cut:m.start]))
+                    protected.append((True, PLACEHOLDER_FORMAT.format(i)))
+                    cut = m.end
+            protected.append((False, text[cut:end]))
+            plain.append((False, p))
+            pos = end
+        w = _Work(source_text, _join_protected(protected), slots + code_slots, self._entries(slots),
+                  inline=core, codes=codes, lead=lead, trail=trail,
+                  plain_input=_join_protected(plain),
+                  original=original if isinstance(original, InlineText) else None)
+        w.moved = {k: moved_out[id(c)] for k, c in enumerate(codes) if id(c) in moved_out}
+        w.moved_ids = moved_out
+        return w
+
+    def _exact_inline(self, core: InlineText) -> InlineText:
+        """A segment that is a glossary term (with codes around it, inside its punctuation)."""
+        text = core.text
+        term = text.strip(_EDGE_PUNCT)
+        entry = self.glossary.get(term)
+        start, stop = text.index(term), text.index(term) + len(term)
+        english = entry.preferred if entry.case_sensitive else _capitalize_first(entry.preferred)
+        out: List[object] = []
+        pos = 0
+        for p in core.parts:
+            if isinstance(p, Code):
+                out.append(p)
+                continue
+            for i, ch in enumerate(p):
+                at = pos + i
+                if at < start or at >= stop:
+                    out.append(ch.translate(_PUNCT_EN))
+                elif at == start:
+                    out.append(english)
+            pos += len(p)
+        result = InlineText(out)
+        parts = list(result.parts)
+        if parts and isinstance(parts[0], str):
+            parts[0] = parts[0].lstrip()
+        if parts and isinstance(parts[-1], str):
+            parts[-1] = parts[-1].rstrip()
+        return InlineText(parts)
 
     def _exact(self, source: str) -> Optional[SegmentResult]:
         core = source.strip(_EDGE_PUNCT)
@@ -215,48 +474,72 @@ class TermEnforcer:
                 w.candidates.append(self._evaluate(w, h, stage, restore=True))
 
     def _constrained(self, work: List[_Work]) -> None:
-        constraints = [[e.preferred for e in w.entries] for w in work]
-        hyps = self.engine.translate_batch([w.source for w in work], constraints=constraints,
-                                           banned=self.banned)
+        constraints = [[e.preferred for e in w.entries]
+                       + [CODE_PLACEHOLDER_FORMAT.format(s.index) for s in w.code_slots]
+                       for w in work]
+        inputs = [w.plain_input if w.inline is not None else w.source for w in work]
+        hyps = self.engine.translate_batch(inputs, constraints=constraints, banned=self.banned)
         for w, hs in zip(work, hyps):
             for h in hs:
                 w.candidates.append(self._evaluate(w, h, CONSTRAINED, restore=False))
-
     # -- evaluation -------------------------------------------------------------------------------
-    def _restore(self, w: _Work, text: str) -> Tuple[str, bool, List[str]]:
+    def _restore(self, w: _Work, text: str, *, terms: bool = True) -> Tuple[str, bool, List[str],
+                                                                             bool, Dict[int, str]]:
+        """Placeholders put back: terms as their approved English, codes as sentinels.
+
+        Returns the text, whether the term placeholders were intact, the problems, whether every
+        code came back exactly once, and how re-cased code placeholders were recovered."""
         by_index = {s.index: s for s in w.slots}
         counts: Dict[int, int] = {}
         problems: List[str] = []
+        code_notes: Dict[int, str] = {}
 
         def put_back(m: "re.Match[str]") -> str:
             idx = int(m.group(1))
             slot = by_index.get(idx)
-            if slot is None:
+            if slot is None or (not terms and not slot.is_code):
+                if slot is None and not re.fullmatch(r"(?:TERM|TAG)\d+", m.group(0)):
+                    return m.group(0)  # "Term 5", "ta 2": ordinary words, not ours
                 problems.append(f"stray placeholder '{m.group(0)}' removed")
                 return ""
             counts[idx] = counts.get(idx, 0) + 1
+            if slot.is_code:
+                if m.group(0) != CODE_PLACEHOLDER_FORMAT.format(idx):
+                    code_notes[slot.code] = "re-cased"
+                return _sentinel(slot.code)
             english = slot.entry.preferred
-            if not slot.entry.case_sensitive and _SENTENCE_START.search(text[:m.start()]):
+            before = _CODE_TOKEN_RE.sub("", text[:m.start()])
+            if not slot.entry.case_sensitive and (not before.strip()
+                                                  or _SENTENCE_START.search(before)):
                 english = _capitalize_first(english)
+            if slot.wraps:  # the pairs around the term come back with it
+                for idx in slot.wraps:
+                    counts[idx] = counts.get(idx, 0) + 1
+                half = len(slot.wraps) // 2
+                opens = [by_index[i].code for i in slot.wraps[:half]]
+                closes = [by_index[i].code for i in slot.wraps[half:]]
+                english = "".join(map(_sentinel, opens)) + english + "".join(map(_sentinel, closes))
             return english
 
         restored = _PLACEHOLDER_RE.sub(put_back, text)
         restored, residue = _strip_residue(restored)
         problems.extend(residue)
-        for s in w.slots:
+        term_slots = w.term_slots if terms else []
+        for s in term_slots:
             c = counts.get(s.index, 0)
             if c == 0:
                 problems.append(f"placeholder for {s.matched} lost")
             elif c > 1:
                 problems.append(f"placeholder for {s.matched} duplicated ({c}×)")
-        exact_form = all(PLACEHOLDER_FORMAT.format(s.index) in text for s in w.slots)
+        codes_ok = all(counts.get(s.index, 0) == 1 for s in w.code_slots)
+        exact_form = all(PLACEHOLDER_FORMAT.format(s.index) in text for s in term_slots)
         if not exact_form and not problems:
             problems.append("placeholder re-cased or re-spaced")  # recovered, still intact
-        # a lost placeholder is judged by verification (the engine may have translated the term
-        # right); duplicated and stray ones make the candidate unclean
-        intact = all(counts.get(s.index, 0) <= 1 for s in w.slots) and \
+        # a lost term placeholder is judged by verification (the engine may have translated the
+        # term right); duplicated and stray ones make the candidate unclean
+        intact = all(counts.get(s.index, 0) <= 1 for s in term_slots) and \
             not any(p.startswith("stray") for p in problems)
-        return _tidy(restored), intact, problems
+        return _tidy(restored), intact, problems, codes_ok, code_notes
 
     def _forbidden_spans(self, text: str) -> List:
         approved = self._approved.find_all(text)
@@ -277,14 +560,16 @@ class TermEnforcer:
         return frozenset(id(m.entry) for m in self._approved.find_all(text) if id(m.entry) in ids)
 
     def _evaluate(self, w: _Work, h: Hypothesis, stage: str, *, restore: bool) -> _Candidate:
-        if restore:
-            text, intact, problems = self._restore(w, h.text)
+        if restore or w.inline is not None:
+            text, intact, problems, codes_ok, notes = self._restore(w, h.text, terms=restore)
+            if not restore:
+                intact = not problems
         else:
             text, problems = _strip_residue(h.text)
-            text, intact = _tidy(text), not problems
+            text, intact, codes_ok, notes = _tidy(text), not problems, True, {}
         score = h.score if h.score is not None else 0.0
         return _Candidate(text, self._found(w, text), intact, len(self._forbidden_spans(text)),
-                          score, problems, stage)
+                          score, problems, stage, codes_ok, notes)
 
     def _best(self, w: _Work) -> _Candidate:
         best = w.candidates[0]
@@ -294,12 +579,12 @@ class TermEnforcer:
         return best
 
     def _accept(self, w: _Work) -> bool:
-        """Finish ``w`` if its best candidate has every term and nothing forbidden."""
+        """Finish ``w`` if its best candidate has every term and code and nothing forbidden."""
         if not w.candidates:
             return False
         best = self._best(w)
-        if len(best.found) == len(w.entries) and best.forbidden == 0 and \
-                (best.intact or best.stage == CONSTRAINED or not w.slots):
+        if len(best.found) == len(w.entries) and best.forbidden == 0 and best.codes_ok and \
+                (best.intact or best.stage == CONSTRAINED or not w.term_slots):
             w.done = self._result(w, best)
             return True
         return False
@@ -315,35 +600,163 @@ class TermEnforcer:
                 replaced.add(id(f.entry))
         if replaced:
             best = _Candidate(text, self._found(w, text), best.intact, 0, best.score,
-                              best.problems + ["forbidden rendering replaced"], best.stage)
+                              best.problems + ["forbidden rendering replaced"], best.stage,
+                              best.codes_ok, best.code_notes)
         return self._result(w, best, replaced)
 
     def _result(self, w: _Work, best: _Candidate, replaced: frozenset = frozenset()) -> SegmentResult:
-        if not w.slots:
-            return SegmentResult(w.source, best.text, MT, [], list(best.problems))
-        terms: List[TermOutcome] = []
-        recovery = "n-best" if best.stage == "n-best" else None
-        if recovery is None and any("re-cased" in p for p in best.problems):
-            recovery = "re-cased placeholder restored"
-        for s in w.slots:
-            entry = s.entry
-            if id(entry) not in best.found:
-                problem = "; ".join(p for p in best.problems if s.matched in p) or \
-                    "approved rendering not in the output"
-                terms.append(TermOutcome(entry.term, s.matched, entry.preferred, FAILED,
-                                         problem=problem))
-            elif id(entry) in replaced:
-                terms.append(TermOutcome(entry.term, s.matched, entry.preferred, REPLACED,
-                                         recovery="forbidden rendering replaced"))
-            elif best.stage == CONSTRAINED:
-                terms.append(TermOutcome(entry.term, s.matched, entry.preferred, CONSTRAINED))
-            else:
-                terms.append(TermOutcome(entry.term, s.matched, entry.preferred, PLACEHOLDER,
-                                         recovery=recovery))
-        order = [FAILED, REPLACED, CONSTRAINED, PLACEHOLDER]
-        method = next(m for m in order if any(t.method == m for t in terms))
-        return SegmentResult(w.source, best.text, method, terms, list(best.problems))
+        if not w.term_slots:
+            method, terms = MT, []
+        else:
+            terms = []
+            recovery = "n-best" if best.stage == "n-best" else None
+            if recovery is None and any("re-cased" in p for p in best.problems):
+                recovery = "re-cased placeholder restored"
+            for s in w.term_slots:
+                entry = s.entry
+                if id(entry) not in best.found:
+                    problem = "; ".join(p for p in best.problems if s.matched in p) or \
+                        "approved rendering not in the output"
+                    terms.append(TermOutcome(entry.term, s.matched, entry.preferred, FAILED,
+                                             problem=problem))
+                elif id(entry) in replaced:
+                    terms.append(TermOutcome(entry.term, s.matched, entry.preferred, REPLACED,
+                                             recovery="forbidden rendering replaced"))
+                elif best.stage == CONSTRAINED:
+                    terms.append(TermOutcome(entry.term, s.matched, entry.preferred, CONSTRAINED))
+                else:
+                    terms.append(TermOutcome(entry.term, s.matched, entry.preferred, PLACEHOLDER,
+                                             recovery=recovery))
+            order = [FAILED, REPLACED, CONSTRAINED, PLACEHOLDER]
+            method = next(m for m in order if any(t.method == m for t in terms))
+        if w.inline is None:
+            return SegmentResult(w.source, best.text, method, terms, list(best.problems))
+        return self._inline_result(w, method, terms, list(best.problems), best.text, best)
+
+    def _inline_result(self, w: _Work, method: str, terms: List[TermOutcome], notes: List[str],
+                       target, best: Optional[_Candidate]) -> SegmentResult:
+        """The result of an inline segment: codes restored, edges put back, literals unprotected."""
+        outcomes: List[CodeOutcome] = []
+        for c in w.lead.codes:
+            outcomes.append(self._outside(w, c))
+        if isinstance(target, InlineText):  # exact: every code already in place
+            core = target
+            for k, c in enumerate(w.codes):
+                outcomes.append(CodeOutcome(c.label(), c.type, CODE_PLACED,
+                                            _moved_note(w.moved.get(k)),
+                                            literal=c.format == "text"))
+        else:
+            parts: List[object] = []
+            pos = 0
+            for m in _SENTINEL_RE.finditer(target):
+                parts.append(target[pos:m.start()])
+                parts.append(ord(m.group()) - _SENTINEL_BASE)
+                pos = m.end()
+            parts.append(target[pos:])
+            restored = restore_codes(parts, w.codes)
+            core = InlineText(_tidy_inner(p) if isinstance(p, str) else p
+                              for p in restored.inline.parts)
+            stage = best.stage if best is not None else PLACEHOLDER
+            emptied = _emptied_pairs(w.inline, core, w.codes) - set(restored.appended)
+            for k, c in enumerate(w.codes):
+                recovery = [r for r in (
+                    _moved_note(w.moved.get(k)),
+                    {"n-best": "n-best", CONSTRAINED: "constrained"}.get(stage)
+                    if k not in restored.appended else None,
+                    best.code_notes.get(k) if best is not None else None,
+                    "order repaired" if k in restored.reordered else None,
+                    "duplicate removed" if k in restored.duplicates else None) if r]
+                if k in restored.appended:
+                    outcomes.append(CodeOutcome(
+                        c.label(), c.type, CODE_APPENDED, ", ".join(recovery) or None,
+                        "lost by the engine; put at the end of the segment (check its place)",
+                        literal=c.format == "text"))
+                elif k in emptied:
+                    outcomes.append(CodeOutcome(
+                        c.label(), c.type, CODE_EMPTY, ", ".join(recovery) or None,
+                        "the engine put this pair around no words: the words it covered are not "
+                        "marked (check them)"))
+                else:
+                    outcomes.append(CodeOutcome(c.label(), c.type, CODE_PLACED,
+                                                ", ".join(recovery) or None,
+                                                literal=c.format == "text"))
+            if restored.appended:
+                notes = notes + [f"{len(restored.appended)} inline code(s) lost by the engine were "
+                                 f"put at the end of the segment"]
+            if emptied:
+                notes = notes + [f"{len(emptied) // 2} pair(s) of inline codes came back around "
+                                 f"no words"]
+        for c in w.trail.codes:
+            outcomes.append(self._outside(w, c))
+        inline = unprotect_literals(w.lead + core + w.trail)
+        return SegmentResult(w.source, inline.text, method, terms, notes, inline, outcomes,
+                             w.original)
+
+    @staticmethod
+    def _outside(w: _Work, c: Code) -> CodeOutcome:
+        return CodeOutcome(c.label(), c.type, CODE_OUTSIDE, _moved_note(w.moved_ids.get(id(c))),
+                           literal=c.format == "text")
 
 
-__all__ = ["CONSTRAINED", "EXACT", "FAILED", "KEPT", "MT", "PLACEHOLDER", "PLACEHOLDER_FORMAT",
-           "REPLACED", "SegmentResult", "TermEnforcer", "TermOutcome"]
+def _term_wrappers(core: InlineText, matches) -> Dict[int, List[int]]:
+    """For each term match enclosed exactly by pairs of codes (``<b>国际传播</b>``): the indexes
+    (in ``core.codes``) of those codes, opening ones outermost first, then closing ones."""
+    codes = core.codes
+    pairs = partners(codes)
+    index = {id(c): k for k, c in enumerate(codes)}
+    spans = {(m.start, m.end): i for i, m in enumerate(matches)}
+    out: Dict[int, List[int]] = {}
+    parts = list(core.parts)
+    pos = 0
+    for n, p in enumerate(parts):
+        if not isinstance(p, str):
+            continue
+        i = spans.get((pos, pos + len(p)))
+        pos += len(p)
+        if i is None:
+            continue
+        opens: List[int] = []
+        a, b = n - 1, n + 1
+        while a >= 0 and b < len(parts) and isinstance(parts[a], Code) and isinstance(parts[b], Code):
+            ka, kb = index[id(parts[a])], index[id(parts[b])]
+            if parts[a].kind != OPEN or pairs.get(ka) != kb:
+                break
+            opens.insert(0, ka)
+            a, b = a - 1, b + 1
+        if opens:
+            out[i] = opens + [pairs[k] for k in reversed(opens)]
+    return out
+
+
+def _emptied_pairs(source: InlineText, target: InlineText, codes: Sequence[Code]) -> set:
+    """Indexes of pair codes that enclose words in ``source`` but none in ``target``."""
+    def contents(inline: InlineText) -> Dict[int, str]:
+        index = {id(c): k for k, c in enumerate(codes)}
+        out: Dict[int, str] = {}
+        open_at: Dict[int, int] = {}
+        text = ""
+        for p in inline.parts:
+            if isinstance(p, str):
+                text += p
+                continue
+            k = index.get(id(p))
+            if k is None:
+                continue
+            open_at[k] = len(text)
+            j = pairs.get(k)
+            if j is not None and p.kind == CLOSE and j in open_at:
+                out[j] = out[k] = text[open_at[j]:]
+        return out
+
+    pairs = partners(codes)
+    before, after = contents(source), contents(target)
+    return {k for k, words in before.items() if words.strip() and not after.get(k, "").strip()}
+
+
+def _moved_note(term: Optional[str]) -> Optional[str]:
+    return f"moved out of glossary term {term}" if term else None
+
+
+__all__ = ["CODE_APPENDED", "CODE_EMPTY", "CODE_OUTSIDE", "CODE_PLACED", "CODE_PLACEHOLDER_FORMAT", "CONSTRAINED",
+           "CodeOutcome", "EXACT", "FAILED", "KEPT", "MT", "PLACEHOLDER", "PLACEHOLDER_FORMAT",
+           "PLACEHOLDER_FORMATS", "REPLACED", "SegmentResult", "TermEnforcer", "TermOutcome"]

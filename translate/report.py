@@ -5,6 +5,15 @@ before MT and restored; ``recovery`` says when a lost/duplicated/mangled placeho
 from n-best candidates or re-cased), ``constrained`` (forced by lexical constraints), ``replaced``
 (a forbidden rendering in the MT output was replaced by the approved one) and ``failed`` (not in
 the output: check it by hand). Segments without terms are ``mt``.
+
+Inline codes (tags, footnote references, literal ``{0}`` placeholders): per segment, ``codes``
+lists each with ``method`` ``outside`` (at the segment's edge, never sent to the engine),
+``placed`` (the engine put it back; ``recovery`` says how when it needed help), ``appended``
+(lost by the engine, put at the end of its segment) or ``empty`` (a pair the engine put around no
+words: the words it covered lost their formatting or link); the last two are listed in
+``code_failures`` — check them; ``source_tagged``/``target_tagged`` show the segment with its
+codes as ⟨1⟩…⟨/1⟩. Segments whose English still holds Chinese (the engine left it) are listed in
+``chinese_left``.
 """
 from __future__ import annotations
 
@@ -14,8 +23,9 @@ from typing import Dict, List, Optional, Sequence
 
 from termbase import __version__
 from termbase.glossary import Glossary
+from termbase.normalize import has_cjk
 
-from .enforce import FAILED
+from .enforce import CODE_APPENDED, CODE_EMPTY, FAILED
 
 
 def signature(engine_signature: Dict[str, object], glossary: Glossary) -> Dict[str, object]:
@@ -33,6 +43,9 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
     methods: Counter = Counter()
     term_methods: Counter = Counter()
     failures: List[Dict[str, object]] = []
+    code_methods: Counter = Counter()
+    code_failures: List[Dict[str, object]] = []
+    chinese_left: List[Dict[str, object]] = []
     kept = 0
     for n, (unit, result) in enumerate(zip(doc.units, results), 1):
         if result is None:
@@ -45,6 +58,21 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
                                       "terms": [t.as_dict() for t in s.terms]}
             if s.notes:
                 row["notes"] = list(s.notes)
+            if has_cjk(s.target):
+                chinese_left.append({"paragraph": n, "location": unit.location, "source": s.source,
+                                     "target": s.target})
+            if s.codes:
+                row["codes"] = [c.as_dict() for c in s.codes]
+                if s.source_inline is not None:
+                    row["source_tagged"] = s.source_inline.display()
+                if s.inline is not None:
+                    row["target_tagged"] = s.inline.display()
+                for c in s.codes:
+                    code_methods[c.method] += 1
+                    if c.method in (CODE_APPENDED, CODE_EMPTY):
+                        code_failures.append({"paragraph": n, "location": unit.location,
+                                              "code": c.code, "type": c.type, "source": s.source,
+                                              "problem": c.problem})
             segments.append(row)
             for t in s.terms:
                 term_methods[t.method] += 1
@@ -66,8 +94,14 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
             "terms": sum(term_methods.values()),
             "term_methods": dict(sorted(term_methods.items())),
             "terms_failed": len(failures),
+            "codes": sum(code_methods.values()),
+            "code_methods": dict(sorted(code_methods.items())),
+            "codes_appended": len(code_failures),
+            "segments_with_chinese": len(chinese_left),
         },
         "failures": failures,
+        "code_failures": code_failures,
+        "chinese_left": chinese_left,
         "segments": segments,
     }
 
@@ -85,6 +119,18 @@ def summary_text(report: Dict[str, object]) -> str:
                      + (f" ({f['problem']})" if f.get("problem") else ""))
     if len(report["failures"]) > 20:
         lines.append(f"  … {len(report['failures']) - 20} more in the report")
+    if s.get("codes"):
+        lines.append(f"inline codes: {s['codes']} ("
+                     + ", ".join(f"{k} {v}" for k, v in s["code_methods"].items()) + ")")
+    for f in report.get("code_failures", [])[:20]:
+        lines.append(f"  code not placed by the engine: {f['location']}: {f['code']} ({f['problem']})")
+    if len(report.get("code_failures", [])) > 20:
+        lines.append(f"  … {len(report['code_failures']) - 20} more in the report")
+    left = report.get("chinese_left", [])
+    for f in left[:20]:
+        lines.append(f"  Chinese left by the engine: {f['location']}: {f['target']}")
+    if len(left) > 20:
+        lines.append(f"  … {len(left) - 20} more in the report")
     sig = report["signature"]
     lines.append(f"engine {sig.get('engine')}, model {sig.get('model')}, glossary sha256 "
                  f"{str(sig.get('glossary_sha256'))[:12]}, termtrans {sig.get('termtrans_version')}")

@@ -8,6 +8,9 @@ included (:mod:`.mixed`). :func:`read_aligned` picks the reader.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
+
+from ..inline import InlineText
 
 
 @dataclass(frozen=True)
@@ -16,7 +19,9 @@ class SegmentPair:
 
     ``note`` carries what the reader noticed about the pairing (e.g. "no English follows this
     Chinese passage" in a mixed document); ``line`` is the 1-based line where the segment starts
-    (0 when unknown).
+    (0 when unknown). Readers of formats with inline markup (XLIFF, .docx, Markdown) also give
+    ``source_inline``/``target_inline`` (text plus codes; ``source``/``target`` are their text) and,
+    for XLIFF, the target's ``state``.
     """
 
     index: int
@@ -25,6 +30,9 @@ class SegmentPair:
     location: str = ""
     note: str = ""
     line: int = 0
+    source_inline: Optional[InlineText] = None
+    target_inline: Optional[InlineText] = None
+    state: str = ""
 
 
 from .reader import ALIGNED_FORMATS, read_aligned  # noqa: E402  (readers use SegmentPair)

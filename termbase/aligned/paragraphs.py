@@ -1,9 +1,13 @@
 """Two files aligned by paragraph: the Chinese source and its English translation.
 
-Plain text and Markdown: paragraphs are separated by blank lines; a file without blank lines has
-one paragraph per line. Word (.docx): every non-empty paragraph, table cells included, in document
-order. When the two files hold different numbers of paragraphs the reader names the first place
-where they stop matching, so the editor knows where to fix the alignment.
+Plain text: paragraphs are separated by blank lines; a file without blank lines has one paragraph
+per line. Markdown: the same, read by :mod:`termbase.inline.markdown` (the reader translate uses):
+block prefixes left out, inline markup as codes (links, inline code, emphasis, HTML tags), fenced
+and indented code, HTML blocks and table rules skipped. Word (.docx): every non-empty paragraph of
+the parts translate reads — body, tables, headers, footers, footnotes, endnotes, comments, text
+boxes — in that order, through :mod:`termbase.inline.docx`. When the two files hold different
+numbers of paragraphs the reader names the first place where they stop matching, so the editor
+knows where to fix the alignment.
 """
 from __future__ import annotations
 
@@ -11,27 +15,28 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Sequence, Union
+from typing import List, Optional, Sequence, Union
 
 from ..errors import InputError
+from ..inline import InlineText, join
 from ..normalize import is_cjk
 from ..textio import read_text
 from . import SegmentPair
 
 PathLike = Union[str, Path]
 
-_MD_PREFIX = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d{1,3}[.)]\s+)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph's text and the 1-based line (or paragraph number for .docx) where it starts."""
+    """A paragraph's text and the 1-based line (or paragraph number for .docx) where it starts;
+    ``inline`` is its text with inline codes (Markdown, .docx)."""
 
     text: str
     line: int
     heading: bool = False
+    inline: Optional[InlineText] = None
 
 
 def read_paragraphs(path: PathLike) -> List[Paragraph]:
@@ -44,6 +49,8 @@ def read_paragraphs(path: PathLike) -> List[Paragraph]:
 
 def split_paragraphs(text: str, *, markdown: bool = False) -> List[Paragraph]:
     """Paragraphs of text: blank-line separated, or one per line when there is no blank line."""
+    if markdown:
+        return _markdown_paragraphs(text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     by_blank = any(not ln.strip() for ln in lines[:-1]) and sum(bool(ln.strip()) for ln in lines) > 1
     out: List[Paragraph] = []
@@ -52,12 +59,8 @@ def split_paragraphs(text: str, *, markdown: bool = False) -> List[Paragraph]:
 
     def flush() -> None:
         if block:
-            raw = [ln for ln in block]
-            heading = markdown and raw[0].lstrip().startswith("#")
-            if markdown:
-                raw = [_MD_EMPHASIS.sub(r"\2", _MD_PREFIX.sub("", ln)) for ln in raw]
-            joined = _join_lines([ln.strip() for ln in raw])
-            out.append(Paragraph(joined, start, heading))
+            joined = _join_lines([ln.strip() for ln in block])
+            out.append(Paragraph(joined, start))
             block.clear()
 
     for n, ln in enumerate(lines, 1):
@@ -70,6 +73,55 @@ def split_paragraphs(text: str, *, markdown: bool = False) -> List[Paragraph]:
             start = n
         block.append(ln)
     flush()
+    return out
+
+
+def _markdown_paragraphs(text: str) -> List[Paragraph]:
+    from ..inline.markdown import markdown_lines
+
+    lines = markdown_lines(text)
+    texty = [ln for ln in lines if ln.kind in ("text", "table")]
+    by_blank = any(ln.kind == "blank" for ln in lines[:-1]) and len(texty) > 1
+    out: List[Paragraph] = []
+    block: list = []
+
+    def flush() -> None:
+        if not block:
+            return
+        pieces: List[InlineText] = []
+        for ln in block:
+            contents = ln.contents
+            if ln.kind == "table":
+                cells: List[InlineText] = []
+                for i, c in enumerate(contents):
+                    cells.append(InlineText((" | ",) if i else ()) + c)
+                pieces.append(join(cells))
+            elif contents:
+                pieces.append(contents[0])
+        inline = _join_inline(pieces)
+        heading = block[0].parts[0].lstrip().startswith("#") if isinstance(block[0].parts[0], str) \
+            else False
+        out.append(Paragraph(inline.text, block[0].number, heading, inline))
+        block.clear()
+
+    for ln in lines:
+        if ln.kind not in ("text", "table") or not ln.contents:
+            flush()
+            continue
+        if not by_blank:
+            flush()
+        block.append(ln)
+    flush()
+    return out
+
+
+def _join_inline(pieces: Sequence[InlineText]) -> InlineText:
+    """Wrapped lines joined as :func:`_join_lines` joins text."""
+    out = InlineText()
+    for piece in pieces:
+        if out.text and piece.text and not (is_cjk(out.text[-1]) or is_cjk(piece.text[0])):
+            out = out + InlineText((" ",))
+        out = out + piece
     return out
 
 
@@ -87,50 +139,23 @@ def _join_lines(lines: Sequence[str]) -> str:
 
 
 def _docx_paragraphs(path: str) -> List[Paragraph]:
+    from ..inline.docx import read_docx_paragraphs, visible_text
+
+    p = Path(path)
     try:
-        import docx
-        from docx.opc.exceptions import PackageNotFoundError
-    except ImportError:  # pragma: no cover - python-docx is a dependency
-        raise InputError(path, "reading .docx needs python-docx; pip install python-docx") from None
-    if not Path(path).is_file():
-        raise InputError(path, "no such file")
-    try:
-        document = docx.Document(path)
-    except PackageNotFoundError:
-        raise InputError(path, "not a Word .docx file (not a zip package); save it as .docx") from None
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors
-        raise InputError(path, f"cannot read the .docx file ({type(exc).__name__}: {exc})") from None
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read ({exc.strerror})") from None
     out: List[Paragraph] = []
-    number = 0
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            texts = [_docx_text(child)]
-        elif tag == "tbl":
-            texts = [_docx_text(p) for p in child.iter() if p.tag.rsplit("}", 1)[-1] == "p"]
-        else:
-            continue
-        for t in texts:
-            number += 1
-            if t.strip():
-                out.append(Paragraph(t.strip(), number))
+    for number, (_, inline) in enumerate(read_docx_paragraphs(data, path), 1):
+        text = visible_text(inline)
+        if text.strip():
+            out.append(Paragraph(text.strip(), number, inline=inline))
     if not out:
         raise InputError(path, "the document has no text paragraphs")
     return out
-
-
-def _docx_text(p) -> str:
-    parts = []
-    for node in p.iter():
-        tag = node.tag.rsplit("}", 1)[-1]
-        if tag == "t" and node.text:
-            parts.append(node.text)
-        elif tag == "tab":
-            parts.append("\t")
-        elif tag in ("br", "cr"):
-            parts.append("\n")
-    return "".join(parts)
 
 
 def _features_disagree(zh: Paragraph, en: Paragraph, ratio: float) -> bool:
@@ -175,5 +200,6 @@ def read_parallel(source: PathLike, target: PathLike) -> List[SegmentPair]:
             "paragraphs there so that both files have one paragraph per segment",
             line=line)
     name = str(source)
-    return [SegmentPair(i, s.text, t.text, f"{name}:{s.line}", line=s.line)
+    return [SegmentPair(i, s.text, t.text, f"{name}:{s.line}", line=s.line,
+                        source_inline=s.inline, target_inline=t.inline)
             for i, (s, t) in enumerate(zip(src, tgt))]

@@ -17,6 +17,8 @@ CHECKS: Dict[str, str] = {
     "number-mismatch": "termbase.qa.numbers:NumberMismatch",
     "untranslated": "termbase.qa.untranslated:Untranslated",
     "typography": "termbase.qa.typography:Typography",
+    "tag-mismatch": "termbase.qa.tags:TagMismatch",
+    "placeholder-mismatch": "termbase.qa.placeholders:PlaceholderMismatch",
 }
 
 

@@ -1,4 +1,4 @@
-"""Document formats: .txt, .md, .docx and XLIFF 1.2, chosen by extension (or explicitly)."""
+"""Document formats: .txt, .md, .docx and XLIFF (1.2 and 2.x), chosen by extension (or explicitly)."""
 from __future__ import annotations
 
 import importlib
@@ -40,10 +40,13 @@ def format_for(name: str, fmt: Optional[str] = None) -> str:
                            f"(or pass --format)")
 
 
-def load_document(data: bytes, name: str, fmt: Optional[str] = None) -> Document:
-    """Parse ``data`` (the bytes of file ``name``) as a document of its format."""
+def load_document(data: bytes, name: str, fmt: Optional[str] = None, **options) -> Document:
+    """Parse ``data`` (the bytes of file ``name``) as a document of its format.
+
+    ``options`` go to the format's reader; formats ignore those they do not know (XLIFF takes
+    ``overwrite``: the target states whose earlier translations MT may replace)."""
     module, _, cls = FORMATS[format_for(name, fmt)].partition(":")
-    return getattr(importlib.import_module(module), cls).from_bytes(data, name)
+    return getattr(importlib.import_module(module), cls).from_bytes(data, name, **options)
 
 
 __all__ = ["EXTENSIONS", "FORMATS", "Document", "Unit", "format_for", "load_document"]

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, ClassVar, Dict, List, Optional, Sequence, Union
+
+from termbase.inline import InlineText
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..translator import ParagraphResult
@@ -11,12 +13,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
 @dataclass
 class Unit:
-    """A paragraph-like piece of a document: translated when ``translate`` is True."""
+    """A paragraph-like piece of a document: translated when ``translate`` is True.
+
+    ``content`` is the text with its inline codes (formats with markup); ``text`` is its text."""
 
     text: str
     location: str
     translate: bool = True
     kept_because: str = ""
+    content: Optional[InlineText] = None
+
+    @property
+    def inline(self) -> Union[str, InlineText]:
+        """What the translator gets: the content with codes, or the text."""
+        return self.content if self.content is not None and self.content.has_codes else self.text
 
 
 class Document(ABC):

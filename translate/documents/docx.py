@@ -1,42 +1,36 @@
-"""Word ``.docx`` through python-docx: body paragraphs, table cells (nested too), headers, footers.
+"""Word ``.docx``: every paragraph of the document translated, its formatting and codes kept.
 
-A translated paragraph keeps its paragraph properties (style, heading level, list numbering,
-alignment, spacing, indentation) and the character formatting of its first run; the whole English
-text goes into that run's first text node and the other text nodes are emptied. Formatting that
-covers only part of a paragraph (one bold word, a hyperlink's own run) is therefore not carried to
-the English; the hyperlink element itself is kept around the emptied run.
+Read through :mod:`termbase.inline.docx` (the reader check and extract use too): the body with its
+tables (nested too) and content controls, headers and footers, footnotes, endnotes, comments and
+text boxes. A translated paragraph keeps its paragraph properties (style, heading level, list
+numbering, alignment, spacing, indentation); inside it, formatting follows the words it covers
+(a bold or coloured word mid-paragraph stays bold or coloured in the English where the engine
+put it), hyperlinks keep their target, and footnote references, fields, bookmarks, drawings and
+text boxes stay in place (a code the engine lost is put at the end of its sentence and reported).
+
+``--bilingual``: each translated paragraph is followed by its English twin, which leaves out what
+may exist only once (footnote and comment references, bookmarks, drawings, text boxes) and is
+not numbered as a new list item (a numbered paragraph's twin keeps the item's indentation).
+
+The signature is added to the document's custom properties (``termtrans.*``) and, when the core
+"comments" property is empty, there; existing properties are never overwritten.
 """
 from __future__ import annotations
 
 import copy
 import io
-from typing import Dict, Iterator, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
-from termbase.errors import InputError
+from termbase.inline import InlineText
+from termbase.inline.docx import (UNIQUE_TYPES, ParagraphCodec, ParagraphRef, docx_paragraphs,
+                                  docx_stories, load_docx, save_stories, w)
 from termbase.normalize import has_cjk
 
 from .base import Document, Unit
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-
-
-def _text_nodes(p) -> list:
-    return p.findall(f".//{{{_W}}}t")
-
-
-def _paragraph_text(p) -> str:
-    return "".join(t.text or "" for t in _text_nodes(p))
-
-
-def _set_text(p, text: str) -> None:
-    nodes = _text_nodes(p)
-    if not nodes:
-        return
-    nodes[0].text = text
-    nodes[0].set(_XML_SPACE, "preserve")
-    for t in nodes[1:]:
-        t.text = ""
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
 def _signature_comment(signature: Dict[str, object]) -> str:
@@ -49,72 +43,223 @@ def _signature_comment(signature: Dict[str, object]) -> str:
 
 
 class DocxDocument(Document):
-    """A ``.docx`` file; every ``w:p`` with Chinese text in body, tables, headers and footers."""
+    """A ``.docx`` file; one unit per paragraph with Chinese text (see the module docstring)."""
 
     format = "docx"
 
     def __init__(self, name: str, data: bytes):
         super().__init__(name)
-        import docx
-
-        try:
-            self.doc = docx.Document(io.BytesIO(data))
-        except Exception as exc:  # zip, XML and package errors
-            raise InputError(name, f"not a readable .docx file ({type(exc).__name__}: {exc})") from None
-        self.paragraphs: List[object] = []  # lxml w:p elements, parallel to units
-        for where, p in self._walk():
-            text = _paragraph_text(p)
+        self.doc = load_docx(data, name)
+        self.stories = docx_stories(self.doc)
+        self.refs: List[ParagraphRef] = []         # parallel to units
+        self.bases: List[object] = []              # base run properties, parallel to units
+        self.codecs: Dict[int, ParagraphCodec] = {}
+        self.mirrors: List[tuple] = []             # (fallback paragraph, its content, base, unit)
+        by_element: Dict[int, int] = {}
+        pending_mirrors = []
+        for ref in docx_paragraphs(self.doc, self.stories):
+            codec = self.codecs.setdefault(id(ref.story), ParagraphCodec(ref.story.part))
+            read = codec.read(ref.element)
+            if ref.mirror_of is not None:
+                pending_mirrors.append((ref, read))
+                continue
+            text = read.inline.text
             translate = has_cjk(text)
-            self.paragraphs.append(p)
-            self.units.append(Unit(text, where, translate, "" if translate else "no Chinese text"))
-
-    def _walk(self) -> Iterator[tuple]:
-        body = self.doc.element.body
-        yield from self._walk_container(body, "body")
-        for s, section in enumerate(self.doc.sections, 1):
-            for kind in ("header", "footer"):
-                part = getattr(section, kind)
-                if part.is_linked_to_previous:
-                    continue
-                yield from self._walk_container(part._element, f"section {s} {kind}")
-
-    def _walk_container(self, element, where: str) -> Iterator[tuple]:
-        para = table = 0
-        for child in element.iterchildren():
-            tag = child.tag.rsplit("}", 1)[-1]
-            if tag == "p":
-                para += 1
-                yield f"{where} paragraph {para}", child
-            elif tag == "tbl":
-                table += 1
-                for r, row in enumerate(child.iterchildren(f"{{{_W}}}tr"), 1):
-                    for c, cell in enumerate(row.iterchildren(f"{{{_W}}}tc"), 1):
-                        yield from self._walk_container(cell, f"{where} table {table} r{r}c{c}")
-            elif tag == "sdt":
-                content = child.find(f"{{{_W}}}sdtContent")
-                if content is not None:
-                    yield from self._walk_container(content, where)
+            by_element[id(ref.element)] = len(self.units)
+            self.refs.append(ref)
+            self.bases.append(read.base_rpr)
+            self.units.append(Unit(text, ref.location, translate,
+                                   "" if translate else "no Chinese text", content=read.inline))
+        for ref, read in pending_mirrors:
+            unit = by_element.get(id(ref.mirror_of))
+            if unit is not None:
+                self.mirrors.append((ref, read.inline, read.base_rpr, unit))
 
     @classmethod
-    def from_bytes(cls, data: bytes, name: str) -> "DocxDocument":
+    def from_bytes(cls, data: bytes, name: str, **options) -> "DocxDocument":
         return cls(name, data)
+
+    def _codec(self, ref: ParagraphRef) -> ParagraphCodec:
+        return self.codecs[id(ref.story)]
 
     def render(self, results: Sequence[Optional[object]], *, bilingual: bool = False,
                signature: Optional[Dict[str, object]] = None) -> bytes:
-        for p, result in zip(self.paragraphs, results):
+        for ref, unit, base, result in zip(self.refs, self.units, self.bases, results):
             if result is None:
                 continue
+            target = result.target_inline
+            codec = self._codec(ref)
             if bilingual:
-                twin = copy.deepcopy(p)
-                for tag in ("bookmarkStart", "bookmarkEnd"):
-                    for node in twin.findall(f".//{{{_W}}}{tag}"):
-                        node.getparent().remove(node)
-                _set_text(twin, result.target)
-                p.addnext(twin)
+                twin = copy.deepcopy(ref.element)
+                _unnumber(twin, self.doc)
+                codec.write(twin, target.without(lambda c: c.type in UNIQUE_TYPES), base,
+                            copy_elements=True)
+                ref.element.addnext(twin)
             else:
-                _set_text(p, result.target)
+                codec.write(ref.element, target, base)
+        for ref, content, base, unit in self.mirrors:
+            result = results[unit]
+            if result is None:
+                continue
+            source = self.units[unit].content
+            target = result.target_inline
+            if source is not None and source.key() == content.key():
+                target = target.rebind(source.codes, content.codes)
+            elif content.has_codes:
+                continue  # a fallback copy that differs from its shape: left as it is
+            else:
+                target = InlineText([target.text])
+            codec = self._codec(ref)
+            if bilingual:
+                twin = copy.deepcopy(ref.element)
+                codec.write(twin, target.without(lambda c: c.type in UNIQUE_TYPES), base,
+                            copy_elements=True)
+                ref.element.addnext(twin)
+            else:
+                codec.write(ref.element, target, base)
+        save_stories(self.stories)
         if signature:
-            self.doc.core_properties.comments = _signature_comment(signature)
+            _add_properties(self.doc, signature)
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
+
+
+def _numbered(p, document) -> bool:
+    ppr = p.find(w("pPr"))
+    if ppr is not None and ppr.find(w("numPr")) is not None:
+        return True
+    style = ppr.find(w("pStyle")) if ppr is not None else None
+    if style is None:
+        return False
+    sid = style.get(w("val"))
+    styles = document.styles.element
+    for s in styles.iterchildren(w("style")):
+        if s.get(w("styleId")) == sid:
+            spr = s.find(w("pPr"))
+            return spr is not None and spr.find(w("numPr")) is not None
+    return False
+
+
+def _level_indent(p, document):
+    """The ``w:ind`` of a numbered paragraph's list level (so its twin lines up with the item)."""
+    ppr = p.find(w("pPr"))
+    num = ppr.find(w("numPr")) if ppr is not None else None
+    if num is None:
+        return None
+    num_id = num.find(w("numId"))
+    ilvl = num.find(w("ilvl"))
+    if num_id is None:
+        return None
+    try:
+        numbering = document.part.numbering_part.element
+    except Exception:  # no numbering part
+        return None
+    level = ilvl.get(w("val")) if ilvl is not None else "0"
+    abstract = None
+    for n in numbering.iterchildren(w("num")):
+        if n.get(w("numId")) == num_id.get(w("val")):
+            a = n.find(w("abstractNumId"))
+            abstract = a.get(w("val")) if a is not None else None
+    for a in numbering.iterchildren(w("abstractNum")):
+        if a.get(w("abstractNumId")) == abstract:
+            for lvl in a.iterchildren(w("lvl")):
+                if lvl.get(w("ilvl")) == level:
+                    lppr = lvl.find(w("pPr"))
+                    ind = lppr.find(w("ind")) if lppr is not None else None
+                    return ind
+    return None
+
+
+def _unnumber(twin, document) -> None:
+    """A bilingual twin is not a new list item: numbering off (numId 0), the item's indentation."""
+    if not _numbered(twin, document):
+        return
+    from lxml import etree
+
+    ppr = twin.find(w("pPr"))
+    if ppr is None:
+        ppr = etree.SubElement(twin, w("pPr"))
+        twin.insert(0, ppr)
+    ind = _level_indent(twin, document)
+    old = ppr.find(w("numPr"))
+    if old is not None:
+        ppr.remove(old)
+    num = etree.Element(w("numPr"))
+    num_id = etree.SubElement(num, w("numId"))
+    num_id.set(w("val"), "0")
+    # numPr comes after pStyle, keepNext, keepLines, pageBreakBefore, framePr, widowControl
+    anchor = None
+    for tag in ("widowControl", "framePr", "pageBreakBefore", "keepLines", "keepNext", "pStyle"):
+        anchor = ppr.find(w(tag))
+        if anchor is not None:
+            break
+    if anchor is not None:
+        anchor.addnext(num)
+    else:
+        ppr.insert(0, num)
+    if ind is not None and ppr.find(w("ind")) is None:
+        new = etree.Element(w("ind"))
+        left = ind.get(w("left")) or ind.get(w("start"))
+        if left is not None:
+            new.set(w("left"), left)
+        _insert_in_order(ppr, new)
+
+
+_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+              "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku",
+              "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi",
+              "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+              "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
+              "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]
+
+
+def _insert_in_order(ppr, el) -> None:
+    name = el.tag.rsplit("}", 1)[-1]
+    rank = _PPR_ORDER.index(name)
+    for i, child in enumerate(ppr):
+        other = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+        if other in _PPR_ORDER and _PPR_ORDER.index(other) > rank:
+            ppr.insert(i, el)
+            return
+    ppr.append(el)
+
+
+def _add_properties(document, signature: Dict[str, object]) -> None:
+    """The signature as custom properties ``termtrans.*`` (replacing only termtrans's own), and in
+    the core "comments" property when that is empty."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from lxml import etree
+
+    from termbase.xmlsafe import parse_xml
+
+    if not (document.core_properties.comments or "").strip():
+        document.core_properties.comments = _signature_comment(signature)
+    package = document.part.package
+    part = None
+    for rel in package.rels.values():
+        if not rel.is_external and rel.reltype == RT.CUSTOM_PROPERTIES:
+            part = rel.target_part
+    if part is None:
+        root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})
+        part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, b"", package)
+        package.relate_to(part, RT.CUSTOM_PROPERTIES)
+    else:
+        root = parse_xml(part.blob, str(part.partname))
+    for prop in list(root):
+        if (prop.get("name") or "").startswith("termtrans."):
+            root.remove(prop)
+    pids = [int(p.get("pid")) for p in root if (p.get("pid") or "").isdigit()]
+    pid = max(pids + [1]) + 1
+    for key in sorted(signature):
+        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property")
+        prop.set("fmtid", _CUSTOM_FMTID)
+        prop.set("pid", str(pid))
+        prop.set("name", f"termtrans.{key}")
+        value = etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr")
+        value.text = str(signature[key])
+        pid += 1
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -1,35 +1,23 @@
-"""Markdown: text translated, markup kept.
+"""Markdown: text translated, markup kept (the reader is :mod:`termbase.inline.markdown`).
 
 Per line: block prefixes (``#``, ``>``, list bullets and numbers, task boxes, indentation) are
-kept; fenced code blocks, HTML blocks, link reference definitions and table rules are copied;
-table cells are translated one by one. Inside a line, inline code, URLs, HTML tags, images and
-link targets are kept verbatim and the text between them translated.
+kept; fenced and indented code, HTML blocks, link reference definitions and table rules are
+copied; table cells are translated one by one. The rest of a line is translated as one segment
+with its inline markup as codes: inline code, URLs, HTML tags, images and link targets come back
+verbatim, the link text and emphasised words are translated, and the sentence is not cut into
+fragments around them. ``--bilingual`` puts each translated line after its source line (a table
+header's English row goes after the table rule, so the table stays a table).
 """
 from __future__ import annotations
 
-import re
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence
 
+from termbase.inline import InlineText
+from termbase.inline.markdown import MdLine, markdown_lines, render_line
 from termbase.normalize import has_cjk
 from termbase.textio import decode_text
 
 from .base import Document, Unit
-from .text import split_lines
-
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_PREFIX = re.compile(r"^(\s*(?:(?:#{1,6}|>|[-*+]|\d{1,9}[.)])(?:\s+|$)(?:\[[ xX]\]\s+)?)*)")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+")
-_HTML_BLOCK = re.compile(r"^\s*<(?:!--|/?[A-Za-z][^>]*>)")
-_INLINE_KEEP = re.compile(
-    r"`[^`]*`"                      # inline code
-    r"|!\[[^\]]*\]\([^)]*\)"        # image
-    r"|\]\([^)]*\)"                 # link target (the link text is translated)
-    r"|\[|<[^>\n]+>"                # link text opener, HTML tags and autolinks
-    r"|https?://\S+"                # bare URLs
-    r"|\s+#+\s*$")                  # closing hashes of an ATX heading
-
-Part = Union[str, int]  # literal text or the index of a unit
 
 
 class MarkdownDocument(Document):
@@ -39,71 +27,55 @@ class MarkdownDocument(Document):
 
     def __init__(self, name: str, text: str):
         super().__init__(name)
-        self.lines: List[tuple] = []  # (parts, ending, has_units)
-        fenced = False
-        for number, (body, ending) in enumerate(split_lines(text), 1):
-            if _FENCE.match(body):
-                fenced = not fenced
-                self.lines.append(([body], ending))
-                continue
-            if fenced or not has_cjk(body) or _TABLE_RULE.match(body) or _LINK_DEF.match(body) \
-                    or _HTML_BLOCK.match(body):
-                self.lines.append(([body], ending))
-                continue
-            self.lines.append((self._parse_line(body, number), ending))
-
-    def _add(self, text: str, number: int) -> Part:
-        if not has_cjk(text) or not text.strip():
-            return text
-        self.units.append(Unit(text, f"line {number}"))
-        return len(self.units) - 1
-
-    def _parse_inline(self, text: str, number: int) -> List[Part]:
-        parts: List[Part] = []
-        pos = 0
-        for m in _INLINE_KEEP.finditer(text):
-            if m.start() > pos:
-                parts.append(self._add(text[pos:m.start()], number))
-            parts.append(m.group())
-            pos = m.end()
-        if pos < len(text):
-            parts.append(self._add(text[pos:], number))
-        return parts
-
-    def _parse_line(self, body: str, number: int) -> List[Part]:
-        if body.lstrip().startswith("|"):
-            parts: List[Part] = []
-            cells = re.split(r"(\|)", body)
-            for cell in cells:
-                if cell == "|" or not has_cjk(cell):
-                    parts.append(cell)
-                    continue
-                lead = cell[:len(cell) - len(cell.lstrip())]
-                trail = cell[len(cell.rstrip()):]
-                parts.append(lead)
-                parts.extend(self._parse_inline(cell.strip(), number))
-                parts.append(trail)
-            return parts
-        prefix = _PREFIX.match(body).group(1)
-        return [prefix] + self._parse_inline(body[len(prefix):], number)
+        self.lines: List[MdLine] = markdown_lines(text)
+        self.slots: List[List[Optional[int]]] = []  # per line, per content: unit index or None
+        for line in self.lines:
+            slots: List[Optional[int]] = []
+            for content in line.contents:
+                if has_cjk(content.text):
+                    self.units.append(Unit(content.text, f"line {line.number}", content=content))
+                    slots.append(len(self.units) - 1)
+                else:
+                    slots.append(None)
+            self.slots.append(slots)
 
     @classmethod
-    def from_bytes(cls, data: bytes, name: str) -> "MarkdownDocument":
+    def from_bytes(cls, data: bytes, name: str, **options) -> "MarkdownDocument":
         return cls(name, decode_text(data, name))
 
     def render(self, results: Sequence[Optional[object]], *, bilingual: bool = False,
                signature: Optional[Dict[str, object]] = None) -> bytes:
         out: List[str] = []
-        for parts, ending in self.lines:
-            source = "".join(p if isinstance(p, str) else self.units[p].text for p in parts)
-            target = "".join(p if isinstance(p, str) else
-                             (results[p].target if results[p] is not None else self.units[p].text)
-                             for p in parts)
-            translated = any(isinstance(p, int) and results[p] is not None for p in parts)
-            if bilingual and translated:
-                # a blank line between the two keeps them separate Markdown paragraphs
-                block_sep = (ending or "\n") if source.lstrip().startswith(("|",)) else (ending or "\n") * 2
-                out.append(source + block_sep + target + ending)
-            else:
+        held: Optional[str] = None  # a table header's English row, written after the rule
+        for k, (line, slots) in enumerate(zip(self.lines, self.slots)):
+            contents: List[InlineText] = []
+            translated = False
+            for content, unit in zip(line.contents, slots):
+                result = results[unit] if unit is not None else None
+                if result is not None:
+                    contents.append(result.target_inline)
+                    translated = True
+                else:
+                    contents.append(content)
+            target = render_line(line, contents)
+            ending = line.ending
+            if not (bilingual and translated):
                 out.append(target + ending)
+            else:
+                source = render_line(line)
+                if line.kind == "table":
+                    nxt = self.lines[k + 1] if k + 1 < len(self.lines) else None
+                    if nxt is not None and nxt.kind == "rule":
+                        out.append(source + ending)
+                        held = target + (ending or "\n")
+                        continue
+                    out.append(source + (ending or "\n") + target + ending)
+                else:
+                    # a blank line between the two keeps them separate Markdown paragraphs
+                    out.append(source + (ending or "\n") * 2 + target + ending)
+            if held is not None and line.kind == "rule":
+                out.append(held)
+                held = None
+        if held is not None:
+            out.append(held)
         return "".join(out).encode("utf-8")

@@ -33,7 +33,7 @@ class TextDocument(Document):
                                    "" if translate else "no Chinese text"))
 
     @classmethod
-    def from_bytes(cls, data: bytes, name: str) -> "TextDocument":
+    def from_bytes(cls, data: bytes, name: str, **options) -> "TextDocument":
         return cls(name, decode_text(data, name))
 
     def _targets(self, results) -> List[str]:
