@@ -17,13 +17,20 @@ the same value. What is read:
 * Approximations (余/多/近/约/逾, over/about/nearly): the value is kept; a rounded rendering of a
   number of at least two significant digits is the same value (340637亿 = 34.1 trillion), a
   one-digit one is not (512万 is not "5 million") unless either side says it is approximate.
-* Ordinals (第二 = second = 2nd; 第一产业 = primary industry), dates (4月26日 = 26 April =
-  26 Apr = April 26; 27-28 MAR; 1至5月 = January to May), years (2023年; ROC years 97年 = 2008),
-  fiscal years (2023/24, FY2023), ranges (3至5 = 3-5 = three to five: each end is a quantity).
+* Ordinals (第二 = second = 2nd; 第一产业 = primary industry; 第 十一 章 = Chapter XI, Roman
+  numerals after Chapter/Section/Part… and as heading labels "IV."), dates (4月26日 = 26 April =
+  26 Apr = April 26; 27-28 MAR; 1至5月 = January to May; 3 月 5 日 as PDFs space it), years
+  (2023年; ROC years 97年 and 中華民國九十七年 = 2008), decades (20世纪70年代 = the 1970s),
+  fiscal years (2023/24, FY2023), ranges (3至5 = 3-5 = three to five: each end is a quantity),
+  fractions written 1/3 and in fourths (四分之一 = one-fourth).
+* Cross-references ("Paragraph 1", "Items 3 and 4"): :func:`is_reference` says which English
+  numbers are such; the check does not ask a source that refers by position (前項, 前款, 本條:
+  :data:`ZH_RELATIVE_REFERENCE`) for their numbers.
 
 A quantity is *strong* when it must be found on the other side: digits, multi-character Chinese
 numerals (二十, 一百四十), 第 + numeral. *Weak* ones (一, three, first, March, list labels such as
-一、 and "1.", date annotations such as 本（7）日) only count as evidence of a match, because
+一、 一␣ （一） "1." "(1)" "IV." and inline "1.Extending; 2.…", date annotations such as 本（7）日)
+only count as evidence of a match, because
 一 and "one" are too often not numbers at all (统一, "one of").
 
 Libraries weighed on tests/test_numbers.py's table: cn2an parses whole numerals well but finds no
@@ -84,7 +91,8 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
     "january february march april may june july august september october november december".split())}
 _MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
                "sept": 9, "oct": 10, "nov": 11, "dec": 12}
-_FRACTIONS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3, "fifth": 0.2, "tenth": 0.1}
+_FRACTIONS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3, "fourth": 0.25, "fifth": 0.2,
+              "tenth": 0.1}
 
 
 @dataclass(frozen=True)
@@ -193,14 +201,20 @@ _ZH_ARABIC = re.compile(_ZH_NUM + r"(?![A-Za-z\d])")
 _ZH_NUMERAL = re.compile(f"[{_NUMERAL_CHARS}]+(?:[点點.][{_NUMERAL_CHARS[:11]}]+)?")
 _ZH_FRACTION = re.compile(r"(\d+|[" + _NUMERAL_CHARS + r"]+)分之(\d+(?:\.\d+)?|[" + _NUMERAL_CHARS
                           + r"]+(?:[点點][零〇一二三四五六七八九]+)?)")
-_ZH_DATE = re.compile(r"(?:[本今去上下明前][(（])?(\d{1,2}|[一二三四五六七八九十]{1,3})[)）]?月"
-                      r"(?:(\d{1,2}|[一二三四五六七八九十]{1,3})[日号號])?")
+_ZH_DATE = re.compile(r"(?:[本今去上下明前][(（])?(\d{1,2}|[一二三四五六七八九十]{1,3})[)）]?[ \u3000]?月"
+                      r"(?:[ \u3000]?(\d{1,2}|[一二三四五六七八九十]{1,3})[ \u3000]?[日号號])?")
 _ZH_DAY_ONLY = re.compile(r"(?:(?<=[至到~～\-、和及与與])|(?<=[本今][(（]))(\d{1,2})[)）]?[日号號]")
 _ZH_YEAR = re.compile(r"(?:(?<=[本今去上前明][(（])(\d{2,3})[)）]年)|(?<![\d.])(\d{2,4})(?:[/／-](\d{2}))?\s*年(?!代|龄|齡|级|級|来|來|内|內|間|间|期|轻|輕)")
 _ZH_RELATIVE_YEAR = re.compile(r"(本年|今年|本[(（]\d+[)）]年|全年|[上下]半年|前[一二三]季度|[一二三四]季度|"
-                               r"去年|上年|去[(（]\d+[)）]年|明年|明[(（]\d+[)）]年|下年)")
+                               r"去年|上年|去[(（]\d+[)）]年|明年|明[(（]\d+[)）]年|下年|"
+                               r"过去一年|过去的一年|過去一年|過去的一年)")
+#: decades: 20世纪70年代 (the 1970s), 90年代, 七十年代
+_ZH_DECADE = re.compile(r"(?:(\d{1,2}|[一二三四五六七八九十]{1,3})[ \u3000]?世[纪紀][ \u3000]?)?"
+                        r"(?<![\d.])(\d0|[一二三四五六七八九]?十)[ \u3000]?年代")
+#: an ROC-era year in numerals: 中華民國九十七年, 民國三十六年
+_ROC_ERA = re.compile(r"(?:中華民國|中华民国|民國|民国)[ \u3000]?$")
 _LIST_LABEL_ZH = re.compile(r"(?:^|(?<=[\n。；;：:]))\s*(?:[(（]([一二三四五六七八九十]+|\d+)[)）]|"
-                            r"([一二三四五六七八九十]+)、)")
+                            r"([一二三四五六七八九十]+)(?:、|[\u3000 ]{1,2}(?=[^\s\d])))")
 
 
 def _zh_value(token: str) -> Optional[float]:
@@ -267,6 +281,19 @@ def zh_quantities(text: str) -> List[Quantity]:
             add(Quantity(m.start(1), m.end(), m.group(), (month * 100 + day,), "date"))
         else:
             add(Quantity(m.start(1), m.end(), m.group(), (day,), "day", False))
+    # decades (20世纪70年代 = the 1970s)
+    for m in _ZH_DECADE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        decade = _zh_value(m.group(2))
+        century = _zh_value(m.group(1)) if m.group(1) else None
+        if decade is None or (m.group(1) and century is None):
+            continue
+        if century is not None:
+            values: Tuple[float, ...] = ((century - 1) * 100 + decade,)
+        else:
+            values = (1900 + decade, 2000 + decade)
+        add(Quantity(m.start(), m.end(), m.group(), values, "year"))
     # years (2023年, ROC 97年, 去（97）年, 2023/24年度)
     for m in _ZH_YEAR.finditer(text):
         g = 1 if m.group(1) else 2
@@ -333,11 +360,21 @@ def zh_quantities(text: str) -> List[Quantity]:
         if _starts(before, "数數几幾") or _starts(after, "几幾"):
             continue  # 数十, 十几: not a number
         value = parse_zh_numeral(word)
+        if value is None and len(word) > 1 and word[-1] in "两兩":
+            word, e = word[:-1], e - 1  # 第三、第四兩款: 兩 is the measure "two (items)"
+            value = parse_zh_numeral(word)
         if value is None:
+            continue
+        if (text[e:e + 1] == "年" and value == int(value) and value <= _ROC_YEAR_MAX
+                and _ROC_ERA.search(text[max(0, s - 5):s])):
+            add(Quantity(s, e, word, (value, value + 1911), "year"))  # 中華民國九十七年 = 2008
             continue
         has_unit = any(c in "十百千万萬亿億拾佰仟" for c in word)
         has_digit = any(c in _ZH_DIGITS or c in "壹贰貳叁參叄肆伍陆陸柒捌玖兩○" for c in word)
-        ordinal = before == "第"
+        k = s
+        while k > 0 and text[k - 1] in " \u3000":
+            k -= 1
+        ordinal = k > 0 and text[k - 1] == "第"  # 第二, and 第 十一 章 as some databases space it
         strong = ordinal or (len(word) >= 2 and has_digit and (has_unit or len(word) == 4))
         approx = _starts(after, "余多餘") or bool(_APPROX_BEFORE_ZH.search(text[max(0, s - 4):s]))
         q = _zh_digit_quantity(text, s, e, value, 1, "", "", approx, after, numeral=True)
@@ -345,8 +382,8 @@ def zh_quantities(text: str) -> List[Quantity]:
             continue
         kind = "ordinal" if ordinal else q.kind
         strong = strong or kind != "number" or "." in word or "点" in word or "點" in word
-        add(Quantity(q.start - (1 if ordinal else 0), q.end, text[q.start - (1 if ordinal else 0):q.end],
-                     q.values, kind, strong and q.strong, q.unit, approx))
+        start = k - 1 if ordinal else q.start
+        add(Quantity(start, q.end, text[start:q.end], q.values, kind, strong and q.strong, q.unit, approx))
     out.sort(key=lambda q: q.start)
     return out
 
@@ -394,7 +431,8 @@ def relative_year_offsets(text: str) -> Tuple[int, ...]:
     offsets = set()
     for m in _ZH_RELATIVE_YEAR.finditer(_fold(text)):
         w = m.group()
-        offsets.add(-1 if w.startswith(("去", "上年")) else 1 if w.startswith(("明", "下年")) else 0)
+        offsets.add(-1 if w.startswith(("去", "上年", "过去", "過去")) else 1 if w.startswith(("明", "下年"))
+                    else 0)
     return tuple(sorted(offsets))
 
 
@@ -429,7 +467,19 @@ _WORD = (r"(?:" + "|".join(sorted(list(_EN_UNITS) + list(_EN_TENS) + ["hundred",
 _EN_WORDS = re.compile(r"\b" + _WORD + r"(?:(?:[\s-]+|\s+and\s+)" + _WORD + r")*\b", re.IGNORECASE)
 _EN_FRACTION = re.compile(
     r"\b(?:(a|an|one|two|three|four|five|six|seven|eight|nine)[\s-]+(half|halves|third|thirds|quarter|quarters|"
-    r"fifth|fifths|tenth|tenths)|(half))\b", re.IGNORECASE)
+    r"fourth|fourths|fifth|fifths|tenth|tenths)|(half))\b", re.IGNORECASE)
+#: "1/3" after "one third": a fraction, not two numbers
+_EN_SLASH_FRACTION = re.compile(r"(?<![\d/.,])([1-9])/([2-9]|10)(?![\d/.,])")
+#: decades: the 1970s, mid-1990s
+_EN_DECADE = re.compile(r"(?<![\d.,])((?:1[0-9]|20)\d0)s\b")
+#: Roman numerals after the words that number parts of a document (Chapter XI, Part II)
+_EN_ROMAN_AFTER = re.compile(r"\b(?:Chapter|Chapters|Section|Part|Title|Book|Volume|Annex|Appendix|"
+                             r"Schedule|Phase|Stage)\s+([IVXLC]+)\b")
+#: cross-references: Article 12, Paragraph 1, Subparagraph 3, Items 2 to 6
+_EN_REFERENCE = re.compile(r"\b(?:Articles?|Paragraphs?|Subparagraphs?|Items?|Clauses?|Points?)\s+$",
+                           re.IGNORECASE)
+#: a Chinese reference that names no number: 前項 (the preceding paragraph), 前款, 本條, 前二條
+ZH_RELATIVE_REFERENCE = re.compile(r"前[一二兩两三]?[項项款條条目]|本[條条項项款]|同[條条項项]")
 _ORDINALS = dict(_ORD_UNITS)
 _ORDINALS.update(_ORD_TENS)
 for _t, _tv in _EN_TENS.items():
@@ -437,7 +487,33 @@ for _t, _tv in _EN_TENS.items():
         _ORDINALS[f"{_t}-{_u}"] = _tv + _uv
 _EN_ORDINAL = re.compile(r"\b(" + "|".join(sorted(list(_ORDINALS) + list(_ORD_SECTORS), key=len,
                                                   reverse=True)) + r")\b", re.IGNORECASE)
-_LIST_LABEL_EN = re.compile(r"(?:^|(?<=\n))\s*(\d{1,2})\.(?=\s)")
+_LIST_LABEL_EN = re.compile(r"(?:^|(?<=\n))\s*(\d{1,2})\.(?=\s|[A-Z][a-z])"
+                            # inline: "as follows: 1.Extending loans; 2.Extending ..."
+                            r"|(?:(?<=[:;] )|(?<=[:;])|(?<=; and )|(?<=, and ))(\d{1,2})\.(?=\s|[A-Z])"
+                            r"|(?:^|(?<=\n)|(?<=[:;] ))\s*\((\d{1,2})\)(?=\s)")
+_ROMAN_LABEL_EN = re.compile(r"^\s*([IVX]{1,5})\.(?=\s)")
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_value(s: str) -> Optional[int]:
+    """Value of an upper-case Roman numeral (XIV → 14), None when it is not well formed."""
+    total = 0
+    for i, c in enumerate(s):
+        v = _ROMAN.get(c)
+        if v is None:
+            return None
+        total += -v if i + 1 < len(s) and _ROMAN.get(s[i + 1], 0) > v else v
+    return total if total and _to_roman(total) == s else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for v, r in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                 (4, "IV"), (1, "I")):
+        while n >= v:
+            out += r
+            n -= v
+    return out
 
 
 def _month(word: str) -> int:
@@ -483,7 +559,20 @@ def en_quantities(text: str) -> List[Quantity]:
             taken[i] = 1
 
     for m in _LIST_LABEL_EN.finditer(text):
-        add(Quantity(m.start(1), m.end(), m.group(1) + ".", (float(m.group(1)),), "ordinal", False))
+        g = next(i for i in (1, 2, 3) if m.group(i))
+        s = m.start(g) - (1 if g == 3 else 0)
+        add(Quantity(s, m.end(), text[s:m.end()], (float(m.group(g)),), "ordinal", False))
+    for rx in (_ROMAN_LABEL_EN, _EN_ROMAN_AFTER):
+        for m in rx.finditer(text):
+            v = roman_value(m.group(1))
+            if v is not None and free(m.start(1), m.end()):
+                add(Quantity(m.start(1), m.end(), text[m.start(1):m.end()], (float(v),), "ordinal", False))
+    for m in _EN_DECADE.finditer(text):
+        add(Quantity(m.start(), m.end(), m.group(), (float(m.group(1)),), "year"))
+    for m in _EN_SLASH_FRACTION.finditer(text):
+        num, den = float(m.group(1)), float(m.group(2))
+        if num < den and free(m.start(), m.end()):
+            add(Quantity(m.start(), m.end(), m.group(), (num / den, 100 * num / den), "fraction"))
     for rx, dm in ((_EN_DATE_DM, True), (_EN_DATE_MD, False)):
         for m in rx.finditer(text):
             if not free(m.start(), m.end()):
@@ -558,6 +647,9 @@ def en_quantities(text: str) -> List[Quantity]:
     for m in _EN_FRACTION.finditer(text):
         if not free(m.start(), m.end()):
             continue
+        if (m.group(1) and m.group(1).lower() in ("a", "an") and m.group(2).lower() in _ORD_UNITS
+                and re.match(r"\s+(?!of\b|and\b|or\b)[a-z]", text[m.end():])):
+            continue  # "a third party", "a fifth consecutive year": an ordinal, read below
         if m.group(3):
             num, den = 1.0, 2.0
         else:
@@ -696,9 +788,17 @@ def document_year(votes: Sequence[Tuple[int, int]], exclude: int = -1) -> Option
     return best[0][0]
 
 
+def is_reference(text: str, q: Quantity) -> bool:
+    """True when English quantity ``q`` numbers a part of a text it refers to ("Article 12",
+    "Paragraph 1", "Items 2 to 6")."""
+    before = text[max(0, q.start - 40):q.start]
+    before = re.sub(r"(?:\d+(?:-\d+)?\s*(?:,|and|or|to|through)\s*)+$", "", before)
+    return bool(_EN_REFERENCE.search(before))
+
+
 def leading_label(quantities: Sequence[Quantity]) -> Optional[Quantity]:
-    """The list label (一、 （一） "1.") a segment starts with, if any."""
+    """The list label (一、 （一） 一␣ "1." "I.") a segment starts with, if any."""
     if quantities and quantities[0].kind == "ordinal" and not quantities[0].strong:
         q = quantities[0]
-        return q if q.text.endswith(("、", ")", "）", ".")) else None
+        return q if q.text.endswith(("、", ")", "）", ".", " ", "\u3000")) else None
     return None

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from termbase.numbers import en_quantities, parse_zh_numeral, unmatched, zh_quantities
+from termbase.numbers import (en_quantities, parse_zh_numeral, relative_year_offsets, roman_value,
+                              unmatched, zh_quantities)
 
 # (Chinese, English): the same numbers, written as a translator of official and financial texts
 # writes them
@@ -58,6 +59,26 @@ SAME = [
     # list labels and date annotations (weak on both sides)
     ("（一）物價", "1. Inflationary"), ("一、农业生产", "1. Agricultural"), ("一、农业生产", "Agricultural"),
     ("本（7）日", "today"), ("二、本次降息", "II. The decision"),
+    # real law, white-paper and work-report text (tests/data/real): references, fourths, spaced 第,
+    # Roman chapter numbers, 兩 as a measure word, inline and bracketed list labels, slash
+    # fractions, "a third party", ROC numeral years, PDF-spaced dates, decades
+    ("除前項第三、第四兩款規定外", "except as is provided in Items 3 and 4 of the preceding paragraph"),
+    ("立法委員四分之一以上之請求", "not less than one-fourth of its Members"),
+    ("出席代表四分之三之決議", "a resolution of three-fourths of the delegates"),
+    ("第 十一 章 地方制度", "Chapter XI. System of Local Government"),
+    ("第 十四 章 憲法之施行及修改", "Chapter XIV. Enforcement and Amendment of the Constitution"),
+    ("非經完成第二章所定之設立程序", "the formation procedures prescribed in Chapter II of this Act"),
+    ("一、过去五年工作回顾", "I. Review of Work in the Past Five Years"),
+    ("四、中国为建设更加美好的世界贡献力量", "IV. China Contributes to a Better World"),
+    ("第三人為同一人持有股份者", "A third party who holds shares"),
+    ("合計超過三分之一之企業", "more than one third (1/3) of its outstanding voting shares"),
+    ("本法中華民國九十七年十二月九日修正之條文", "the amendment to the Act on December 9, 2008"),
+    ("—— 2017 年 3 月 5 日在第十二届全国人民代表大会第五次会议上",
+     "– Delivered at the Fifth Session of the 12th National People’s Congress on March 5, 2017"),
+    ("20世纪70年代末以来", "Since the late 1970s"),
+    ("本法稱授信，謂銀行辦理放款、透支、貼現", "the following business: 1.Extending loans; 2.Extending "
+     "overdraft facilities; and 3.Discounting bills and notes"),
+    ("（二）前目之人", "(2) An enterprise in which the persons"),
     # words that are not numbers
     ("万众创新", "mass innovation"), ("统一", "unified"), ("一带一路", "Belt and Road"),
     ("千方百计", "every possible means"), ("数十个", "dozens of"), ("十几年", "over a decade"),
@@ -82,6 +103,11 @@ DIFFERENT = [
     ("壹佰贰拾元", "102 yuan"), ("五月四日", "5 April"), ("2.00%", "1.50%"), ("三成", "3%"),
     ("1.07萬億元", "RMB10.7 trillion"), ("一千八百一十八亿", "1,818 million"), ("第二次会议", "3rd Session"),
     ("二〇二三年", "2032"),
+    ("第 十一 章 地方制度", "Chapter XII. System of Local Government"), ("第二章", "Chapter III"),
+    ("四分之一以上之請求", "one-fifth of its Members"), ("第三、第四兩款", "Items 3 and 5"),
+    ("中華民國九十七年", "2009"), ("20世纪70年代", "the 1980s"), ("三分之一", "one fourth (1/4)"),
+    ("2017 年 3 月 5 日", "March 15, 2017"), ("第四兩款", "Item 3"),
+    ("合計超過三分之一之企業", "more than one third (1/6) of its shares"),
 ]
 
 
@@ -130,6 +156,21 @@ def test_strong_zh_values(text, values):
 ])
 def test_strong_en_values(text, values):
     assert [q.value for q in en_quantities(text) if q.strong] == pytest.approx(values)
+
+
+@pytest.mark.parametrize("text,offsets", [
+    ("本年物价上涨", (0,)), ("去年11月", (-1,)), ("过去一年是全面贯彻党的十九大精神开局之年", (-1,)),
+    ("過去的一年", (-1,)), ("明年", (1,)), ("一年来", ()),
+])
+def test_relative_year_offsets(text, offsets):
+    assert relative_year_offsets(text) == offsets
+
+
+@pytest.mark.parametrize("numeral,value", [
+    ("I", 1), ("IV", 4), ("IX", 9), ("XI", 11), ("XIV", 14), ("XL", 40), ("IIII", None), ("VX", None),
+])
+def test_roman_value(numeral, value):
+    assert roman_value(numeral) == value
 
 
 def test_spans_point_into_the_original_text():

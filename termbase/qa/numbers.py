@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Dict, Iterable, List
 
 from ..aligned import SegmentPair
-from ..numbers import (describe, document_year, en_quantities, leading_label,
-                       relative_year_offsets, unmatched, year_votes, zh_quantities)
+from ..numbers import (ZH_RELATIVE_REFERENCE, describe, document_year, en_quantities, is_reference,
+                       leading_label, relative_year_offsets, unmatched, year_votes, zh_quantities)
 from .base import SOURCE, TARGET, CheckContext, Issue, SegmentCheck
 
 
@@ -39,6 +39,10 @@ class NumberMismatch(SegmentCheck):
         missing, extra = unmatched(src, tgt)
         if any(q.kind == "year" for q in extra):
             extra = self._implicit_years_removed(pair, extra, ctx)
+        if extra and ZH_RELATIVE_REFERENCE.search(pair.source):
+            # 前項 (the preceding paragraph) written "Paragraph 1": a reference the source
+            # makes by position, not by number, so its number cannot be checked
+            extra = [q for q in extra if not is_reference(pair.target, q)]
         src_label, tgt_label = leading_label(src), leading_label(tgt)
         if src_label and tgt_label and src_label.value != tgt_label.value:
             yield self.issue(pair, TARGET, tgt_label.start, tgt_label.end,
@@ -67,16 +71,28 @@ class NumberMismatch(SegmentCheck):
     def _implicit_years_removed(self, pair: SegmentPair, extra: list, ctx: CheckContext) -> list:
         """``extra`` without the years the English adds for the source's 本年/去年/上半年…: such a
         year must be the document's year (plus the expression's offset), as the other segments
-        establish it; a year no other segment can vouch for is accepted where the source has a
-        relative expression, reported where it has none."""
+        establish it; where no other segment votes, a year the document's Chinese writes
+        (2019年3月5日 for 今年, 2018 for 过去一年 in the 2019 report) must vouch for it, and
+        without any written year it is accepted where the source has a relative expression; a
+        year is reported where the source has no relative expression."""
         offsets = set(relative_year_offsets(pair.source))
         year = document_year(self._votes(ctx), exclude=pair.index)
+        written = self._written_years(ctx) if year is None else set()
         kept = []
         for q in extra:
             if q.kind == "year":
                 if year is not None and int(q.value) - year in offsets | {0}:
                     continue
-                if year is None and offsets:
-                    continue
+                if year is None and offsets and (not written or any(
+                        int(q.value) - o in written for o in offsets)):
+                    continue  # no other segment votes: a year the Chinese writes somewhere vouches
             kept.append(q)
         return kept
+
+    @staticmethod
+    def _written_years(ctx: CheckContext) -> set:
+        """The four-digit years the document's Chinese writes (2019年3月5日, 2018年工作回顾)."""
+        def build():
+            return {int(q.value) for p in ctx.pairs for q in zh_quantities(p.source)
+                    if q.kind == "year" and len(q.text) == 4 and q.text.isdigit()}
+        return ctx.shared("written-years", build)

@@ -21,7 +21,8 @@ _MISSING_SPACE = [
     (re.compile(r"%(?=[A-Za-z])"), "add a space after '%'"),
     (re.compile(r"(?<=[A-Za-z0-9])“"), "add a space before '“'"),
     (re.compile(r"”(?=[A-Za-z0-9“])"), "add a space after '”'"),
-    (re.compile(r"(?<=[A-Za-z])\((?=[A-Za-z])"), "add a space before '('"),
+    # not an optional ending: guarantor(s), branch(es), subsidiary(ies), Accept(ing)
+    (re.compile(r"(?<=[A-Za-z])\((?=[A-Za-z])(?![a-z]{1,4}\))"), "add a space before '('"),
 ]
 #: a space before , or ; ("grew ,and")
 _SPACE_BEFORE = re.compile(r"(?<=[A-Za-z0-9)\]”’%])[ \t]+([,;])")
@@ -45,6 +46,11 @@ are were is was be been have has had and or nor but of in into to for with that 
 can could may might should must shall the a an as at by on from than then this these those its their
 his her our your my do does did not also under over after before between among per via
 """.split())
+#: words before a plural, never before a possessive ("those Banks established")
+_PLURAL_DETERMINERS = frozenset("""
+those these all both many several few various other two three four five six seven eight nine
+ten twenty hundreds thousands
+""".split())
 #: plural nouns whose "-s" form can only be a possessive lost its apostrophe ("National Peoples Congress")
 _PLURALS = frozenset({"People", "Children", "Women", "Men"})
 _DEMONYM = re.compile(r"(an|ese|ish|ch|er|ist|ite|ic|ian|al|ar|or|ent|ant)$")
@@ -62,9 +68,10 @@ Xinhua Yangtze
 
 
 def proper_names(pairs: Sequence[SegmentPair], glossary=None) -> Set[str]:
-    """Names whose possessive is written name's: gazetteer, one-word glossary names, and
-    capitalised words the document itself writes with 's."""
-    names = set(GAZETTEER)
+    """Names whose possessive is written name's: gazetteer, People/Women/Children/Men (whose -s
+    form is no plural), one-word glossary names, and capitalised words the document itself writes
+    with 's."""
+    names = set(GAZETTEER) | _PLURALS
     if glossary is not None:
         for entry in glossary:
             for r in entry.en:
@@ -200,9 +207,13 @@ def _possessive_fits(text: str, start: int, end: int, place: bool) -> bool:
     nxt = re.match(r"[ \t]+([A-Za-z]+)", text[end:])
     if not nxt or nxt.group(1).lower() in _NOT_AFTER_POSSESSIVE:
         return False
+    prev = re.search(r"([A-Za-z]+)[ \t]+$", text[:start])
+    if prev is not None and prev.group(1).lower() in _PLURAL_DETERMINERS:
+        return False  # "those Banks established": a plural after a plural determiner
     if place:
         return True
-    prev = re.search(r"([A-Za-z]+)[ \t]+$", text[:start])
+    if re.fullmatch(r"[a-z]{3,}ed", nxt.group(1)):
+        return False  # "Banks established by": a participle follows a plural, not a possessive
     titled = nxt.group(1)[0].isupper() or (prev is not None and prev.group(1)[0].isupper())
     return not titled
 
