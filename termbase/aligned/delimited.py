@@ -6,14 +6,12 @@ an ``id`` column, when present, becomes part of the location.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 from typing import List, Optional, Union
 
 from ..errors import InputError
-from ..textio import read_text
+from ..textio import Source, first_line, read_text
 from . import SegmentPair
 
 PathLike = Union[str, Path]
@@ -45,25 +43,20 @@ def _delimiter(path: str, first_line: str) -> str:
     return "\t" if first_line.count("\t") >= first_line.count(",") else ","
 
 
-def read_delimited(path: PathLike, text: Optional[str] = None) -> List[SegmentPair]:
-    """Read a bilingual TSV/CSV file into segment pairs (one per data row)."""
+def read_delimited(path: Source, text: Optional[str] = None) -> List[SegmentPair]:
+    """Read a bilingual TSV/CSV file into segment pairs (one per data row).
+
+    A quote left open is reported at the line where it opened.
+    """
+    from ..glossary import csv_rows
+
     name = str(path)
     if text is None:
         text = read_text(path)
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(name, first), strict=True)
+    first = first_line(text.lstrip("\ufeff"))
     pairs: List[SegmentPair] = []
     cols = None
-    line = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise InputError(name, f"malformed CSV/TSV ({exc}); check the quoting on this line",
-                             line=reader.line_num) from None
-        start, line = line, reader.line_num + 1
+    for start, row in csv_rows(text, name, _delimiter(name, first)):
         if not any(c.strip() for c in row):
             continue
         if cols is None:
@@ -75,10 +68,9 @@ def read_delimited(path: PathLike, text: Optional[str] = None) -> List[SegmentPa
             cols = (roles.index("zh"), roles.index("en"), roles.index("id") if "id" in roles else None)
             continue
         zi, ei, ii = cols
-        if len(row) <= max(zi, ei):
-            if len(row) <= zi:
-                raise InputError(name, f"row has {len(row)} column(s); the zh column is column "
-                                       f"{zi + 1}: add the missing cells", line=start)
+        if len(row) <= zi:
+            raise InputError(name, f"row has {len(row)} column(s); the zh column is column "
+                                   f"{zi + 1}: add the missing cells", line=start)
         zh = row[zi].strip() if zi < len(row) else ""
         en = row[ei].strip() if ei < len(row) else ""
         seg_id = row[ii].strip() if ii is not None and ii < len(row) else ""

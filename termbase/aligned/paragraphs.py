@@ -15,7 +15,8 @@ from typing import List, Sequence, Union
 
 from ..errors import InputError
 from ..normalize import is_cjk
-from ..textio import read_text
+from ..ooxml import load_docx
+from ..textio import InputSource, Source, open_input
 from . import SegmentPair
 
 PathLike = Union[str, Path]
@@ -34,12 +35,12 @@ class Paragraph:
     heading: bool = False
 
 
-def read_paragraphs(path: PathLike) -> List[Paragraph]:
-    """The paragraphs of a .txt, .md or .docx file."""
-    p = str(path)
-    if p.lower().endswith(".docx"):
-        return _docx_paragraphs(p)
-    return split_paragraphs(read_text(p), markdown=p.lower().endswith((".md", ".markdown")))
+def read_paragraphs(path: Source) -> List[Paragraph]:
+    """The paragraphs of a .txt, .md or .docx file (a path, ``-`` or an InputSource)."""
+    source = open_input(path)
+    if source.suffix == ".docx" or source.head(4) == b"PK\x03\x04":
+        return _docx_paragraphs(source)
+    return split_paragraphs(source.text(), markdown=source.suffix in (".md", ".markdown"))
 
 
 def split_paragraphs(text: str, *, markdown: bool = False) -> List[Paragraph]:
@@ -86,20 +87,9 @@ def _join_lines(lines: Sequence[str]) -> str:
     return text
 
 
-def _docx_paragraphs(path: str) -> List[Paragraph]:
-    try:
-        import docx
-        from docx.opc.exceptions import PackageNotFoundError
-    except ImportError:  # pragma: no cover - python-docx is a dependency
-        raise InputError(path, "reading .docx needs python-docx; pip install python-docx") from None
-    if not Path(path).is_file():
-        raise InputError(path, "no such file")
-    try:
-        document = docx.Document(path)
-    except PackageNotFoundError:
-        raise InputError(path, "not a Word .docx file (not a zip package); save it as .docx") from None
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors
-        raise InputError(path, f"cannot read the .docx file ({type(exc).__name__}: {exc})") from None
+def _docx_paragraphs(source: InputSource) -> List[Paragraph]:
+    path = source.name
+    document = load_docx(source.data(), path)
     out: List[Paragraph] = []
     number = 0
     body = document.element.body
@@ -160,7 +150,7 @@ def first_divergence(source: Sequence[Paragraph], target: Sequence[Paragraph]) -
     return n
 
 
-def read_parallel(source: PathLike, target: PathLike) -> List[SegmentPair]:
+def read_parallel(source: Source, target: Source) -> List[SegmentPair]:
     """Pair the paragraphs of a Chinese SOURCE file and its English TARGET file one to one."""
     src, tgt = read_paragraphs(source), read_paragraphs(target)
     if len(src) != len(tgt):

@@ -18,7 +18,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 from ..errors import GlossaryError
 from ..glossary import COLUMNS, SEPARATOR, Entry, Problem, csv_rows, serialize_glossary
 from ..normalize import has_cjk
-from ..textio import read_text
+from ..textio import first_line, read_text
 from .base import GlossaryFormat, ImportResult, PathLike, dedupe, finish_import
 
 _ROLE_NAMES = {
@@ -147,7 +147,7 @@ def rows_to_entries(rows: Iterator[Tuple[int, List[str]]], path: str, fmt: str
 
 def sniff_delimiter(path: PathLike, text: str) -> str:
     """Tab for .tsv/.tab/.txt/.utf8 and comma otherwise, unless the first line says otherwise."""
-    first = text.split("\n", 1)[0]
+    first = first_line(text)
     guess = "\t" if str(path).lower().endswith(_TAB_EXTENSIONS) else ","
     if guess in first:
         return guess

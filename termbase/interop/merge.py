@@ -23,8 +23,11 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..errors import GlossaryError
-from ..glossary import _COLUMN_ALIASES, COLUMNS, Entry, Glossary, load_glossary
-from ..textio import atomic_write_text, decode_text
+from ..glossary import (_COLUMN_ALIASES, COLUMNS, Entry, Glossary, check_field_text,
+                        load_glossary, locked_glossary)
+from ..outputs import write_atomic
+from ..textio import decode_text, detect_layout, to_lf
+from ..textio import first_line as _first_line
 from .base import PathLike
 
 
@@ -120,11 +123,25 @@ def plan_merge(current: Glossary, incoming: Sequence[Entry]) -> MergeResult:
 
 def merge_into(path: PathLike, incoming: Sequence[Entry], *, dry_run: bool = False
                ) -> MergeResult:
-    """Merge ``incoming`` into the glossary file at ``path`` (atomic write unless ``dry_run``)."""
-    current = load_glossary(path)
-    result = plan_merge(current, incoming)
-    if not dry_run and (result.added or result.extended):
-        write_merged(path, {b.line: a for b, a in result.extended}, result.added)
+    """Merge ``incoming`` into the glossary file at ``path`` (atomic write unless ``dry_run``).
+
+    The glossary is locked and read again under the lock, so concurrent ``terms add`` and
+    merges all land (:mod:`termbase.locking`). Values with line breaks or control
+    characters are refused before anything is written.
+    """
+    for e in incoming:
+        for label, values in (("Chinese term", e.zh), ("English rendering", e.en),
+                              ("forbidden value", e.forbidden), ("note", (e.note,)),
+                              ("source", (e.source,))):
+            for v in values:
+                check_field_text(v, f"{label} of '{e.term}' (line {e.line})", path)
+    if dry_run:
+        return plan_merge(load_glossary(path), incoming)
+    with locked_glossary(path):
+        current = load_glossary(path)
+        result = plan_merge(current, incoming)
+        if result.added or result.extended:
+            write_merged(path, {b.line: a for b, a in result.extended}, result.added)
     return result
 
 
@@ -134,11 +151,11 @@ def write_merged(path: PathLike, updates: Dict[int, Entry], additions: Sequence[
     p = Path(path)
     data = p.read_bytes()
     text = decode_text(data, p)
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = list(io.StringIO(text.replace("\r\n", "\n"), newline=""))
-    if lines and not lines[-1].endswith(("\n", "\r")):
+    layout = detect_layout(data, text)
+    lines = list(io.StringIO(to_lf(text), newline=""))
+    if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    first = lines[0] if lines else ""
+    first = _first_line(lines[0]) if lines else ""
     delim = "\t" if (str(p).lower().endswith((".tsv", ".tab")) or
                      ("\t" in first and "," not in first)) else ","
     reader = csv.reader(iter(lines), delimiter=delim, strict=True)
@@ -187,4 +204,4 @@ def write_merged(path: PathLike, updates: Dict[int, Entry], additions: Sequence[
             out.append("".join(chunk))
     for e in additions:
         out.append(render(cells_for(e, None)))
-    atomic_write_text(p, "".join(out), bom=data.startswith(b"\xef\xbb\xbf"), newline=newline)
+    write_atomic(p, layout.encode("".join(out)))

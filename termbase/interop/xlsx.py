@@ -3,23 +3,20 @@
 Written with termtrans' columns (``zh,en,forbidden,case_sensitive,note,source``) and every cell
 stored as text (a value starting with ``=`` never becomes a formula). Read with the same header
 detection as the delimited formats (our columns, aliases, language codes, or no header).
-Before openpyxl sees the file, every XML part is checked with :mod:`termbase.xmlsafe` (no DTDs or
-entities) and the archive size is bounded.
+Before openpyxl sees the file, :func:`termbase.ooxml.load_xlsx` inflates every member once with a
+byte counter and checks every XML part with :mod:`termbase.xmlsafe` (no DTD, UTF-8/16 only).
 """
 from __future__ import annotations
 
 import io
-import zipfile
-from pathlib import Path
 from typing import List, Sequence, Tuple
 
 from ..errors import InputError, OutputError
 from ..glossary import COLUMNS, Entry
-from ..xmlsafe import parse_xml
+from ..ooxml import load_xlsx
+from ..textio import read_bytes
 from .base import GlossaryFormat, ImportResult, PathLike
 from .delimited import rows_to_entries
-
-MAX_UNCOMPRESSED = 256 * 1024 * 1024
 
 
 def _cell_text(value) -> str:
@@ -42,32 +39,10 @@ class XlsxFormat(GlossaryFormat):
 
     def read(self, path: PathLike) -> ImportResult:
         name = str(path)
+        book = load_xlsx(read_bytes(path), name)
         try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise InputError(name, "no such file") from None
-        except OSError as exc:
-            raise InputError(name, f"cannot read ({exc.strerror})") from None
-        if not data:
-            raise InputError(name, "file is empty")
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            infos = archive.infolist()
-        except zipfile.BadZipFile:
-            raise InputError(name, "not an .xlsx workbook (not a ZIP archive); save it from "
-                                   "Excel as .xlsx, or use --format csv") from None
-        if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-            raise InputError(name, "workbook expands to more than 256 MiB; refused")
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                parse_xml(archive.read(info), f"{name}[{info.filename}]")
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds on broken workbooks
-            raise InputError(name, f"cannot read workbook ({type(exc).__name__}: {exc})") from None
-        try:
+            if not book.worksheets:
+                raise InputError(name, "the workbook has no worksheet")
             sheet = book.worksheets[0]
             rows: List[Tuple[int, List[str]]] = []
             for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
@@ -76,6 +51,12 @@ class XlsxFormat(GlossaryFormat):
                     cells.pop()
                 if cells:
                     rows.append((n, cells))
+        except InputError:
+            raise
+        except Exception as exc:  # a damaged sheet part surfaces only while reading rows
+            message = str(exc).splitlines()[0] if str(exc) else ""
+            raise InputError(name, f"cannot read the first worksheet ({type(exc).__name__}: "
+                                   f"{message})") from None
         finally:
             book.close()
         width = max((len(c) for _, c in rows), default=0)

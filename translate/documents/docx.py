@@ -55,12 +55,9 @@ class DocxDocument(Document):
 
     def __init__(self, name: str, data: bytes):
         super().__init__(name)
-        import docx
+        from termbase.ooxml import load_docx
 
-        try:
-            self.doc = docx.Document(io.BytesIO(data))
-        except Exception as exc:  # zip, XML and package errors
-            raise InputError(name, f"not a readable .docx file ({type(exc).__name__}: {exc})") from None
+        self.doc = load_docx(data, name)  # zip limits, damaged zips, XML guard: one-line errors
         self.paragraphs: List[object] = []  # lxml w:p elements, parallel to units
         for where, p in self._walk():
             text = _paragraph_text(p)
