@@ -32,6 +32,8 @@ def _os_error_message(exc: OSError) -> str:
     if where is None and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
         where = "<stdout>"  # what is left unlabelled at this level is the terminal output
     reason = os_error_reason(exc)
+    if where == "<stdout>":
+        return f"{where}: cannot write ({reason})"
     return f"{where}: {reason}" if where is not None else reason
 
 

@@ -33,8 +33,11 @@ _POLL = 0.02
 def _open_for_lock(path: str) -> int:
     try:
         return os.open(path, os.O_RDWR)
-    except PermissionError:
-        return os.open(path, os.O_RDONLY)  # flock works on read-only descriptors too
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ETXTBSY):
+            raise
+        # flock works on read-only descriptors too; the rewrite reports what stops it
+        return os.open(path, os.O_RDONLY)
 
 
 @contextmanager

@@ -144,8 +144,18 @@ def check_package(data: bytes, name: str, kind: str = "docx") -> PackageReport:
         raise InputError(name, f"not {article} {noun} ([Content_Types].xml missing); save it "
                                f"as {save}")
     report = PackageReport(members=[i.filename for i in infos])
+    # pass 1: inflate everything once, keeping nothing, counting what comes out; a bomb is
+    # stopped here, whatever its members declare and however it is split
     budget = MAX_INFLATED
-    # content types first: they say which other extensions hold XML
+    heads: Dict[str, bytes] = {}
+    for info in infos:
+        if info.is_dir():
+            continue
+        size, heads[info.filename] = _inflate(archive, info, name, budget, keep=False)
+        budget -= size
+        report.inflated += size
+    # pass 2: every XML part through the guard, content types first (they say which other
+    # extensions hold XML)
     ordered = sorted(infos, key=lambda i: i.filename != "[Content_Types].xml")
     xml_types: Dict[str, bool] = {}
     xml_parts: set = set()
@@ -153,16 +163,12 @@ def check_package(data: bytes, name: str, kind: str = "docx") -> PackageReport:
     for info in ordered:
         if info.is_dir():
             continue
-        xml = _is_xml_name(info.filename, xml_types, xml_parts)
-        size, body = _inflate(archive, info, name, budget, keep=xml)
-        if not xml and _looks_like_xml(body):  # XML under another name: checked all the same
-            xml = True
-            size, body = _inflate(archive, info, name, budget, keep=True)
-        budget -= size
-        report.inflated += size
-        if not xml:
+        if not (_is_xml_name(info.filename, xml_types, xml_parts)
+                or _looks_like_xml(heads[info.filename])):
             continue
+        _, body = _inflate(archive, info, name, MAX_INFLATED, keep=True)
         root = parse_xml(body, f"{name}[{info.filename}]", ooxml=True)
+        del body
         report.xml_parts += 1
         if info.filename == "[Content_Types].xml":
             for d in root.iter(f"{{{_CT_NS}}}Default"):

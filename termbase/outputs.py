@@ -177,6 +177,7 @@ class PlannedOutput:
     kind: str
     target: Optional[Path] = None  # the regular file to replace (symbolic links resolved)
     fd: Optional[int] = None       # for /dev/stdout, /dev/stderr, /dev/fd/N
+    option: str = ""               # the option that named it, for messages
 
     def __str__(self) -> str:
         return STDOUT_NAME if self.kind == "stdout" else self.path
@@ -278,10 +279,11 @@ class Outputs:
         return the :class:`PlannedOutput` to write later."""
         force = self.force if force is None else force
         out = plan_output(path, inputs=self.inputs, force=force, option=option, what=what)
+        out.option = option
         for prev in self.planned:
             if out.is_stdout and prev.is_stdout:
-                raise OutputError(f"{option}: {prev.path} already goes to standard output; "
-                                  "write one of them to a file")
+                raise OutputError(f"{option} {path}: standard output already receives "
+                                  f"{prev.option} {prev.path}; write one of them to a file")
             if out.kind == "file" and prev.kind == "file" and _same_file(out.target, prev.target):
                 raise OutputError(f"{path}: two outputs of this command would be the same "
                                   f"file; give {option} another name")
