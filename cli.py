@@ -331,12 +331,12 @@ def terms_import(state: State, file: str, fmt: Optional[str], output: Optional[s
     """
     from termbase.interop import export_glossary, import_glossary, plan_export
 
-    if merge and output:
+    if merge and output is not None:
         raise click.UsageError("use either --merge or -o/--output, not both")
     if dry_run and not merge:
         raise click.UsageError("--dry-run only applies to --merge")
     planned = plan_export(output, None, force=force, protect=[file], option="-o") \
-        if output else None
+        if output is not None else None
     merge_path = state.writable_path("terms import --merge") if merge and not dry_run else None
     result = import_glossary(file, fmt)
     _echo_problems(result.warnings)
@@ -417,7 +417,7 @@ def terms_extract(state: State, bilingual: str, target: Optional[str], input_for
     from termbase.textio import open_input
 
     planned = Outputs([bilingual, target, state.path], force=force).plan(output, option="-o") \
-        if output else None
+        if output is not None else None
     source = open_input(bilingual)
     pairs = read_aligned(source, target, input_format)
     found = extract_candidates(pairs, state.glossary, min_score=MIN_SCORE if min_score is None
@@ -527,12 +527,12 @@ def _check(state: State, source: str, target: Optional[str], input_format: str, 
     from termbase.textio import open_input
 
     outputs = Outputs([source, target, ignore_file, state.path], force=force)
-    report_out = outputs.plan(output, option="-o", what="report") if output else None
+    report_out = outputs.plan(output, option="-o", what="report") if output is not None else None
     ignore_out = outputs.plan(write_ignore, option="--write-ignore", what="ignore file") \
-        if write_ignore else None
+        if write_ignore is not None else None
     pairs = read_aligned(open_input(source), target,
                          None if input_format == "auto" else input_format)
-    ignore = load_ignore(ignore_file, CHECKS) if ignore_file else None
+    ignore = load_ignore(ignore_file, CHECKS) if ignore_file is not None else None
     report = run_checks(pairs, state.glossary, only=only, skip=skip, ignore=ignore,
                         boundary_check=not no_boundary_check, jobs=jobs)
     report.inputs = {"source": source, "target": target,
@@ -608,13 +608,13 @@ def translate_cmd(state: State, file: str, output: Optional[str], engine: str, m
     from translate.report import report_json, summary_text
     from translate.translator import Translator, translate_document
 
+    source = open_input(file).check()  # a missing input is said first, before anything else
     fmt = format_for(file, fmt)
     outputs = Outputs([file, state.path], force=force)
     planned = plan_translation_output(outputs, file, output)
     report_out = outputs.plan(report_path, option="--report", what="report") \
-        if report_path else None
+        if report_path is not None else None
     out = planned.path
-    source = open_input(file)
     data = source.data()
     doc = load_document(data, source.name, fmt)
     glossary = state.glossary

@@ -108,6 +108,22 @@ class InputSource:
                 raise read_error(self.name, exc) from None
         return self.data()[:size]
 
+    def check(self) -> "InputSource":
+        """Fail now (one-line :class:`InputError`) if the input cannot be opened: missing, a
+        directory, a symbolic link loop, unreadable. Reads nothing; returns ``self``."""
+        if self.is_stdin or self._data is not None:
+            return self
+        try:
+            st = os.stat(self.path)
+            if stat.S_ISDIR(st.st_mode):
+                raise InputError(self.name, "is a directory, expected a file")
+            if stat.S_ISREG(st.st_mode):
+                with open(self.path, "rb"):
+                    pass
+        except OSError as exc:
+            raise read_error(self.name, exc) from None
+        return self
+
     def data(self) -> bytes:
         """Every byte of the input (read once, then kept)."""
         if self._data is None:
@@ -245,11 +261,11 @@ def decode_text(data: bytes, path: PathLike, *, allow_empty: bool = False) -> st
             text = data[skip:].decode("utf-8")
         except UnicodeDecodeError as exc:
             at = exc.start + skip
-            raise InputError(
-                name,
-                "not valid UTF-8 (byte 0x%02x); re-save the file as UTF-8" % data[at],
-                line=_line_of(data, at),
-            ) from None
+            hint = "re-save the file as UTF-8"
+            if _looks_like_utf16(data):
+                hint = "it looks like UTF-16 without a byte-order mark: re-save it as UTF-8"
+            raise InputError(name, "not valid UTF-8 (byte 0x%02x); %s" % (data[at], hint),
+                             line=_line_of(data, at)) from None
     if not allow_empty and not text.strip():
         raise InputError(name, "file is empty")
     bad = _CONTROL.search(text)
@@ -257,6 +273,22 @@ def decode_text(data: bytes, path: PathLike, *, allow_empty: bool = False) -> st
         raise InputError(name, "binary file (control character found); expected text",
                          line=line_of(text, bad.start()))
     return text
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """Text in UTF-16 without BOM: even length, decodes, mostly CJK or printable characters."""
+    if len(data) < 4 or len(data) % 2:
+        return False
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[:4096].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        good = sum(1 for c in text if c.isprintable() or c in "\r\n\t")
+        cjk = sum(1 for c in text if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
+        if good == len(text) and cjk * 3 >= len(text):
+            return True
+    return False
 
 
 def read_text(path: Source, *, allow_empty: bool = False) -> str:

@@ -24,7 +24,8 @@ def plan_translation_output(outputs: Outputs, input_name: str,
     """Plan the translation of ``input_name`` (``output`` or the default name) with
     ``outputs`` (whose inputs hold the document and the glossary)."""
     outputs.add_input(input_name)
-    return outputs.plan(output or default_output(input_name), option="-o", what="translation")
+    return outputs.plan(default_output(input_name) if output is None else output, option="-o",
+                        what="translation")
 
 
 def check_output(input_name: str, output: Optional[str], *, force: bool = False) -> str:

@@ -78,15 +78,21 @@ def import_glossary(path: Source, fmt: Optional[str] = None) -> ImportResult:
     return format_for(source, fmt, sniff=True).read(source)
 
 
+def output_format(planned: PlannedOutput, fmt: Optional[str] = None) -> GlossaryFormat:
+    """The format of an export: ``fmt``, else the extension; stdout and devices (``-``,
+    ``/dev/stdout``, a FIFO) without a known extension get termtrans CSV, as printed."""
+    if not fmt and planned.kind != "file" and \
+            Path(planned.path).suffix.lower() not in _BY_EXTENSION:
+        return get_format("csv")
+    return format_for(planned.path, fmt)
+
+
 def plan_export(path: PathLike, fmt: Optional[str] = None, *, force: bool = False,
                 protect: Sequence[object] = (), option: str = "FILE") -> PlannedOutput:
     """Check a glossary export target against the output policy before any work
     (:mod:`termbase.outputs`); ``protect``: the inputs (the glossary being exported...)."""
-    if str(path) == "-" and not fmt:
-        raise OutputError("-: writing to stdout needs --format")
     planned = Outputs(protect, force=force).plan(path, option=option, what="glossary")
-    if planned.kind == "file" or fmt:
-        format_for(planned.path, fmt)  # an unknown extension is an error now, not after the work
+    output_format(planned, fmt)  # an unknown extension is an error now, not after the work
     return planned
 
 
@@ -101,7 +107,7 @@ def export_glossary(entries: Sequence[Entry], path: Union[PathLike, PlannedOutpu
     """
     planned = path if isinstance(path, PlannedOutput) else plan_export(
         path, fmt, force=force, protect=protect)
-    f = format_for(planned.path, fmt)
+    f = output_format(planned, fmt)
     planned.write_bytes(f.dumps(list(entries), planned.path))
     return f
 

@@ -94,12 +94,13 @@ class Workspace:
     def snapshot(self) -> Snapshot:
         return Snapshot(self.root)
 
-    def cli(self, *args: str, glossary: Optional[str] = None, input=None, env=None):
-        """Invoke termtrans in process (CliRunner), with the workspace glossary by default."""
+    def cli(self, *args: str, glossary=None, input=None, env=None):
+        """Invoke termtrans in process (CliRunner): ``glossary`` None is the workspace's, False
+        passes no --glossary, a string is passed as it is."""
         from cli import main
 
         g = str(self.glossary) if glossary is None else glossary
-        argv: List[str] = (["--glossary", g] if g else []) + [str(a) for a in args]
+        argv: List[str] = (["--glossary", g] if g is not False else []) + [str(a) for a in args]
         old = os.getcwd()
         os.chdir(self.root)
         try:
@@ -107,12 +108,12 @@ class Workspace:
         finally:
             os.chdir(old)
 
-    def run(self, *args: str, glossary: Optional[str] = None, stdin=None, input=None,
+    def run(self, *args: str, glossary=None, stdin=None, input=None,
             env=None, timeout: float = 120, prefix: Iterable[str] = (), **kw):
         """Run termtrans as a separate process (real file descriptors, signals, pipes)."""
         g = str(self.glossary) if glossary is None else glossary
-        argv = list(prefix) + [sys.executable, "-m", "cli"] + (["--glossary", g] if g else []) \
-            + [str(a) for a in args]
+        argv = list(prefix) + [sys.executable, "-m", "cli"] + (
+            ["--glossary", g] if g is not False else []) + [str(a) for a in args]
         full_env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
         return subprocess.run(argv, cwd=self.root, stdin=stdin, input=input,
                               capture_output=True, env=full_env, timeout=timeout, **kw)
