@@ -99,6 +99,20 @@ def _default_jobs(n_pairs: int) -> int:
     return max(1, min(available_cpus(), 4))
 
 
+def effective_jobs(requested: Optional[int], n_pairs: int) -> int:
+    """How many processes check ``n_pairs`` segments when ``requested`` (None: the default).
+
+    More processes than CPUs only add forks and memory, so a request is capped at
+    :func:`available_cpus`; without ``fork`` it is one process (workers inherit the built
+    matchers through fork).
+    """
+    if "fork" not in mp.get_all_start_methods():
+        return 1
+    if requested is None:
+        return _default_jobs(n_pairs)
+    return max(1, min(requested, available_cpus()))
+
+
 def _quiet_worker() -> None:
     """In a forked worker: Ctrl-C is the parent's business (no traceback per worker); the
     parent stops the workers when it is interrupted."""
@@ -202,10 +216,7 @@ def run_checks(pairs: Sequence[SegmentPair], glossary=None, *, only: Optional[It
     checks = select_checks(only, skip)
     pairs = list(pairs)
     ctx = CheckContext(glossary=glossary, boundary_check=boundary_check, pairs=pairs)
-    # more processes than CPUs only add forks and memory: the request is capped
-    jobs = _default_jobs(len(pairs)) if jobs is None else max(1, min(jobs, available_cpus()))
-    if "fork" not in mp.get_all_start_methods():
-        jobs = 1  # workers inherit the built matchers through fork; without it, one process
+    jobs = effective_jobs(jobs, len(pairs))
     issues: List[Issue] = []
     ignored = 0
     with _collector_paused():
