@@ -228,12 +228,31 @@ def _same_file(a: PathLike, b: PathLike) -> bool:
         return False
 
 
-def _std_fd(path: str) -> Optional[int]:
+def _lexical_std_fd(path: str) -> Optional[int]:
     if path in _STD_STREAMS:
         return _STD_STREAMS[path]
     for prefix in ("/dev/fd/", "/proc/self/fd/"):
         if path.startswith(prefix) and path[len(prefix):].isdigit():
             return int(path[len(prefix):])
+    return None
+
+
+def _std_fd(path: str) -> Optional[int]:
+    """The descriptor ``path`` names when it is, or links to, /dev/stdout, /dev/fd/N...
+
+    Symbolic links are followed one hop at a time: resolving them fully would land on what
+    the descriptor is open on (a terminal, a pipe, a deleted file), not on the descriptor.
+    """
+    current = path
+    for _ in range(40):
+        fd = _lexical_std_fd(current)
+        if fd is not None:
+            return fd
+        try:
+            target = os.readlink(current)
+        except OSError:
+            return None
+        current = os.path.normpath(os.path.join(os.path.dirname(current), target))
     return None
 
 

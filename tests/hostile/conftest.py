@@ -38,6 +38,8 @@ class Snapshot:
                     out[rel] = ("link", os.readlink(p))
                 elif p.is_fifo():
                     out[rel] = ("fifo",)
+                elif p.is_char_device():
+                    out[rel] = ("chr", os.stat(p).st_rdev)
                 elif p.is_file():
                     out[rel] = ("file", p.read_bytes())
         return out
@@ -90,6 +92,27 @@ class Workspace:
 
     def path(self, name: str) -> Path:
         return self.root / name
+
+    def device(self, name: str) -> str:
+        """A character device to write to: a private copy of /dev/null or /dev/full when root
+        (a regression replacing it then harms only the copy), else the real one (which an
+        unprivileged process could not replace anyway)."""
+        numbers = {"null": (1, 3), "full": (1, 7)}[name]
+        if os.geteuid() != 0:
+            return f"/dev/{name}"
+        node = self.root / f"dev-{name}"
+        if not node.exists():
+            import stat
+
+            os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(*numbers))
+        return str(node)
+
+    def stdout_link(self) -> str:
+        """A private symbolic link to /proc/self/fd/1, standing in for /dev/stdout."""
+        link = self.root / "stdout-link"
+        if not link.is_symlink():
+            link.symlink_to("/proc/self/fd/1")
+        return str(link)
 
     def snapshot(self) -> Snapshot:
         return Snapshot(self.root)

@@ -122,16 +122,20 @@ def test_bad_output_path_is_refused_before_any_work(ws, writer, case, message):
 
 @pytest.mark.parametrize("writer", ALL)
 def test_dev_null_is_written_not_replaced(ws, writer):
-    res = ws.cli(*argv(ws, writer, "/dev/null"), "--force")
+    null = ws.device("null")
+    snap = ws.snapshot()
+    res = ws.cli(*argv(ws, writer, null), "--force")
     assert res.exit_code in (0, 1), res.output
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+    snap.assert_unchanged(new=SIDE_OUTPUTS.get(writer, ()))
 
 
 @pytest.mark.parametrize("writer", ALL)
 def test_dev_full_is_one_line_error(ws, writer):
+    full = ws.device("full")
     snap = ws.snapshot()
-    res = ws.cli(*argv(ws, writer, "/dev/full"))
-    assert_one_line_error(res, "/dev/full", "no space left")
+    res = ws.cli(*argv(ws, writer, full))
+    assert_one_line_error(res, full, "no space left")
     snap.assert_unchanged(new=SIDE_OUTPUTS.get(writer, ()))
 
 
@@ -150,11 +154,21 @@ def test_fifo_is_written_in_place(ws, writer):
 
 
 @pytest.mark.parametrize("writer", ALL)
-@pytest.mark.parametrize("out", ["-", "/dev/stdout"])
+@pytest.mark.parametrize("out", ["-", "link-to-/proc/self/fd/1"])
 def test_dash_and_dev_stdout_mean_standard_output(ws, writer, out):
+    out = ws.stdout_link() if out.startswith("link") else out
     snap = ws.snapshot()
     res = ws.cli(*argv(ws, writer, out))
     assert res.exit_code in (0, 1), res.output
     assert res.stdout.strip(), "nothing on stdout"
     snap.assert_unchanged(new=SIDE_OUTPUTS.get(writer, ()))
-    assert os.path.islink("/dev/stdout") or not os.path.isfile("/dev/stdout")
+
+
+@pytest.mark.parametrize("path,fd", [("/dev/stdout", 1), ("/dev/stderr", 2), ("/dev/fd/1", 1),
+                                     ("/proc/self/fd/2", 2)])
+def test_standard_stream_paths_are_planned_as_streams(path, fd):
+    from termbase.outputs import plan_output
+
+    # planning only: nothing is written to the machine's own /dev entries
+    planned = plan_output(path, force=False)
+    assert (planned.kind, planned.fd) == ("stream", fd)

@@ -72,8 +72,9 @@ def test_stdin_feeds_one_input_only(ws, argv, message):
 ])
 def test_stdout_on_a_full_device_is_one_line_error(ws, argv):
     args = [a.format(bil=ws.bil, imp=ws.imp, src=ws.src) for a in argv]
+    device = ws.device("full")
     snap = ws.snapshot()
-    with open("/dev/full", "wb") as full:
+    with open(device, "wb") as full:
         res = subprocess.run([sys.executable, "-m", "cli", "--glossary", str(ws.glossary), *args],
                              cwd=ws.root, stdout=full, stderr=subprocess.PIPE,
                              env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=60)
