@@ -236,7 +236,7 @@ def terms_validate(state: State, file: Optional[str]) -> None:
     from termbase.glossary import load_glossary, validate_glossary
     from termbase.textio import open_input
 
-    source = open_input(file if file else state.path)
+    source = open_input(state.path if file is None else file)
     problems = validate_glossary(source)
     for p in problems:
         click.echo(str(p))

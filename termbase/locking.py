@@ -1,4 +1,4 @@
-"""An exclusive advisory lock around a read-modify-write of a file termtrans rewrites (the glossary).
+"""An exclusive advisory lock around the read-modify-write of a file termtrans rewrites (glossary).
 
 On POSIX the lock is ``flock`` on the file itself, not on a companion ``.lock`` file: nothing
 is left beside the user's glossary, and the kernel drops the lock when a process dies, so a

@@ -94,7 +94,8 @@ def write_atomic(path: PathLike, data: bytes, *, mode: Optional[int] = None) -> 
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write in folder {directory} ({os_error_reason(exc)})") from None
+        raise OutputError(f"{path}: cannot write in folder {directory} "
+                          f"({os_error_reason(exc)})") from None
     try:
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -261,7 +262,8 @@ def _probe_folder(folder: Path, shown: str) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".termtrans-probe.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(f"{shown}: cannot write in folder {folder} ({os_error_reason(exc)})") from None
+        raise OutputError(f"{shown}: cannot write in folder {folder} "
+                          f"({os_error_reason(exc)})") from None
     os.close(fd)
     try:
         os.unlink(tmp)
