@@ -403,6 +403,7 @@ def save_glossary(glossary: Union[Glossary, Iterable[Entry]], path: PathLike) ->
 #: what may not appear in a glossary field written by ``terms add``: line breaks and every
 #: other control character (the CSV reader would split the row or refuse the file)
 _UNSAFE_FIELD = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_CONTROL_ONLY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _describe_char(ch: str) -> str:
@@ -413,13 +414,16 @@ def _describe_char(ch: str) -> str:
     return f"control character U+{ord(ch):04X}"
 
 
-def check_field_text(value: str, label: str, path: PathLike) -> None:
-    """Refuse a value that would break a glossary row (line breaks, control characters)."""
-    bad = _UNSAFE_FIELD.search(value)
+def check_field_text(value: str, label: str, path: PathLike, *,
+                     allow_line_breaks: bool = False) -> None:
+    """Refuse a value that would break a glossary row: control characters, and line breaks
+    unless ``allow_line_breaks`` (a merged note may keep them: its row is quoted)."""
+    bad = (_UNSAFE_FIELD if not allow_line_breaks else _CONTROL_ONLY).search(value)
     if bad is not None:
+        advice = ("a glossary field is one line of text (use '; ' to separate sentences)"
+                  if not allow_line_breaks else "remove it")
         raise GlossaryError(str(path), f"cannot add: the {label} contains a "
-                                       f"{_describe_char(bad.group(0))}; a glossary field is one "
-                                       "line of text (use '; ' to separate sentences)")
+                                       f"{_describe_char(bad.group(0))}; {advice}")
 
 
 @contextmanager

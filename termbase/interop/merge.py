@@ -134,7 +134,10 @@ def merge_into(path: PathLike, incoming: Sequence[Entry], *, dry_run: bool = Fal
                               ("forbidden value", e.forbidden), ("note", (e.note,)),
                               ("source", (e.source,))):
             for v in values:
-                check_field_text(v, f"{label} of '{e.term}' (line {e.line})", path)
+                # a note may keep its line breaks (the row is quoted); a term may not
+                multiline = label in ("note", "source")
+                check_field_text(v, f"{label} of '{e.term}' (line {e.line})", path,
+                                 allow_line_breaks=multiline)
     if dry_run:
         return plan_merge(load_glossary(path), incoming)
     with locked_glossary(path):
@@ -176,7 +179,7 @@ def write_merged(path: PathLike, updates: Dict[int, Entry], additions: Sequence[
 
     def render(cells: List[str]) -> str:
         buf = io.StringIO()
-        csv.writer(buf, delimiter=delim, lineterminator="\n").writerow(cells)
+        csv.writer(buf, delimiter=delim, lineterminator="\n").writerow([to_lf(c) for c in cells])
         return buf.getvalue()
 
     def cells_for(entry: Entry, old: Optional[List[str]]) -> List[str]:

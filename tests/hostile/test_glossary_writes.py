@@ -65,14 +65,27 @@ def test_merge_keeps_utf16_and_cr_only_layout(ws):
     assert g.read_bytes() == b"\xff\xfe" + (before + "成渝,Chengdu-Chongqing\r").encode("utf-16-le")
 
 
-def test_merge_refuses_incoming_line_breaks(ws):
+def test_merge_refuses_line_breaks_in_terms_and_keeps_them_in_notes(ws):
     from hostile_files import xml_document
+    from termbase.glossary import load_glossary
 
     tbx = xml_document("tbx").replace(b"Huanglong Newsnet", b"Huanglong&#10;Newsnet")
     f = write(ws.path("nl.tbx"), tbx)
     snap = ws.snapshot()
     res = ws.cli("terms", "import", f, "--merge")
     assert_one_line_error(res, "cannot add", "line break")
+    snap.assert_unchanged()
+    note = write(ws.path("note.csv"), 'zh,en,note\n成渝,Chengdu-Chongqing,"first line\nsecond"\n')
+    res = ws.cli("terms", "import", note, "--merge")
+    assert res.exit_code == 0, res.output
+    assert load_glossary(ws.glossary).get("成渝").note == "first line\nsecond"
+
+
+def test_merge_refuses_control_characters(ws):
+    bad = write(ws.path("bell.csv"), 'zh,en,note\n成渝,Chengdu-Chongqing,"ring\x1b[0m"\n')
+    snap = ws.snapshot()
+    line = assert_one_line_error(ws.cli("terms", "import", bad, "--merge"))
+    assert "control character" in line
     snap.assert_unchanged()
 
 

@@ -65,3 +65,10 @@ def test_jobs_1000_runs_the_check_without_forking_1000_processes(ws, monkeypatch
     assert res.exit_code in (0, 1), res.output
     cpus = runner.available_cpus()
     assert sizes == ([cpus] if cpus > 1 else [])
+
+
+@pytest.mark.parametrize("command", [("translate",), ("check",), ("terms", "export"),
+                                     ("terms", "import"), ("terms", "extract")])
+def test_every_writer_states_force_in_its_help(ws, command):
+    res = ws.cli(*command, "--help")
+    assert res.exit_code == 0 and "--force" in res.stdout and "never" in res.stdout
