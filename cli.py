@@ -527,7 +527,9 @@ def _check(state: State, source: str, target: Optional[str], input_format: str, 
     from termbase.textio import open_input
 
     outputs = Outputs([source, target, ignore_file, state.path], force=force)
-    report_out = outputs.plan(output, option="-o", what="report") if output is not None else None
+    # without -o the report goes to stdout: planned too, so that no other output joins it there
+    report_out = outputs.plan("-" if output is None else output,
+                              option="the report" if output is None else "-o", what="report")
     ignore_out = outputs.plan(write_ignore, option="--write-ignore", what="ignore file") \
         if write_ignore is not None else None
     pairs = read_aligned(open_input(source), target,
@@ -537,8 +539,8 @@ def _check(state: State, source: str, target: Optional[str], input_format: str, 
                         boundary_check=not no_boundary_check, jobs=jobs)
     report.inputs = {"source": source, "target": target,
                      "format": input_format if target is None else "parallel"}
-    if fmt == "text" and (report_out is None or report_out.kind == "stdout"):
-        use_color = color if color is not None else (report_out is None and sys.stdout.isatty())
+    if fmt == "text" and report_out.kind == "stdout":
+        use_color = color if color is not None else (output is None and sys.stdout.isatty())
 
         def style(text: str, role: str) -> str:
             return click.style(text, **_CHECK_STYLES.get(role, {}))
@@ -547,7 +549,7 @@ def _check(state: State, source: str, target: Optional[str], input_format: str, 
                    color=use_color)
     else:
         rendered = render_report(report, fmt)
-        if report_out is not None and report_out.kind != "stdout":
+        if report_out.kind != "stdout":
             report_out.write_text(rendered, bom=(fmt == "csv" and report_out.kind == "file"))
             from termbase.reports.text import summary_line
 

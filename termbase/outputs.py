@@ -303,8 +303,9 @@ class Outputs:
         out.option = option
         for prev in self.planned:
             if out.is_stdout and prev.is_stdout:
+                earlier = prev.option if prev.path == "-" else f"{prev.option} {prev.path}"
                 raise OutputError(f"{option} {path}: standard output already receives "
-                                  f"{prev.option} {prev.path}; write one of them to a file")
+                                  f"{earlier}; write one of them to a file")
             if out.kind == "file" and prev.kind == "file" and _same_file(out.target, prev.target):
                 raise OutputError(f"{path}: two outputs of this command would be the same "
                                   f"file; give {option} another name")

@@ -54,9 +54,10 @@ class Snapshot:
         assert not extra, f"unexpected new files: {extra}"
 
 
-def assert_one_line_error(result, *fragments: str, code: int = 2) -> str:
+def assert_one_line_error(result, *fragments: str, code: int = 2, after: int = 0) -> str:
     """``result`` (CliRunner or CompletedProcess) failed with exit ``code`` and one stderr line
-    ``Error: …`` holding every fragment; no traceback anywhere. Returns the line."""
+    ``Error: …`` holding every fragment; no traceback anywhere. Returns the line. ``after``:
+    how many progress lines of outputs already written may come before it."""
     exit_code = getattr(result, "exit_code", None)
     if exit_code is None:
         exit_code = result.returncode
@@ -67,7 +68,9 @@ def assert_one_line_error(result, *fragments: str, code: int = 2) -> str:
     assert "Traceback" not in stderr + stdout, stderr
     lines = [ln for ln in stderr.splitlines() if ln.strip()]
     assert exit_code == code, f"exit {exit_code}: {stderr}"
-    assert len(lines) == 1, f"not one line: {stderr!r}"
+    assert len(lines) == 1 + after, f"not one line: {stderr!r}"
+    assert not any(ln.startswith("Error") for ln in lines[:-1]), stderr
+    lines = lines[-1:]
     assert lines[0].startswith("Error: "), lines[0]
     for f in fragments:
         assert f in lines[0], f"{f!r} not in {lines[0]!r}"

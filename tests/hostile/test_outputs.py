@@ -17,13 +17,14 @@ WRITERS = {
     "translate --report": (("translate", "{src}", "--engine", "fake", "-q", "-o", "draft.txt",
                             "--report", "OUT"), "src"),
     "check -o": (("check", "{bil}", "--format", "json", "-o", "OUT"), "bil"),
-    "check --write-ignore": (("check", "{bil}", "--write-ignore", "OUT"), "bil"),
+    "check --write-ignore": (("check", "{bil}", "-o", "report.txt", "--write-ignore", "OUT"),
+                             "bil"),
     "terms export": (("terms", "export", "OUT", "--format", "csv"), "glossary"),
     "terms import -o": (("terms", "import", "{imp}", "-o", "OUT"), "imp"),
     "terms extract -o": (("terms", "extract", "{bil}", "-o", "OUT"), "bil"),
 }
 #: files a successful run of the writer may add besides OUT
-SIDE_OUTPUTS = {"translate --report": ["draft.txt"]}
+SIDE_OUTPUTS = {"translate --report": ["draft.txt"], "check --write-ignore": ["report.txt"]}
 
 
 def argv(ws, writer: str, out, *extra: str):
@@ -76,7 +77,9 @@ def test_two_outputs_of_one_command_cannot_be_one_file(ws):
                  "./r.json")
     assert_one_line_error(res, "two outputs of this command would be the same file")
     res = ws.cli("translate", ws.src, "--engine", "fake", "-q", "-o", "-", "--report", "-")
-    assert_one_line_error(res, "standard output already receives")
+    assert_one_line_error(res, "standard output already receives -o")
+    res = ws.cli("check", ws.bil, "--write-ignore", "-")  # the report goes to stdout already
+    assert_one_line_error(res, "standard output already receives the report")
     snap.assert_unchanged()
 
 
@@ -135,7 +138,9 @@ def test_dev_full_is_one_line_error(ws, writer):
     full = ws.device("full")
     snap = ws.snapshot()
     res = ws.cli(*argv(ws, writer, full))
-    assert_one_line_error(res, full, "no space left")
+    # the report of check --write-ignore is written (and said) before the ignore file fails
+    assert_one_line_error(res, full, "no space left", after=int(writer in SIDE_OUTPUTS and
+                                                                writer.startswith("check")))
     snap.assert_unchanged(new=SIDE_OUTPUTS.get(writer, ()))
 
 
