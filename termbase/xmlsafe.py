@@ -239,6 +239,12 @@ def check_prolog(text: str, path: Union[str, Path] = "<xml>", *, ooxml: bool = F
         raise InputError(name, r.message, line=_line(text, r.pos)) from None
 
 
+def _declares_utf8_or_nothing(text: str) -> bool:
+    m = _DECL.match(text)
+    d = _DECL_ENCODING.search(m.group(0)) if m else None
+    return d is None or _family_or_none(d.group(3)) == "utf-8"
+
+
 def _utf8_document(text: str) -> bytes:
     """``text`` as UTF-8 bytes with its encoding declaration saying so (lines unchanged)."""
     m = _DECL.match(text)
@@ -265,12 +271,16 @@ def parse_xml(data: bytes, path: Union[str, Path, InputSource] = "<xml>", *, oox
     from lxml import etree
 
     name = str(path)
-    text, _ = decode_xml(data, name, ooxml=ooxml)
-    if not text.strip():
+    text, codec = decode_xml(data, name, ooxml=ooxml)
+    if not text or text.isspace():  # isspace stops at the first other character
         raise InputError(name, "file is empty")
     check_prolog(text, name, ooxml=ooxml)
+    # lxml parses exactly the text the guard read: UTF-8 bytes as they are (they decode to
+    # that text, and the declaration, if any, says UTF-8), anything else re-encoded as UTF-8
+    body = data if codec == "utf-8" and _declares_utf8_or_nothing(text) else _utf8_document(text)
+    del text
     try:
-        root = etree.fromstring(_utf8_document(text), _parser())
+        root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if getattr(exc, "lineno", None) else None
         msg = str(exc.msg if hasattr(exc, "msg") else exc)
@@ -297,14 +307,14 @@ def _check_tree(root, name: str) -> None:
             raise InputError(name, "entity declarations are refused (possible entity-expansion "
                                    f"attack: entity '{entity.name}'); remove it from the "
                                    "<!DOCTYPE> block")
-    for node in root.iter(etree.Entity):
-        raise InputError(name, f"entity reference {node.text} is not defined in the file "
-                               "(external DTDs are never loaded); write the character itself",
-                         line=node.sourceline)
-    for ns in XINCLUDE_NAMESPACES:
-        for node in root.iter(f"{{{ns}}}*"):
-            raise InputError(name, "XInclude is refused (it would read other files or URLs); "
-                                   "remove the xi:include element", line=node.sourceline)
+    # one pass over the tree for both
+    for node in root.iter(etree.Entity, *(f"{{{ns}}}*" for ns in XINCLUDE_NAMESPACES)):
+        if isinstance(node, etree._Entity):
+            raise InputError(name, f"entity reference {node.text} is not defined in the file "
+                                   "(external DTDs are never loaded); write the character itself",
+                             line=node.sourceline)
+        raise InputError(name, "XInclude is refused (it would read other files or URLs); "
+                               "remove the xi:include element", line=node.sourceline)
 
 
 def read_xml(source: Union[str, Path, InputSource]):
