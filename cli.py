@@ -16,23 +16,88 @@ from termbase import __version__
 from termbase.errors import TermtransError
 
 
+def _one_line(message: str, exit_code: int = 2) -> click.ClickException:
+    err = click.ClickException(message)
+    err.exit_code = exit_code
+    return err
+
+
+def _os_error_message(exc: OSError) -> str:
+    """``FILE: reason`` for an OSError no reader or writer turned into one of our errors."""
+    import errno
+
+    from termbase.outputs import os_error_reason
+
+    where = exc.filename
+    if where is None and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+        where = "<stdout>"  # what is left unlabelled at this level is the terminal output
+    reason = os_error_reason(exc)
+    if where == "<stdout>":
+        return f"{where}: cannot write ({reason})"
+    return f"{where}: {reason}" if where is not None else reason
+
+
+def _silence_stdout() -> None:
+    """After a failed write to stdout: send what is still buffered to /dev/null, so that the
+    interpreter's final flush does not print a second error."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 class _Group(click.Group):
-    """A click group that turns termtrans errors into clean one-line messages."""
+    """A click group that turns every error into one line ``Error: FILE: message`` (exit 2).
+
+    Library errors (:class:`TermtransError`), OSErrors (full disk, permissions, loops...),
+    MemoryError and bad option values all end here; Ctrl-C exits 130 with one line.
+    """
 
     def invoke(self, ctx: click.Context):
+        top = ctx.parent is None
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if top:
+                _flush_stdout()
+            return result
         except TermtransError as exc:
-            err = click.ClickException(str(exc))
-            err.exit_code = exc.exit_code
-            raise err from None
+            raise _one_line(str(exc), exc.exit_code) from None
+        except click.BadParameter as exc:
+            raise _one_line(exc.format_message()) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted (Ctrl-C); outputs not yet written were left as they were.",
+                       err=True)
+            raise click.exceptions.Exit(130) from None
+        except MemoryError:
+            raise _one_line("out of memory; the input is too large for this machine") from None
+        except BrokenPipeError:
+            raise  # the reader went away (… | head): click exits quietly
+        except OSError as exc:
+            if exc.filename is None:
+                _silence_stdout()
+            raise _one_line(_os_error_message(exc)) from None
+
+
+def _flush_stdout() -> None:
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _silence_stdout()
+        raise _one_line(f"<stdout>: cannot write ({exc.strerror or exc})") from None
 
 
 class State:
     """What the global options select, loaded on first use."""
 
-    def __init__(self, glossary_path: Optional[str]):
+    def __init__(self, glossary_path: Optional[str], explicit: bool = False):
         self.glossary_path = glossary_path
+        self.explicit = explicit  # chosen with --glossary or TERMTRANS_GLOSSARY
         self._glossary = None
 
     @property
@@ -40,6 +105,18 @@ class State:
         from termbase.glossary import default_glossary_path
 
         return Path(self.glossary_path) if self.glossary_path else default_glossary_path()
+
+    def writable_path(self, command: str) -> Path:
+        """The glossary a command rewrites: one the user chose, never the bundled one."""
+        import os
+
+        from termbase.glossary import GLOSSARY_ENV
+
+        if not (self.explicit or os.environ.get(GLOSSARY_ENV)):
+            raise _one_line(f"{command} writes to the glossary: choose yours with --glossary PATH "
+                            f"or {GLOSSARY_ENV} (the bundled glossary belongs to the "
+                            "installation; copy it with: termtrans terms export my-glossary.csv)")
+        return self.path
 
     @property
     def glossary(self):
@@ -56,15 +133,38 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
+class _FiniteFloat(click.FloatRange):
+    """A float in a range; nan and infinities are refused (they pass every comparison)."""
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = click.FLOAT.convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return super().convert(number, param, ctx)
+
+
+#: the most results a listing option accepts
+MAX_LIMIT = 1_000_000
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--glossary", "glossary_path", metavar="PATH", envvar="TERMTRANS_GLOSSARY",
               help="Glossary to use: CSV/TSV, Excel, TBX, TMX or OmegaT, recognised by content "
-                   "(default: the bundled glossary; env TERMTRANS_GLOSSARY).")
+                   "(default: the bundled glossary; env TERMTRANS_GLOSSARY; - reads stdin).")
 @click.version_option(__version__, prog_name="termtrans")
 @click.pass_context
 def main(ctx: click.Context, glossary_path: Optional[str]) -> None:
-    """Chinese→English translation and terminology toolkit for official documents."""
-    ctx.obj = State(glossary_path)
+    """Chinese→English translation and terminology toolkit for official documents.
+
+    Outputs are never written over an input, an existing file is replaced only with --force,
+    - means stdout; errors end in one line 'Error: FILE:LINE: message' and exit status 2.
+    """
+    if glossary_path is not None and not glossary_path.strip():
+        raise click.BadParameter("empty path (an unset shell variable?); give a glossary file",
+                                 param_hint="'--glossary'")
+    ctx.obj = State(glossary_path, explicit=glossary_path is not None)
 
 
 @main.group(cls=_Group)
@@ -110,8 +210,10 @@ def terms_lookup(state: State, text: str, fmt: str) -> None:
 
 @terms.command("search")
 @click.argument("query")
-@click.option("--limit", default=10, show_default=True, help="Most hits to show.")
-@click.option("--min-score", default=60.0, show_default=True, help="Lowest score (0-100) shown.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_LIMIT),
+              help=f"Most hits to show (1-{MAX_LIMIT:,}).")
+@click.option("--min-score", default=60.0, show_default=True, type=_FiniteFloat(0, 100),
+              help="Lowest score (0-100) shown.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @pass_state
 def terms_search(state: State, query: str, limit: int, min_score: float, fmt: str) -> None:
@@ -130,24 +232,23 @@ def terms_search(state: State, query: str, limit: int, min_score: float, fmt: st
 
 
 @terms.command("validate")
-@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @pass_state
 def terms_validate(state: State, file: Optional[str]) -> None:
-    """Check a glossary (default: the current one); exit 1 when problems are found."""
-    from termbase.glossary import validate_glossary
+    """Check a glossary (default: the current one; - reads stdin); exit 1 when problems are found."""
+    from termbase.glossary import load_glossary, validate_glossary
+    from termbase.textio import open_input
 
-    path = Path(file) if file else state.path
-    problems = validate_glossary(path)
+    source = open_input(state.path if file is None else file)
+    problems = validate_glossary(source)
     for p in problems:
         click.echo(str(p))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if problems:
-        click.echo(f"{path}: {errors} error(s), {warnings} warning(s)", err=True)
+        click.echo(f"{source}: {errors} error(s), {warnings} warning(s)", err=True)
         sys.exit(1)
-    from termbase.glossary import load_glossary
-
-    click.echo(f"{path}: OK, {len(load_glossary(path))} entries")
+    click.echo(f"{source}: OK, {len(load_glossary(source))} entries")
 
 
 @terms.command("add")
@@ -160,12 +261,18 @@ def terms_validate(state: State, file: Optional[str]) -> None:
 @pass_state
 def terms_add(state: State, zh: str, en: str, note: str, forbidden: str, source: str,
               case_sensitive: bool) -> None:
-    """Add ZH → EN to the glossary (variants/synonyms separated by '|')."""
+    """Add ZH → EN to the glossary (variants/synonyms separated by '|').
+
+    The glossary (--glossary or TERMTRANS_GLOSSARY; never the bundled one) is locked, read
+    again and rewritten atomically, keeping its encoding, line endings and columns. Values
+    with line breaks or control characters are refused.
+    """
     from termbase.glossary import add_entry
 
-    entry = add_entry(state.path, zh, en, note=note, forbidden=forbidden, source=source,
+    path = state.writable_path("terms add")
+    entry = add_entry(path, zh, en, note=note, forbidden=forbidden, source=source,
                       case_sensitive=case_sensitive)
-    click.echo(f"added to {state.path}:{entry.line}: {' | '.join(entry.zh)} → {' | '.join(entry.en)}")
+    click.echo(f"added to {path}:{entry.line}: {' | '.join(entry.zh)} → {' | '.join(entry.en)}")
 
 
 @terms.command("find")
@@ -176,14 +283,16 @@ def terms_add(state: State, zh: str, en: str, note: str, forbidden: str, source:
 @pass_state
 def terms_find(state: State, file: str, fmt: str, no_boundary_check: bool) -> None:
     """Every glossary term in a Chinese text FILE (or - for stdin), with line:column."""
-    from termbase.textio import read_text
-    from termbase.zh_match import find_terms, line_col
+    from termbase.textio import LineIndex, open_input
+    from termbase.zh_match import find_terms
 
-    text = read_text(file)
+    source = open_input(file)
+    text = source.text()
     matches = find_terms(text, state.glossary, boundary_check=not no_boundary_check)
+    lines = LineIndex(text)  # LF, CRLF and CR end lines, as for translate
     rows = []
     for m in matches:
-        line, col = line_col(text, m.start)
+        line, col = lines.line_col(m.start)
         rows.append({"line": line, "column": col, "start": m.start, "end": m.end,
                      "text": m.matched, "term": m.entry.term, "english": m.english,
                      "alternatives": list(m.entry.en[1:]), "forbidden": list(m.entry.forbidden)})
@@ -205,35 +314,40 @@ def _echo_problems(problems) -> None:
 
 
 @terms.command("import")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", metavar="FORMAT",
               help=f"Input format ({_GLOSSARY_FORMATS}); default: from the extension/content.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write the imported glossary here (format from its extension).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the imported glossary here (format from its extension; - stdout).")
 @click.option("--merge", is_flag=True,
               help="Merge into the current glossary (--glossary); conflicts are skipped and "
                    "reported, exit 1.")
 @click.option("--dry-run", is_flag=True, help="With --merge: report only, write nothing.")
-@click.option("--force", is_flag=True, help="Overwrite an existing --output file.")
+@click.option("--force", is_flag=True, help="Overwrite an existing --output file (never FILE).")
 @pass_state
 def terms_import(state: State, file: str, fmt: Optional[str], output: Optional[str], merge: bool,
                  dry_run: bool, force: bool) -> None:
-    """Import a glossary FILE (TBX v2/v3, TMX, Excel, CSV/TSV of DeepL, Google, Amazon, OmegaT).
+    """Import a glossary FILE (TBX v2/v3, TMX, Excel, CSV/TSV of DeepL, Google, Amazon, OmegaT;
+    - reads stdin).
 
-    Without --merge or -o, the glossary is printed as termtrans CSV on stdout.
+    Without --merge or -o, the glossary is printed as termtrans CSV on stdout. --merge locks
+    the glossary, reads it again and rewrites it atomically.
     """
-    from termbase.interop import export_glossary, import_glossary
+    from termbase.interop import export_glossary, import_glossary, plan_export
 
-    if merge and output:
+    if merge and output is not None:
         raise click.UsageError("use either --merge or -o/--output, not both")
     if dry_run and not merge:
         raise click.UsageError("--dry-run only applies to --merge")
+    planned = plan_export(output, None, force=force, protect=[file], option="-o") \
+        if output is not None else None
+    merge_path = state.writable_path("terms import --merge") if merge and not dry_run else None
     result = import_glossary(file, fmt)
     _echo_problems(result.warnings)
     if merge:
         from termbase.interop.merge import merge_into
 
-        report = merge_into(state.path, result.entries, dry_run=dry_run)
+        report = merge_into(merge_path or state.path, result.entries, dry_run=dry_run)
         for e in report.added:
             click.echo(f"added: {' | '.join(e.zh)} → {' | '.join(e.en)}")
         for before, after in report.extended:
@@ -247,10 +361,10 @@ def terms_import(state: State, file: str, fmt: Optional[str], output: Optional[s
         if report.conflicts:
             sys.exit(1)
         return
-    if output:
-        export_glossary(result.entries, output, None, force=force, protect=[file])
-        click.echo(f"imported {len(result.entries)} entries from {file} ({result.format}) "
-                   f"into {output}", err=True)
+    if planned is not None:
+        export_glossary(result.entries, planned)
+        click.echo(f"imported {len(result.entries)} entries from {result.path} ({result.format}) "
+                   f"into {planned}", err=True)
         return
     from termbase.glossary import serialize_glossary
 
@@ -258,39 +372,42 @@ def terms_import(state: State, file: str, fmt: Optional[str], output: Optional[s
 
 
 @terms.command("export")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", metavar="FORMAT",
               help=f"Output format ({_GLOSSARY_FORMATS}); default: from the extension.")
-@click.option("--force", is_flag=True, help="Overwrite an existing FILE.")
+@click.option("--force", is_flag=True, help="Overwrite an existing FILE (never the glossary).")
 @pass_state
 def terms_export(state: State, file: str, fmt: Optional[str], force: bool) -> None:
     """Export the current glossary to FILE (TBX-Basic v3 or v2, TMX, Excel, CSV/TSV layouts;
     - for stdout)."""
-    from termbase.interop import export_glossary
+    from termbase.interop import export_glossary, plan_export
     from termbase.interop.base import fields_used
 
+    planned = plan_export(file, fmt, force=force, protect=[state.path])
     entries = list(state.glossary)
-    used = export_glossary(entries, file, fmt, force=force, protect=[state.path])
+    used = export_glossary(entries, planned, fmt)
     lost = sorted(fields_used(entries) - used.carries)
-    click.echo(f"exported {len(entries)} entries to {file} ({used.name})", err=True)
+    click.echo(f"exported {len(entries)} entries to {planned} ({used.name})", err=True)
     if lost:
         click.echo(f"warning: the {used.name} format cannot carry: {', '.join(lost)}", err=True)
 
 
 @terms.command("extract")
 @click.argument("bilingual", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("target", required=False, type=click.Path(dir_okay=False))
+@click.argument("target", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--input-format", "input_format", default="auto", show_default=True,
               help="auto, parallel, tsv, csv, xlsx, xliff, tmx or mixed (Chinese then English).")
-@click.option("--limit", default=50, show_default=True, help="Most candidates to show.")
-@click.option("--min-score", "min_score", type=float, default=None,
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, MAX_LIMIT),
+              help=f"Most candidates to show (1-{MAX_LIMIT:,}).")
+@click.option("--min-score", "min_score", type=_FiniteFloat(min=0), default=None,
               help="Leave out pairs scoring below this (default 0.8; lower it for more, weaker "
                    "pairs).")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text",
               help="text table or termtrans glossary CSV on stdout.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write the candidates as glossary CSV (review, then terms import --merge).")
-@click.option("--force", is_flag=True, help="Overwrite an existing --output file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the candidates as glossary CSV (review, then terms import --merge; "
+                   "- for stdout).")
+@click.option("--force", is_flag=True, help="Overwrite an existing --output file (never an input).")
 @pass_state
 def terms_extract(state: State, bilingual: str, target: Optional[str], input_format: str,
                   limit: int, min_score: Optional[float], fmt: str, output: Optional[str],
@@ -301,22 +418,20 @@ def terms_extract(state: State, bilingual: str, target: Optional[str], input_for
     """
     from termbase.aligned import read_aligned
     from termbase.extract import MIN_SCORE, candidates_csv, extract_candidates
+    from termbase.outputs import Outputs
+    from termbase.textio import open_input
 
-    pairs = read_aligned(bilingual, target, input_format)
+    planned = Outputs([bilingual, target, state.path], force=force).plan(output, option="-o") \
+        if output is not None else None
+    source = open_input(bilingual)
+    pairs = read_aligned(source, target, input_format)
     found = extract_candidates(pairs, state.glossary, min_score=MIN_SCORE if min_score is None
-                               else min_score)[:max(limit, 0)]
-    csv_text = candidates_csv(found, source=Path(bilingual).name)
-    if output:
-        from termbase.errors import OutputError
-        from termbase.textio import atomic_write_text
-
-        out = Path(output)
-        if out.exists() and not force:
-            raise OutputError(f"{output}: already exists; pass --force to overwrite it")
-        if out.exists() and out.resolve() in {Path(p).resolve() for p in (bilingual, target) if p}:
-            raise OutputError(f"{output}: is an input file; choose another output file")
-        atomic_write_text(out, csv_text)
-        click.echo(f"{len(found)} candidate(s) written to {output}", err=True)
+                               else min_score)[:limit]
+    csv_text = candidates_csv(found, source=Path(bilingual).name if not source.is_stdin
+                              else "stdin")
+    if planned is not None:
+        planned.write_text(csv_text)
+        click.echo(f"{len(found)} candidate(s) written to {planned}", err=True)
     elif fmt == "csv":
         click.echo(csv_text, nl=False)
     else:
@@ -342,13 +457,14 @@ def _check_ids(ctx: click.Context, param: click.Parameter, values) -> list:
 
 @main.command("check")
 @click.argument("source", required=False, type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("target", required=False, type=click.Path(dir_okay=False))
+@click.argument("target", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--input-format", default="auto", show_default=True,
               type=click.Choice(["auto", "parallel", "tsv", "csv", "xlsx", "xliff", "tmx", "mixed"]),
               help="How SOURCE is read (auto: by extension/content; two files: parallel).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text",
               show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the report to FILE (- for stdout).")
 @click.option("--fail-on", type=click.Choice(["info", "warning", "error", "none"]), default="error",
               show_default=True, help="Exit 1 when an issue of this severity or worse is found.")
 @click.option("--only", multiple=True, metavar="CHECK", callback=_check_ids,
@@ -357,18 +473,22 @@ def _check_ids(ctx: click.Context, param: click.Parameter, values) -> list:
               help="Skip these checks (repeat or comma-separate).")
 @click.option("--ignore-file", type=click.Path(dir_okay=False),
               help="Accepted issues (check + segment) to leave out of the report.")
-@click.option("--write-ignore", type=click.Path(dir_okay=False),
-              help="Write every reported issue to FILE as accepted (keeps the --ignore-file entries).")
+@click.option("--write-ignore", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write every reported issue to FILE as accepted, with the --ignore-file "
+                   "entries (a new FILE: never the --ignore-file itself).")
+@click.option("--force", is_flag=True,
+              help="Overwrite an existing -o / --write-ignore file (never an input).")
 @click.option("--list-checks", is_flag=True, help="List the checks with their ids and severities.")
 @click.option("--color/--no-color", default=None, help="Colour the terminal report (default: auto).")
 @click.option("--no-boundary-check", is_flag=True,
               help="Match source terms even where they cut a Chinese word (faster, noisier).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Processes for large documents (default: one per core).")
+              help="Processes for large documents (default: one per core; at most the CPUs "
+                   "available).")
 @pass_state
 def check(state: State, source: Optional[str], target: Optional[str], input_format: str, fmt: str,
           output: Optional[str], fail_on: str, only: list, skip: list, ignore_file: Optional[str],
-          write_ignore: Optional[str], list_checks: bool, color: Optional[bool],
+          write_ignore: Optional[str], force: bool, list_checks: bool, color: Optional[bool],
           no_boundary_check: bool, jobs: Optional[int]) -> None:
     """Check an English translation against its Chinese source and the glossary.
 
@@ -395,7 +515,7 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
     gc.disable()
     try:
         _check(state, source, target, input_format, fmt, output, fail_on, only, skip,
-               ignore_file, write_ignore, color, no_boundary_check, jobs)
+               ignore_file, write_ignore, force, color, no_boundary_check, jobs)
     finally:
         gc.freeze()  # what the run built lives until exit: no collection need scan it again
         if collecting:
@@ -404,28 +524,30 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
 
 def _check(state: State, source: str, target: Optional[str], input_format: str, fmt: str,
            output: Optional[str], fail_on: str, only: list, skip: list,
-           ignore_file: Optional[str], write_ignore: Optional[str], color: Optional[bool],
-           no_boundary_check: bool, jobs: Optional[int]) -> None:
+           ignore_file: Optional[str], write_ignore: Optional[str], force: bool,
+           color: Optional[bool], no_boundary_check: bool, jobs: Optional[int]) -> None:
     from termbase.aligned import read_aligned
-    from termbase.errors import OutputError
-    from termbase.qa import load_ignore, run_checks, write_ignore as save_ignore
+    from termbase.outputs import Outputs
+    from termbase.qa import load_ignore, run_checks
     from termbase.qa.registry import CHECKS
     from termbase.reports import render_report
-    from termbase.textio import atomic_write_text
+    from termbase.textio import open_input
 
-    inputs = [p for p in (source, target, ignore_file) if p and p != "-"]
-    for out in (output, write_ignore):
-        if out and any(Path(out).resolve() == Path(i).resolve() for i in inputs if i != ignore_file
-                       or out == output):
-            raise OutputError(f"{out}: refusing to write over an input file; choose another name")
-    pairs = read_aligned(source, target, None if input_format == "auto" else input_format)
-    ignore = load_ignore(ignore_file, CHECKS) if ignore_file else None
+    outputs = Outputs([source, target, ignore_file, state.path], force=force)
+    # without -o the report goes to stdout: planned too, so that no other output joins it there
+    report_out = outputs.plan("-" if output is None else output,
+                              option="the report" if output is None else "-o", what="report")
+    ignore_out = outputs.plan(write_ignore, option="--write-ignore", what="ignore file") \
+        if write_ignore is not None else None
+    pairs = read_aligned(open_input(source), target,
+                         None if input_format == "auto" else input_format)
+    ignore = load_ignore(ignore_file, CHECKS) if ignore_file is not None else None
     report = run_checks(pairs, state.glossary, only=only, skip=skip, ignore=ignore,
                         boundary_check=not no_boundary_check, jobs=jobs)
     report.inputs = {"source": source, "target": target,
                      "format": input_format if target is None else "parallel"}
-    if fmt == "text" and not output:
-        use_color = color if color is not None else sys.stdout.isatty()
+    if fmt == "text" and report_out.kind == "stdout":
+        use_color = color if color is not None else (output is None and sys.stdout.isatty())
 
         def style(text: str, role: str) -> str:
             return click.style(text, **_CHECK_STYLES.get(role, {}))
@@ -434,20 +556,33 @@ def _check(state: State, source: str, target: Optional[str], input_format: str, 
                    color=use_color)
     else:
         rendered = render_report(report, fmt)
-        if output:
-            atomic_write_text(output, rendered, bom=(fmt == "csv"))
+        if report_out.kind != "stdout":
+            report_out.write_text(rendered, bom=(fmt == "csv" and report_out.kind == "file"))
             from termbase.reports.text import summary_line
 
-            click.echo(f"{output}: {summary_line(report)}", err=True)
+            click.echo(f"{report_out}: {summary_line(report)}", err=True)
         else:
             click.echo(rendered, nl=False)
-    if write_ignore:
-        n = save_ignore(write_ignore, report.issues,
-                        keep=ignore if ignore_file and Path(ignore_file).resolve()
-                        == Path(write_ignore).resolve() else None)
-        click.echo(f"{write_ignore}: {n} accepted issue(s) written", err=True)
+    if ignore_out is not None:
+        n = _write_ignore_file(ignore_out, report.issues, ignore)
+        click.echo(f"{ignore_out}: {n} accepted issue(s) written", err=True)
     if report.fails(fail_on):
         sys.exit(1)
+
+
+def _write_ignore_file(planned, issues, keep) -> int:
+    """Write the ignore file through the output policy (``planned``: a PlannedOutput)."""
+    from termbase.qa import write_ignore as save_ignore
+
+    if planned.kind == "file":
+        return save_ignore(planned.target, issues, keep=keep)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="termtrans-") as tmp:
+        staged = Path(tmp) / "ignore.tsv"
+        n = save_ignore(staged, issues, keep=keep)
+        planned.write_bytes(staged.read_bytes())
+    return n
 
 
 @main.command("translate")
@@ -464,8 +599,10 @@ def _check(state: State, source: str, target: Optional[str], input_format: str, 
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "docx", "xliff"]),
               help="Input format (default: from the extension; txt for stdin).")
 @click.option("--bilingual", is_flag=True, help="Each Chinese paragraph followed by its English.")
-@click.option("--report", "report_path", metavar="FILE.json", help="Write the term report as JSON.")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--report", "report_path", metavar="FILE.json",
+              help="Write the term report as JSON (- for stdout).")
+@click.option("--force", is_flag=True,
+              help="Overwrite an existing output or report file (never an input).")
 @click.option("--overwrite", "overwrite_states", metavar="STATES",
               help="XLIFF: also replace targets in these states (comma-separated, e.g. "
                    "needs-review-translation,translated; 'all' = all but final/signed-off). "
@@ -477,32 +614,25 @@ def translate_cmd(state: State, file: str, output: Optional[str], engine: str, m
                   report_path: Optional[str], force: bool, overwrite_states: Optional[str],
                   quiet: bool) -> None:
     """English draft of a Chinese FILE (.txt, .md, .docx, .xlf; - for stdin), glossary enforced."""
-    from termbase.errors import OutputError
-    from termbase.textio import atomic_write_bytes, atomic_write_text
+    from termbase.outputs import Outputs
+    from termbase.textio import open_input
     from translate.documents import format_for, load_document
+    from translate.documents.xliff import parse_overwrite
     from translate.engines import get_engine
-    from translate.output import check_output
+    from translate.output import plan_translation_output
     from translate.report import report_json, summary_text
     from translate.translator import Translator, translate_document
 
+    source = open_input(file).check()  # a missing input is said first, before anything else
     fmt = format_for(file, fmt)
-    out = check_output(file, output, force=force)
-    if report_path and str(Path(report_path).resolve()) in {str(Path(file).resolve()),
-                                                              str(Path(out).resolve())}:
-        raise OutputError(f"{report_path}: the report would overwrite the input or the output")
-    if file == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        try:
-            data = Path(file).read_bytes()
-        except OSError as exc:
-            from termbase.errors import InputError
-
-            raise InputError(file, f"cannot read ({exc.strerror})") from None
-    from translate.documents.xliff import parse_overwrite
-
+    outputs = Outputs([file, state.path], force=force)
+    planned = plan_translation_output(outputs, file, output)
+    report_out = outputs.plan(report_path, option="--report", what="report") \
+        if report_path is not None else None
+    out = planned.path
     overwrite = parse_overwrite(overwrite_states)
-    doc = load_document(data, "<stdin>" if file == "-" else file, fmt, overwrite=overwrite)
+    data = source.data()
+    doc = load_document(data, source.name, fmt, overwrite=overwrite)
     glossary = state.glossary
     sizes = {} if batch_size is None else {"batch_size": batch_size}  # else the engine's default
     translator = Translator(get_engine(engine, model=model, device=device, beam=beam, **sizes),
@@ -525,13 +655,9 @@ def translate_cmd(state: State, file: str, output: Optional[str], engine: str, m
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    if out == "-":
-        sys.stdout.buffer.write(result)
-        sys.stdout.buffer.flush()
-    else:
-        atomic_write_bytes(out, result)
-    if report_path:
-        atomic_write_text(report_path, report_json(report))
+    planned.write_bytes(result)
+    if report_out is not None:
+        report_out.write_text(report_json(report))
     if not quiet:
         click.echo(summary_text(report), err=True)
 

@@ -16,6 +16,7 @@ import os
 import re
 import sys
 import sysconfig
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
@@ -23,7 +24,8 @@ from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
 from .errors import GlossaryError, InputError
 from .normalize import has_cjk, normalize_many, normalize_zh
 from .tabular import header_roles, neutralize_row, restore_cell, sniff_delimiter
-from .textio import atomic_write_text, decode_text
+from .textio import (InputSource, Source, atomic_write_text, decode_text, detect_layout,
+                     open_input, to_lf)
 
 PathLike = Union[str, Path]
 
@@ -34,12 +36,6 @@ EXTRA_COLUMNS = ("subject", "definition", "definition_source", "pos", "term_type
 ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
 SEPARATOR = "|"
 TERM_TYPE_SEPARATOR = "="
-_COLUMN_ALIASES = {
-    "zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "chinese": "zh", "source_term": "zh",
-    "en-us": "en", "en-gb": "en", "english": "en", "target_term": "en",
-    "case": "case_sensitive", "case-sensitive": "case_sensitive",
-    "deprecated": "forbidden", "comment": "note", "notes": "note",
-}
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0", ""}
 GLOSSARY_ENV = "TERMTRANS_GLOSSARY"
@@ -208,14 +204,12 @@ def _parse_flag(value: str) -> Optional[bool]:
     return None
 
 
-def _delimiter_for(path: str, header_line: str) -> str:
-    """The delimiter of a glossary file (see :func:`termbase.tabular.sniff_delimiter`)."""
-    return sniff_delimiter(header_line, path)
-
-
 def csv_rows(text: str, path: str, delimiter: str, quoting: int = csv.QUOTE_MINIMAL,
              error: type = InputError) -> Iterator[Tuple[int, List[str]]]:
-    """(first line number, cells) of each record; malformed CSV raises ``error`` with its line."""
+    """(first line number, cells) of each record; malformed CSV raises ``error`` with its line.
+
+    Lines end at LF, CRLF or CR. A quote left open is reported at the line where it opened.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True,
                         quoting=quoting)
     start = 1
@@ -226,9 +220,47 @@ def csv_rows(text: str, path: str, delimiter: str, quoting: int = csv.QUOTE_MINI
             return
         except csv.Error as exc:
             kind = "TSV" if delimiter == "\t" else "CSV"
+            if "end of data" in str(exc) and quoting != csv.QUOTE_NONE:
+                opened = open_quote_line(text, start, delimiter)
+                raise error(path, f"malformed {kind}: a quote opened on this line is never "
+                                  "closed; close it or double the quote (\"\")",
+                            line=opened) from None
             raise error(path, f"malformed {kind} ({exc})", line=reader.line_num) from None
         yield start, row
         start = reader.line_num + 1
+
+
+def open_quote_line(text: str, start: int, delimiter: str) -> int:
+    """The line of the quote left open in the records that start on line ``start``."""
+    lines = io.StringIO(text, newline="").readlines()
+    line = start
+    in_quote = False
+    opened = start
+    at_field_start = True
+    for raw in lines[start - 1:]:
+        i, n = 0, len(raw)
+        while i < n:
+            c = raw[i]
+            if in_quote:
+                if c == '"':
+                    if i + 1 < n and raw[i + 1] == '"':
+                        i += 1
+                    else:
+                        in_quote = False
+            elif c == '"' and at_field_start:
+                in_quote, opened = True, line
+            elif c == delimiter:
+                at_field_start = True
+                i += 1
+                continue
+            elif c in "\r\n":
+                at_field_start = True
+                i += 1
+                continue
+            at_field_start = False
+            i += 1
+        line += 1
+    return opened if in_quote else start
 
 
 def _rows(text: str, path: str) -> Iterator[Tuple[int, List[str]]]:
@@ -381,49 +413,56 @@ def entry_problems(name: str, entry: Entry, keys: List[str], seen: Dict[str, Ent
     return out
 
 
-def _read_glossary_bytes(p: Path) -> bytes:
+def _read_glossary_bytes(path: Source) -> Tuple[bytes, str]:
+    """The bytes and the display name of a glossary file, with the glossary's messages."""
+    source = open_input(path)
     try:
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise GlossaryError(p, "glossary not found; pass --glossary PATH or set "
-                               f"{GLOSSARY_ENV}") from None
-    except IsADirectoryError:
-        raise GlossaryError(p, "is a directory, expected a glossary file") from None
-    except OSError as exc:
-        raise GlossaryError(p, f"cannot read glossary ({exc.strerror})") from None
+        return source.data(), source.name
+    except InputError as exc:
+        if exc.message == "no such file":
+            raise GlossaryError(exc.path, "glossary not found; pass --glossary PATH or set "
+                                          f"{GLOSSARY_ENV}") from None
+        if exc.message.startswith("is a directory"):
+            raise GlossaryError(exc.path, "is a directory, expected a glossary file") from None
+        raise GlossaryError(exc.path, exc.message, line=exc.line) from None
 
 
-def _import_other(p: Path, data: bytes, kind: Optional[str]) -> Tuple[Glossary, List[Problem]]:
+def _import_other(source: InputSource, data: bytes, kind: Optional[str]
+                  ) -> Tuple[Glossary, List[Problem]]:
     """A glossary in any other importable format (XLSX, TBX, TMX, delimited without header)."""
     from .interop import import_glossary
 
     try:
-        result = import_glossary(p, kind)
+        result = import_glossary(source, kind)
     except GlossaryError:
         raise
     except InputError as exc:
         raise GlossaryError(exc.path, exc.message, line=exc.line) from None
     digest = hashlib.sha256(data).hexdigest()
-    return Glossary(result.entries, path=str(p), sha256=digest,
+    return Glossary(result.entries, path=source.name, sha256=digest,
                     problems=list(result.problems)), list(result.problems)
 
 
-def _load(path: PathLike) -> Tuple[Glossary, List[Problem], bytes]:
-    p = Path(path)
-    data = _read_glossary_bytes(p)
+def _load(path: Source) -> Tuple[Glossary, List[Problem], bytes]:
+    source = open_input(path)
+    data, name = _read_glossary_bytes(source)
     kind = sniff_glossary_bytes(data)
     if kind is not None:
-        glossary, problems = _import_other(p, data, kind)
+        glossary, problems = _import_other(source, data, kind)
         return glossary, problems, data
+    text = _decode_glossary(data, name)
+    if not has_header(text, name):
+        glossary, problems = _import_other(source, data, None)
+        return glossary, problems, data
+    glossary, problems = parse_glossary(text, name)
+    return glossary, problems, data
+
+
+def _decode_glossary(data: bytes, name: str) -> str:
     try:
-        text = decode_text(data, p)
+        return decode_text(data, name)
     except InputError as exc:
         raise GlossaryError(exc.path, exc.message, line=exc.line) from None
-    if not has_header(text, p):
-        glossary, problems = _import_other(p, data, None)
-        return glossary, problems, data
-    glossary, problems = parse_glossary(text, p)
-    return glossary, problems, data
 
 
 _ROOT_TAG = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
@@ -443,16 +482,16 @@ def sniff_glossary_bytes(data: bytes) -> Optional[str]:
     return None
 
 
-def load_glossary(path: PathLike, *, strict: bool = True) -> Glossary:
-    """Load a glossary file of any importable format, recognised by its content: termtrans
-    CSV/TSV (any delimiter, header naming zh and en), two or three columns without header
-    (DeepL, OmegaT), Excel, TBX (v2 and v3), TMX.
+def load_glossary(path: Source, *, strict: bool = True) -> Glossary:
+    """Load a glossary (a path, ``-`` or an :class:`~termbase.textio.InputSource`) of any
+    importable format, recognised by its content: termtrans CSV/TSV (any delimiter, header
+    naming zh and en), two or three columns without header (DeepL, OmegaT), Excel, TBX (v2 and
+    v3), TMX.
 
     With ``strict`` raise :class:`GlossaryError` on the first error; warnings are kept in
     :attr:`Glossary.problems`.
     """
-    p = Path(path)
-    glossary, problems, data = _load(p)
+    glossary, problems, data = _load(path)
     if strict:
         for prob in problems:
             if prob.severity == "error":
@@ -461,13 +500,24 @@ def load_glossary(path: PathLike, *, strict: bool = True) -> Glossary:
     return glossary
 
 
-def validate_glossary(path: PathLike) -> List[Problem]:
+def validate_glossary(path: Source) -> List[Problem]:
     """Every problem in a glossary file (raises :class:`GlossaryError` if it cannot be parsed;
     formats other than termtrans CSV/TSV raise on their first error)."""
-    p = Path(path)
-    if not p.exists():
-        raise GlossaryError(p, "glossary not found")
-    return _load(p)[1]
+    return _load(path)[1]
+
+
+def _glossary_from_bytes(data: bytes, name: str) -> Glossary:
+    """A termtrans CSV/TSV glossary from its bytes (the one layout ``terms add`` rewrites)."""
+    if sniff_glossary_bytes(data) is not None or not has_header(_decode_glossary(data, name), name):
+        raise GlossaryError(name, "cannot add to this glossary: it is rewritten in place, which "
+                                  "needs termtrans CSV/TSV with a header row; convert it first "
+                                  "(terms import FILE -o glossary.csv) and use that")
+    glossary, problems = parse_glossary(_decode_glossary(data, name), name)
+    for prob in problems:
+        if prob.severity == "error":
+            raise GlossaryError(prob.path, prob.message, line=prob.line)
+    glossary.sha256 = hashlib.sha256(data).hexdigest()
+    return glossary
 
 
 def serialize_glossary(glossary: Union[Glossary, Iterable[Entry]], delimiter: str = ",") -> str:
@@ -492,51 +542,107 @@ def save_glossary(glossary: Union[Glossary, Iterable[Entry]], path: PathLike) ->
     atomic_write_text(path, serialize_glossary(glossary))
 
 
+#: what may not appear in a glossary field written by ``terms add``: line breaks and every
+#: other control character (the CSV reader would split the row or refuse the file)
+_UNSAFE_FIELD = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_CONTROL_ONLY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _describe_char(ch: str) -> str:
+    if ch in "\r\n\x0b\x0c\x85\u2028\u2029":
+        return "line break"
+    if ch == "\t":
+        return "tab"
+    return f"control character U+{ord(ch):04X}"
+
+
+def check_field_text(value: str, label: str, path: PathLike, *,
+                     allow_line_breaks: bool = False) -> None:
+    """Refuse a value that would break a glossary row: control characters, and line breaks
+    unless ``allow_line_breaks`` (a merged note may keep them: its row is quoted)."""
+    bad = (_UNSAFE_FIELD if not allow_line_breaks else _CONTROL_ONLY).search(value)
+    if bad is not None:
+        advice = ("a glossary field is one line of text (use '; ' to separate sentences)"
+                  if not allow_line_breaks else "remove it")
+        raise GlossaryError(str(path), f"cannot add: the {label} contains a "
+                                       f"{_describe_char(bad.group(0))}; {advice}")
+
+
+@contextmanager
+def locked_glossary(path: PathLike) -> Iterator[None]:
+    """Hold the glossary's write lock (see :mod:`termbase.locking`); errors name the file."""
+    from .locking import locked_file
+
+    p = str(path)
+    if p == "-":
+        raise GlossaryError("<stdin>", "cannot write to a glossary read from standard input; "
+                                       "pass --glossary FILE")
+    try:
+        with locked_file(p):
+            yield
+    except FileNotFoundError:
+        raise GlossaryError(p, "glossary not found; pass --glossary PATH or set "
+                               f"{GLOSSARY_ENV}") from None
+    except IsADirectoryError:
+        raise GlossaryError(p, "is a directory, expected a glossary CSV file") from None
+    except OSError as exc:
+        raise GlossaryError(p, f"cannot lock the glossary for writing ({exc.strerror})") from None
+
+
 def add_entry(path: PathLike, zh: str, en: str, *, note: str = "", forbidden: str = "",
               case_sensitive: bool = False, source: str = "") -> Entry:
     """Append a new concept to the glossary file at ``path``, keeping its order and layout.
 
-    Refuses a Chinese variant already present (duplicate or conflict). The file is rewritten
-    atomically; its header, extra columns, BOM and line endings are kept.
+    Refuses a Chinese variant already present (duplicate or conflict) and values with line
+    breaks or control characters. The file is locked (:mod:`termbase.locking`), read again
+    under the lock and rewritten atomically; its header, extra columns, encoding (UTF-8 with
+    or without BOM, UTF-16, UTF-32) and line endings (LF, CRLF, CR) are kept.
     """
+    from .outputs import write_atomic
+
     p = Path(path)
-    glossary = load_glossary(p)
-    data = p.read_bytes()
-    text = decode_text(data, p)
+    for label, value in (("Chinese term", zh), ("English rendering", en), ("note", note),
+                         ("forbidden value", forbidden), ("source", source)):
+        check_field_text(value, label, p)
     new = Entry(zh=split_values(zh), en=split_values(en), forbidden=split_values(forbidden),
                 case_sensitive=case_sensitive, note=note.strip(), source=source.strip())
     if not new.zh or any(not v for v in new.zh):
         raise GlossaryError(p, "cannot add: empty Chinese term")
     if not new.en or any(not v for v in new.en):
         raise GlossaryError(p, "cannot add: empty English rendering")
-    for v in new.zh:
-        prev = glossary.get(v)
-        if prev is not None:
-            same = {r.casefold() for r in prev.en} >= {r.casefold() for r in new.en}
-            what = "already in the glossary" if same else "conflicts with the glossary"
-            raise GlossaryError(p, f"cannot add '{v}': {what} ('{prev.preferred}')", line=prev.line)
     if {f.casefold() for f in new.forbidden} & {r.casefold() for r in new.en}:
         raise GlossaryError(p, "cannot add: a rendering is both approved and forbidden")
-    first = text.split("\n", 1)[0]
-    delim = _delimiter_for(str(p), first)
-    header = next(csv.reader([first.rstrip("\r")], delimiter=delim))
-    cols = [_COLUMN_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in header]
-    row = new.to_row()
-    missing = [c for c in ("forbidden", "note", "source") if row[c] and c not in cols]
-    if missing or (case_sensitive and "case_sensitive" not in cols):
-        need = missing + (["case_sensitive"] if case_sensitive and "case_sensitive" not in cols else [])
-        raise GlossaryError(p, f"cannot add: the file has no column for {', '.join(need)}", line=1)
-    buf = io.StringIO()
-    csv.writer(buf, delimiter=delim, lineterminator="").writerow([row.get(c, "") for c in cols])
-    newline = "\r\n" if "\r\n" in text else "\n"
-    body = text
-    if body and not body.endswith(("\n", "\r")):
-        body += newline
-    body += buf.getvalue() + newline
-    bom = data.startswith(b"\xef\xbb\xbf")
-    atomic_write_text(p, body.replace("\r\n", "\n"), bom=bom, newline=newline)
-    lines = body.count("\n")
-    return replace(new, line=lines)
+    with locked_glossary(p):
+        data, name = _read_glossary_bytes(p)
+        text = _decode_glossary(data, name)
+        glossary = _glossary_from_bytes(data, name)
+        for v in new.zh:
+            prev = glossary.get(v)
+            if prev is not None:
+                same = {r.casefold() for r in prev.en} >= {r.casefold() for r in new.en}
+                what = "already in the glossary" if same else "conflicts with the glossary"
+                raise GlossaryError(p, f"cannot add '{v}': {what} ('{prev.preferred}')",
+                                    line=prev.line)
+        layout = detect_layout(data, text)
+        body = to_lf(text)
+        delim = sniff_delimiter(body, p)
+        header = next((r for _, r in _rows(body, name) if any(c.strip() for c in r)), [])
+        cols = header_roles(header, "glossary") or []
+        row = dict(zip(ALL_COLUMNS, neutralize_row(new.to_row()[c] for c in ALL_COLUMNS)))
+        missing = [c for c in ("forbidden", "note", "source") if row[c] and c not in cols]
+        if case_sensitive and "case_sensitive" not in cols:
+            missing.append("case_sensitive")
+        if missing:
+            raise GlossaryError(p, f"cannot add: the file has no column for {', '.join(missing)}",
+                                line=1)
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=delim, lineterminator="").writerow(
+            [row.get(c, "") if c else "" for c in cols])
+        if body and not body.endswith("\n"):
+            body += "\n"
+        body += buf.getvalue() + "\n"
+        write_atomic(p, layout.encode(body))
+    return replace(new, line=body.count("\n"))
 
 
 def default_glossary_path() -> Path:

@@ -36,10 +36,11 @@ class TermMatch:
 
 
 def line_col(text: str, offset: int) -> Tuple[int, int]:
-    """1-based line and column of ``offset`` in ``text``."""
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, col
+    """1-based line and column of ``offset`` in ``text`` (LF, CRLF and CR end lines, as for
+    the translator; many offsets: :class:`termbase.textio.LineIndex`)."""
+    from .textio import line_col as _line_col
+
+    return _line_col(text, offset)
 
 
 class ZhMatcher:

@@ -1,11 +1,14 @@
-"""Where a translation goes: default ``NAME.en.EXT``, never the input, no silent overwrite."""
+"""Where a translation goes: default ``NAME.en.EXT``, never the input, no silent overwrite.
+
+The rules are :mod:`termbase.outputs`' (one output policy for every writer); this module only
+knows the default name of a translation.
+"""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Optional
 
-from termbase.errors import OutputError
+from termbase.outputs import Outputs, PlannedOutput
 
 
 def default_output(input_name: str) -> str:
@@ -16,26 +19,17 @@ def default_output(input_name: str) -> str:
     return str(p.with_name(f"{p.stem}.en{p.suffix}"))
 
 
+def plan_translation_output(outputs: Outputs, input_name: str,
+                            output: Optional[str]) -> PlannedOutput:
+    """Plan the translation of ``input_name`` (``output`` or the default name) with
+    ``outputs`` (whose inputs hold the document and the glossary)."""
+    outputs.add_input(input_name)
+    return outputs.plan(default_output(input_name) if output is None else output, option="-o",
+                        what="translation")
+
+
 def check_output(input_name: str, output: Optional[str], *, force: bool = False) -> str:
-    """The output path to write; raises :class:`OutputError` for the input itself or an existing file."""
-    out = output or default_output(input_name)
-    if out == "-":
-        return out
-    target = Path(out)
-    if input_name != "-":
-        source = Path(input_name)
-        same = source.resolve() == target.resolve()
-        if not same and target.exists():
-            try:
-                same = os.path.samefile(source, target)
-            except OSError:
-                same = False
-        if same:
-            raise OutputError(f"{out}: the output would overwrite the input; choose another name with -o")
-    if target.is_dir():
-        raise OutputError(f"{out}: is a directory; give a file name with -o")
-    if target.exists() and not force:
-        raise OutputError(f"{out}: already exists; pass --force to overwrite it or -o to choose another name")
-    if not target.parent.exists():
-        raise OutputError(f"{out}: folder {target.parent} does not exist")
-    return out
+    """The output path to write; raises :class:`~termbase.errors.OutputError` for an input, an
+    existing file without ``force``, a directory or a missing folder (see
+    :mod:`termbase.outputs`)."""
+    return plan_translation_output(Outputs(force=force), input_name, output).path

@@ -8,14 +8,12 @@ semicolon) is sniffed from the first rows by :func:`termbase.tabular.sniff_delim
 """
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
+from typing import Callable, Iterable, List, Optional, Tuple, Union
 
 from ..errors import InputError
 from ..tabular import column_role, sniff_delimiter
-from ..textio import read_text
+from ..textio import Source, read_text
 from . import SegmentPair
 
 PathLike = Union[str, Path]
@@ -25,28 +23,18 @@ def _role(cell: str) -> Optional[str]:
     return column_role(cell, "document")
 
 
-def read_delimited(path: PathLike, text: Optional[str] = None) -> List[SegmentPair]:
-    """Read a bilingual TSV/CSV file into segment pairs (one per data row)."""
+def read_delimited(path: Source, text: Optional[str] = None) -> List[SegmentPair]:
+    """Read a bilingual TSV/CSV file into segment pairs (one per data row).
+
+    A quote left open is reported at the line where it opened.
+    """
+    from ..glossary import csv_rows
+
     name = str(path)
     if text is None:
         text = read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text, name),
-                        strict=True)
-
-    def rows() -> Iterator[Tuple[int, List[str]]]:
-        line = 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise InputError(name, f"malformed CSV/TSV ({exc}); check the quoting on this "
-                                       "line", line=reader.line_num) from None
-            yield line, row
-            line = reader.line_num + 1
-
-    return pairs_from_rows(rows(), name, lambda n: f"{name}:{n}")
+    return pairs_from_rows(csv_rows(text, name, sniff_delimiter(text, name)), name,
+                           lambda n: f"{name}:{n}")
 
 
 def pairs_from_rows(rows: Iterable[Tuple[int, List[str]]], name: str,

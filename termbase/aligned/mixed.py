@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from ..normalize import CJK, CJK_CLASS, is_cjk
-from ..textio import read_text
+from ..textio import LineIndex, Source, read_text
 from . import SegmentPair
 
 PathLike = Union[str, Path]
@@ -400,21 +400,19 @@ def read_mixed_text(text: str, name: str = "<mixed>") -> List[SegmentPair]:
             groups.append(([rest[a]], "no Chinese passage precedes this English"))
     groups.sort(key=lambda g: blocks[g[0][0]].start)
     pairs: List[SegmentPair] = []
-    line, counted = 1, 0  # line numbers counted incrementally (groups are in text order)
+    lines = LineIndex(text)  # LF, CRLF and CR end lines, as in terms find and translate
     for members, note in groups:
         zh = next((texts[k][1] for k in members if texts[k][0] == ZH), "")
         en = next((texts[k][1] for k in members if texts[k][0] == EN), "")
         start = blocks[members[0]].start
         while start < len(text) and text[start].isspace():
             start += 1
-        line += text.count("\n", counted, start)
-        counted = start
-        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        line, col = lines.line_col(start)
         pairs.append(SegmentPair(len(pairs), zh, en, f"{name}:{line}:{col}", note=note, line=line))
     return pairs
 
 
-def read_mixed(path: PathLike, text: Optional[str] = None) -> List[SegmentPair]:
+def read_mixed(path: Source, text: Optional[str] = None) -> List[SegmentPair]:
     """Read a mixed bilingual .txt/.md file (or already-read ``text``) into segment pairs."""
     if text is None:
         text = read_text(path)

@@ -20,7 +20,7 @@ from typing import List, Optional, Sequence, Union
 from ..errors import InputError
 from ..inline import InlineText, join
 from ..normalize import is_cjk
-from ..textio import read_text
+from ..textio import InputSource, Source, open_input
 from . import SegmentPair
 
 PathLike = Union[str, Path]
@@ -39,12 +39,12 @@ class Paragraph:
     inline: Optional[InlineText] = None
 
 
-def read_paragraphs(path: PathLike) -> List[Paragraph]:
-    """The paragraphs of a .txt, .md or .docx file."""
-    p = str(path)
-    if p.lower().endswith(".docx"):
-        return _docx_paragraphs(p)
-    return split_paragraphs(read_text(p), markdown=p.lower().endswith((".md", ".markdown")))
+def read_paragraphs(path: Source) -> List[Paragraph]:
+    """The paragraphs of a .txt, .md or .docx file (a path, ``-`` or an InputSource)."""
+    source = open_input(path)
+    if source.suffix == ".docx" or source.head(4) == b"PK\x03\x04":
+        return _docx_paragraphs(source)
+    return split_paragraphs(source.text(), markdown=source.suffix in (".md", ".markdown"))
 
 
 def split_paragraphs(text: str, *, markdown: bool = False) -> List[Paragraph]:
@@ -138,16 +138,11 @@ def _join_lines(lines: Sequence[str]) -> str:
     return text
 
 
-def _docx_paragraphs(path: str) -> List[Paragraph]:
+def _docx_paragraphs(source: InputSource) -> List[Paragraph]:
     from ..inline.docx import read_docx_paragraphs, visible_text
 
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read ({exc.strerror})") from None
+    path = source.name
+    data = source.data()
     out: List[Paragraph] = []
     for number, (_, inline) in enumerate(read_docx_paragraphs(data, path), 1):
         text = visible_text(inline)
@@ -185,7 +180,7 @@ def first_divergence(source: Sequence[Paragraph], target: Sequence[Paragraph]) -
     return n
 
 
-def read_parallel(source: PathLike, target: PathLike) -> List[SegmentPair]:
+def read_parallel(source: Source, target: Source) -> List[SegmentPair]:
     """Pair the paragraphs of a Chinese SOURCE file and its English TARGET file one to one."""
     src, tgt = read_paragraphs(source), read_paragraphs(target)
     if len(src) != len(tgt):

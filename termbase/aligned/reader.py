@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import List, Optional, Union
 
 from ..errors import InputError
+from ..textio import InputSource, Source, bom_encoding, open_input
 from . import SegmentPair
 
 PathLike = Union[str, Path]
@@ -17,80 +18,91 @@ _BY_EXTENSION = {".tsv": "tsv", ".tab": "tsv", ".csv": "csv", ".xlf": "xliff", "
                  ".xlsm": "xlsx"}
 
 
-def _sniff(path: str) -> str:
-    ext = Path(path).suffix.lower()
+def _is_workbook(source: InputSource) -> bool:
+    """True when the ZIP ``source`` holds an Excel workbook (else it is read as a .docx)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(source.data())) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _sniff(source: InputSource) -> str:
+    """The reader for ``source``: by extension, else by its first bytes (kept for the reader)."""
+    ext = source.suffix
     if ext in _BY_EXTENSION:
         return _BY_EXTENSION[ext]
-    if ext == ".docx" or path == "-":
-        return "mixed"
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096).lstrip(b"\xef\xbb\xbf").lstrip()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read ({exc.strerror})") from None
+    if ext == ".docx":
+        return "docx"
+    head = source.head(4096)
     if head.startswith(b"PK\x03\x04"):
-        import zipfile
-
-        try:
-            with zipfile.ZipFile(path) as archive:
-                if "xl/workbook.xml" in archive.namelist():
-                    return "xlsx"
-        except (zipfile.BadZipFile, OSError):
-            pass
-    if head.startswith(b"<"):
-        low = head.lower()
-        if b"<xliff" in low:
+        return "xlsx" if _is_workbook(source) else "docx"
+    enc, skip = bom_encoding(head)
+    if enc is None and len(head) >= 4 and (head[0] == 0 or head[1] == 0):
+        enc = "utf-16-be" if head[0] == 0 else "utf-16-le"  # XML in UTF-16 without a BOM
+    text = head[skip:].decode(enc or "utf-8", "ignore").lstrip()
+    if text.startswith("<"):
+        low = text.lower()
+        if "<xliff" in low:
             return "xliff"
-        if b"<tmx" in low:
+        if "<tmx" in low:
             return "tmx"
     return "mixed"
 
 
-def read_aligned(source: PathLike, target: Optional[PathLike] = None,
+def read_aligned(source: Source, target: Optional[Source] = None,
                  fmt: Optional[str] = None) -> List[SegmentPair]:
     """Aligned (Chinese, English) segment pairs from one bilingual file or two parallel files.
 
     With ``target``: SOURCE and TARGET are aligned by paragraph (.txt, .md, .docx). Without it,
     ``fmt`` (or the extension, or the content) picks: ``tsv``/``csv`` (header naming zh and en
-    columns), ``xlsx`` (the first sheet with such a header), ``xliff`` (1.2), ``tmx`` (1.4) or ``mixed`` (each Chinese passage followed by its
-    English, PDF-extracted text included). Raises :class:`~termbase.errors.InputError`.
+    columns), ``xlsx`` (the first sheet with such a header), ``xliff`` (1.2), ``tmx`` (1.4) or
+    ``mixed`` (each Chinese passage followed by its English, PDF-extracted text included).
+    ``source``/``target`` may be ``-`` (stdin, one of them) or
+    :class:`~termbase.textio.InputSource`; a pipe is read once, its format sniffed from the
+    buffered bytes. Raises :class:`~termbase.errors.InputError`.
     """
-    src = str(source)
+    src = open_input(source)
     if fmt not in (None, "auto") and fmt not in ALIGNED_FORMATS:
-        raise InputError(src, f"unknown input format {fmt!r}; use one of {', '.join(ALIGNED_FORMATS)}")
+        raise InputError(str(src), f"unknown input format {fmt!r}; use one of "
+                                   f"{', '.join(ALIGNED_FORMATS)}")
     if target is not None:
+        tgt = open_input(target)
+        if src.is_stdin and tgt.is_stdin:
+            raise InputError(str(src), "SOURCE and TARGET cannot both be standard input (-)")
         if fmt not in (None, "auto", "parallel"):
-            raise InputError(src, f"two files are read as parallel paragraphs, not as {fmt}; "
-                                  "drop the second file or the format option")
+            raise InputError(str(src), f"two files are read as parallel paragraphs, not as {fmt}; "
+                                       "drop the second file or the format option")
         from .paragraphs import read_parallel
 
-        return read_parallel(source, target)
+        return read_parallel(src, tgt)
     kind = fmt if fmt not in (None, "auto") else _sniff(src)
     if kind == "parallel":
-        raise InputError(src, "parallel paragraphs need two files: SOURCE and TARGET")
+        raise InputError(str(src), "parallel paragraphs need two files: SOURCE and TARGET")
     if kind in ("tsv", "csv"):
         from .delimited import read_delimited
 
-        return read_delimited(source)
+        return read_delimited(src)
     if kind == "xlsx":
         from .xlsx import read_xlsx
 
-        return read_xlsx(source)
+        return read_xlsx(src)
     if kind == "xliff":
         from .xliff import read_xliff
 
-        return read_xliff(source)
+        return read_xliff(src)
     if kind == "tmx":
         from .tmx import read_tmx
 
-        return read_tmx(source)
+        return read_tmx(src)
     from .mixed import read_mixed, read_mixed_text
 
-    if src.lower().endswith(".docx"):
+    if kind == "docx":
         from .paragraphs import read_paragraphs
 
-        text = "\n\n".join(p.text for p in read_paragraphs(source))
-        return read_mixed_text(text, src)
-    return read_mixed(source)
+        text = "\n\n".join(p.text for p in read_paragraphs(src))
+        return read_mixed_text(text, str(src))
+    return read_mixed(src)

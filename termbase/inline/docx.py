@@ -26,12 +26,10 @@ formatting of the pair around it (or the base formatting).
 from __future__ import annotations
 
 import copy
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from ..errors import InputError
 from ..normalize import has_cjk
 from . import CLOSE, OPEN, STANDALONE, Code, InlineText, Part
 
@@ -51,14 +49,12 @@ def local(tag) -> str:
 
 def load_docx(data: bytes, name: str):
     """Open a .docx from its bytes (a python-docx ``Document``). The only place .docx files are
-    opened: translate, check and extract all come through here."""
-    import docx
+    opened: translate, check and extract all come through here, and through
+    :func:`termbase.ooxml.load_docx` (zip limits on inflated bytes, every XML part through the
+    XML guard, one-line errors)."""
+    from ..ooxml import load_docx as load_checked
 
-    try:
-        return docx.Document(io.BytesIO(data))
-    except Exception as exc:  # zip, XML and package errors
-        raise InputError(name, f"not a readable .docx file: not a Word document or damaged "
-                               f"({type(exc).__name__}: {exc}); save it again as .docx") from None
+    return load_checked(data, name)
 
 
 # -- where the text is --------------------------------------------------------------------------

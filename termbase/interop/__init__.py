@@ -5,13 +5,13 @@
 from __future__ import annotations
 
 import importlib
-import sys
 from pathlib import Path
-from typing import Dict, Optional, Sequence
+from typing import Dict, Optional, Sequence, Union
 
 from ..errors import InputError, OutputError
 from ..glossary import Entry
-from ..textio import atomic_write_bytes
+from ..outputs import Outputs, PlannedOutput
+from ..textio import Source, open_input
 from .base import GlossaryFormat, ImportResult, PathLike
 
 #: format name → "module:class"
@@ -41,7 +41,7 @@ def get_format(name: str) -> GlossaryFormat:
     return getattr(importlib.import_module(module), cls)()
 
 
-def format_for(path: PathLike, fmt: Optional[str] = None, *, sniff: bool = False
+def format_for(path: Source, fmt: Optional[str] = None, *, sniff: bool = False
                ) -> GlossaryFormat:
     """The format named ``fmt``, else (reading, ``sniff``) the one the content proves (ZIP →
     xlsx, XML → tbx or tmx by its root element), else the one for the extension of ``path``;
@@ -52,12 +52,8 @@ def format_for(path: PathLike, fmt: Optional[str] = None, *, sniff: bool = False
     if sniff:
         from ..glossary import sniff_glossary_bytes
 
-        try:
-            with open(path, "rb") as fh:
-                head = fh.read(4096)
-        except OSError:
-            head = b""
-        kind = sniff_glossary_bytes(head)
+        # an InputSource keeps what it sniffs: a pipe or stdin is not consumed by this
+        kind = sniff_glossary_bytes(_head(path, 4096))
         if kind is not None:
             return get_format(kind)
         return get_format(_BY_EXTENSION.get(suffix, "csv"))  # a wrong one says what is wrong
@@ -67,42 +63,56 @@ def format_for(path: PathLike, fmt: Optional[str] = None, *, sniff: bool = False
                       f"--format ({', '.join(FORMATS)})")
 
 
-def import_glossary(path: PathLike, fmt: Optional[str] = None) -> ImportResult:
-    """Read a glossary file of any supported format into validated entries."""
-    if str(path) != "-" and not Path(path).exists():
-        raise InputError(path, "no such file")
-    if Path(path).is_dir():
-        raise InputError(path, "is a directory, expected a glossary file")
-    return format_for(path, fmt, sniff=True).read(path)
+def _head(path: Source, size: int) -> bytes:
+    try:
+        return open_input(path).head(size)
+    except InputError:
+        return b""
 
 
-def export_glossary(entries: Sequence[Entry], path: PathLike, fmt: Optional[str] = None, *,
-                    force: bool = False, protect: Sequence[PathLike] = ()) -> GlossaryFormat:
-    """Write ``entries`` to ``path`` atomically in the format chosen by ``fmt`` or the extension.
+def import_glossary(path: Source, fmt: Optional[str] = None) -> ImportResult:
+    """Read a glossary file of any supported format into validated entries.
 
-    Refuses to overwrite an existing file unless ``force``, and never writes over a path in
-    ``protect`` (the glossary being exported).
+    ``path`` may be ``-`` (stdin) or an :class:`~termbase.textio.InputSource`; pipes and stdin
+    are read once, the format sniffed from the buffered bytes.
     """
-    if str(path) == "-":
-        if not fmt:
-            raise OutputError("-: writing to stdout needs --format")
-        f = format_for(path, fmt)
-        data = f.dumps(list(entries), path)
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return f
-    target = Path(path)
-    for p in protect:
-        if target.exists() and Path(p).exists() and target.resolve() == Path(p).resolve():
-            raise OutputError(f"{path}: is the glossary being read; choose another output file")
-    if target.exists() and not force:
-        raise OutputError(f"{path}: already exists; pass --force to overwrite it")
-    if target.is_dir():
-        raise OutputError(f"{path}: is a directory")
-    f = format_for(path, fmt)
-    atomic_write_bytes(target, f.dumps(list(entries), path))
+    source = open_input(path)
+    return format_for(source, fmt, sniff=True).read(source)
+
+
+def output_format(planned: PlannedOutput, fmt: Optional[str] = None) -> GlossaryFormat:
+    """The format of an export: ``fmt``, else the extension; stdout and devices (``-``,
+    ``/dev/stdout``, a FIFO) without a known extension get termtrans CSV, as printed."""
+    if not fmt and planned.kind != "file" and \
+            Path(planned.path).suffix.lower() not in _BY_EXTENSION:
+        return get_format("csv")
+    return format_for(planned.path, fmt)
+
+
+def plan_export(path: PathLike, fmt: Optional[str] = None, *, force: bool = False,
+                protect: Sequence[object] = (), option: str = "FILE") -> PlannedOutput:
+    """Check a glossary export target against the output policy before any work
+    (:mod:`termbase.outputs`); ``protect``: the inputs (the glossary being exported...)."""
+    planned = Outputs(protect, force=force).plan(path, option=option, what="glossary")
+    output_format(planned, fmt)  # an unknown extension is an error now, not after the work
+    return planned
+
+
+def export_glossary(entries: Sequence[Entry], path: Union[PathLike, PlannedOutput],
+                    fmt: Optional[str] = None, *, force: bool = False,
+                    protect: Sequence[object] = ()) -> GlossaryFormat:
+    """Write ``entries`` to ``path`` in the format chosen by ``fmt`` or the extension.
+
+    ``path`` is a file name (checked now with :func:`plan_export`: never over a path in
+    ``protect``, an existing file only with ``force``, ``-`` is stdout) or an output
+    planned before the work. Regular files are written atomically.
+    """
+    planned = path if isinstance(path, PlannedOutput) else plan_export(
+        path, fmt, force=force, protect=protect)
+    f = output_format(planned, fmt)
+    planned.write_bytes(f.dumps(list(entries), planned.path))
     return f
 
 
 __all__ = ["FORMATS", "GlossaryFormat", "ImportResult", "export_glossary", "format_for",
-           "get_format", "import_glossary"]
+           "get_format", "import_glossary", "plan_export"]

@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..errors import GlossaryError
-from ..glossary import ALL_COLUMNS, Entry, Glossary, load_glossary, sniff_glossary_bytes
+from ..glossary import (ALL_COLUMNS, Entry, Glossary, check_field_text, has_header, load_glossary,
+                        locked_glossary, sniff_glossary_bytes)
+from ..outputs import write_atomic
 from ..tabular import header_roles, neutralize_row, sniff_delimiter
-from ..textio import atomic_write_text, decode_text
+from ..textio import decode_text, detect_layout, to_lf
 from .base import PathLike
 
 
@@ -119,12 +121,24 @@ def plan_merge(current: Glossary, incoming: Sequence[Entry]) -> MergeResult:
     return result
 
 
+def _mergeable(path: Path) -> Glossary:
+    """The glossary at ``path``, which must have a header row (merging rewrites it in place)."""
+    current = load_glossary(path)
+    if not has_header(decode_text(path.read_bytes(), path), path):
+        raise GlossaryError(path, "cannot merge into a glossary without a header row: add one "
+                                  "(zh,en,...) first", line=1)
+    return current
+
+
 def merge_into(path: PathLike, incoming: Sequence[Entry], *, dry_run: bool = False
                ) -> MergeResult:
     """Merge ``incoming`` into the glossary file at ``path`` (atomic write unless ``dry_run``).
 
     The glossary must be termtrans CSV/TSV (a header naming zh and en): merging rewrites it in
-    place, keeping its layout."""
+    place, keeping its layout. It is locked and read again under the lock, so concurrent
+    ``terms add`` and merges all land (:mod:`termbase.locking`). Values with line breaks or
+    control characters are refused before anything is written.
+    """
     p = Path(path)
     if p.is_file():
         with open(p, "rb") as fh:
@@ -133,15 +147,22 @@ def merge_into(path: PathLike, incoming: Sequence[Entry], *, dry_run: bool = Fal
             raise GlossaryError(p, f"cannot merge into a {kind.upper()} glossary: it is rewritten "
                                    "in place, which needs CSV/TSV; convert it first (terms "
                                    f"import {p.name} -o glossary.csv) and use that")
-    current = load_glossary(path)
-    from ..glossary import has_header
-
-    if not has_header(decode_text(p.read_bytes(), p), p):
-        raise GlossaryError(p, "cannot merge into a glossary without a header row: add one "
-                               "(zh,en,...) first", line=1)
-    result = plan_merge(current, incoming)
-    if not dry_run and (result.added or result.extended):
-        write_merged(path, {b.line: a for b, a in result.extended}, result.added)
+    for e in incoming:
+        for label, values in (("Chinese term", e.zh), ("English rendering", e.en),
+                              ("forbidden value", e.forbidden), ("note", (e.note,)),
+                              ("source", (e.source,))):
+            for v in values:
+                # a note may keep its line breaks (the row is quoted); a term may not
+                multiline = label in ("note", "source")
+                check_field_text(v, f"{label} of '{e.term}' (line {e.line})", path,
+                                 allow_line_breaks=multiline)
+    if dry_run:
+        return plan_merge(_mergeable(p), incoming)
+    with locked_glossary(path):
+        current = _mergeable(p)
+        result = plan_merge(current, incoming)
+        if result.added or result.extended:
+            write_merged(path, {b.line: a for b, a in result.extended}, result.added)
     return result
 
 
@@ -151,9 +172,9 @@ def write_merged(path: PathLike, updates: Dict[int, Entry], additions: Sequence[
     p = Path(path)
     data = p.read_bytes()
     text = decode_text(data, p)
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = list(io.StringIO(text.replace("\r\n", "\n"), newline=""))
-    if lines and not lines[-1].endswith(("\n", "\r")):
+    layout = detect_layout(data, text)
+    lines = list(io.StringIO(to_lf(text), newline=""))
+    if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     delim = sniff_delimiter(text, p)
     reader = csv.reader(iter(lines), delimiter=delim, strict=True)
@@ -173,7 +194,7 @@ def write_merged(path: PathLike, updates: Dict[int, Entry], additions: Sequence[
 
     def render(cells: List[str]) -> str:
         buf = io.StringIO()
-        csv.writer(buf, delimiter=delim, lineterminator="\n").writerow(cells)
+        csv.writer(buf, delimiter=delim, lineterminator="\n").writerow([to_lf(c) for c in cells])
         return buf.getvalue()
 
     def cells_for(entry: Entry, old: Optional[List[str]]) -> List[str]:
@@ -201,4 +222,4 @@ def write_merged(path: PathLike, updates: Dict[int, Entry], additions: Sequence[
             out.append("".join(chunk))
     for e in additions:
         out.append(render(cells_for(e, None)))
-    atomic_write_text(p, "".join(out), bom=data.startswith(b"\xef\xbb\xbf"), newline=newline)
+    write_atomic(p, layout.encode("".join(out)))

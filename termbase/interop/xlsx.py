@@ -5,23 +5,20 @@ columns in use) and every cell stored as text (a value starting with ``=`` never
 formula); columns are as wide as their content (CJK counted double, at most 60) and the header
 row is frozen. Read with the same header
 detection as the delimited formats (our columns, aliases, language codes, or no header).
-Before openpyxl sees the file, every XML part is checked with :mod:`termbase.xmlsafe` (no DTDs or
-entities) and the archive size is bounded.
+Before openpyxl sees the file, :func:`termbase.ooxml.load_xlsx` inflates every member once with a
+byte counter and checks every XML part with :mod:`termbase.xmlsafe` (no DTD, UTF-8/16 only).
 """
 from __future__ import annotations
 
 import io
-import zipfile
-from pathlib import Path
 from typing import List, Sequence, Tuple
 
 from ..errors import InputError, OutputError
 from ..glossary import Entry, columns_for
-from ..xmlsafe import parse_xml
+from ..ooxml import load_xlsx
+from ..textio import read_bytes
 from .base import GlossaryFormat, ImportResult, PathLike
 from .delimited import rows_to_entries
-
-MAX_UNCOMPRESSED = 256 * 1024 * 1024
 
 
 def display_width(text: str) -> int:
@@ -43,36 +40,13 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def read_sheets(path: PathLike) -> List[Tuple[str, List[Tuple[int, List[str]]]]]:
-    """Every worksheet of an .xlsx file as (title, [(row number, cell texts)]), empty rows and
-    trailing empty cells left out. The archive is checked first: not a ZIP, over 256 MiB
-    unpacked, or an XML part with a DTD or entities is refused with a one-line error."""
-    name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except OSError as exc:
-        raise InputError(name, f"cannot read ({exc.strerror})") from None
-    if not data:
-        raise InputError(name, "file is empty")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except zipfile.BadZipFile:
-        raise InputError(name, "not an .xlsx workbook (not a ZIP archive); save it from "
-                               "Excel as .xlsx, or use --format csv") from None
-    if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-        raise InputError(name, "workbook expands to more than 256 MiB; refused")
-    for info in infos:
-        if info.filename.endswith((".xml", ".rels")):
-            parse_xml(archive.read(info), f"{name}[{info.filename}]")
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on broken workbooks
-        raise InputError(name, f"cannot read workbook ({type(exc).__name__}: {exc})") from None
+def read_sheets(path) -> List[Tuple[str, List[Tuple[int, List[str]]]]]:
+    """Every worksheet of an .xlsx file (a path, ``-`` or an InputSource) as (title, [(row
+    number, cell texts)]), empty rows and trailing empty cells left out. The archive is checked
+    first by :func:`termbase.ooxml.load_xlsx` (inflated bytes counted, every XML part through
+    the XML guard): damaged or hostile workbooks are one-line errors."""
+    name = getattr(path, "name", None) or str(path)
+    book = load_xlsx(read_bytes(path), name)
     sheets = []
     try:
         for sheet in book.worksheets:
@@ -84,6 +58,12 @@ def read_sheets(path: PathLike) -> List[Tuple[str, List[Tuple[int, List[str]]]]]
                 if cells:
                     rows.append((n, cells))
             sheets.append((sheet.title, rows))
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged sheet part surfaces only while reading rows
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        raise InputError(name, f"cannot read the worksheets ({type(exc).__name__}: "
+                               f"{message})") from None
     finally:
         book.close()
     if not sheets:

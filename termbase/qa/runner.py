@@ -91,10 +91,40 @@ def _collector_paused():
             gc.enable()
 
 
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the system has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def _default_jobs(n_pairs: int) -> int:
     if n_pairs < PARALLEL_MIN_SEGMENTS or "fork" not in mp.get_all_start_methods():
         return 1
-    return max(1, min(os.cpu_count() or 1, 4))
+    return max(1, min(available_cpus(), 4))
+
+
+def effective_jobs(requested: Optional[int], n_pairs: int) -> int:
+    """How many processes check ``n_pairs`` segments when ``requested`` (None: the default).
+
+    More processes than CPUs only add forks and memory, so a request is capped at
+    :func:`available_cpus`; without ``fork`` it is one process (workers inherit the built
+    matchers through fork).
+    """
+    if "fork" not in mp.get_all_start_methods():
+        return 1
+    if requested is None:
+        return _default_jobs(n_pairs)
+    return max(1, min(requested, available_cpus()))
+
+
+def _quiet_worker() -> None:
+    """In a forked worker: Ctrl-C is the parent's business (no traceback per worker); the
+    parent stops the workers when it is interrupted."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class _ForkedCall:
@@ -128,6 +158,7 @@ class _ForkedCall:
 
 
 def _send_result(fn, conn) -> None:
+    _quiet_worker()
     try:
         result = (True, fn())
     except BaseException as exc:  # handed to the parent, which raises it
@@ -172,7 +203,7 @@ def _pool_segment_issues(checks, pairs, ctx, jobs: int) -> List[List[Issue]]:
     bounds = [(i, min(i + chunk, len(pairs))) for i in range(0, len(pairs), chunk)]
     _WORKER_STATE.update(checks=checks, pairs=pairs, ctx=ctx)
     try:
-        with mp.get_context("fork").Pool(jobs) as pool:
+        with mp.get_context("fork").Pool(jobs, initializer=_quiet_worker) as pool:
             parts = pool.map(_worker, bounds)
     finally:
         _WORKER_STATE.clear()
@@ -185,14 +216,13 @@ def run_checks(pairs: Sequence[SegmentPair], glossary=None, *, only: Optional[It
     """Run the selected checks (all by default) and return the report, accepted issues removed.
 
     ``jobs`` processes share the per-segment checks of large documents (default: one per core,
-    for documents of :data:`PARALLEL_MIN_SEGMENTS` segments or more); results do not depend on it.
+    for documents of :data:`PARALLEL_MIN_SEGMENTS` segments or more; never more than the CPUs
+    available); results do not depend on it.
     """
     checks = select_checks(only, skip)
     pairs = list(pairs)
     ctx = CheckContext(glossary=glossary, boundary_check=boundary_check, pairs=pairs)
-    jobs = _default_jobs(len(pairs)) if jobs is None else max(1, jobs)
-    if "fork" not in mp.get_all_start_methods():
-        jobs = 1  # workers inherit the built matchers through fork; without it, one process
+    jobs = effective_jobs(jobs, len(pairs))
     issues: List[Issue] = []
     ignored = 0
     with _collector_paused():
