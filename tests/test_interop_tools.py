@@ -2,51 +2,23 @@
 content intact and exports back; our exports keep the structure those tools read.
 
 Most of these files carry a ``<!DOCTYPE>`` (OmegaT's ``tmx11.dtd``, translate-toolkit's MARTIF
-core, TBX-Basic v2). Until the relaxed XML guard of issue 10 is merged, ``termbase.xmlsafe``
-refuses every DOCTYPE: the tests marked ``needs_relaxed_guard`` then skip, and the content tests
-read a copy with the DOCTYPE line removed. Once the guard accepts a DOCTYPE without entity
-declarations, the marked tests run by themselves and the copies are no longer made.
+core, TBX-Basic v2): the XML guard accepts a DOCTYPE without entity declarations and never loads
+its DTD, so they are read as the tools wrote them.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cli import main
-from termbase.errors import InputError
 from termbase.glossary import load_glossary
 from termbase.interop import export_glossary, import_glossary
 from termbase.interop.tbx import (TBX_V2_DOCTYPE, validate_tbx_basic, validate_tbx_basic_v2)
 from termbase.xmlsafe import parse_xml
 
 INTEROP = Path(__file__).resolve().parent / "data" / "interop"
-
-
-def _guard_accepts_doctype() -> bool:
-    try:
-        parse_xml(b'<?xml version="1.0"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n<tmx/>', "probe")
-    except InputError:
-        return False
-    return True
-
-
-RELAXED_GUARD = _guard_accepts_doctype()
-needs_relaxed_guard = pytest.mark.skipif(
-    not RELAXED_GUARD, reason="needs the relaxed XML guard from issue 10 (a DOCTYPE without "
-                              "entity declarations accepted)")
-_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*>")
-
-
-def readable(path: Path, tmp_path: Path) -> Path:
-    """``path`` itself once the guard accepts a plain DOCTYPE; until then a copy without it."""
-    if RELAXED_GUARD:
-        return path
-    copy = tmp_path / path.name
-    copy.write_bytes(_DOCTYPE.sub(b"", path.read_bytes(), count=1))
-    return copy
 
 
 def fields(entries):
@@ -56,7 +28,7 @@ def fields(entries):
 
 # ---- each tool's file imports with its content -----------------------------------------
 def test_translate_toolkit_csv2tbx(tmp_path):
-    result = import_glossary(readable(INTEROP / "ttk-csv2tbx.tbx", tmp_path))
+    result = import_glossary(INTEROP / "ttk-csv2tbx.tbx")
     assert [(e.term, e.preferred) for e in result.entries] == [
         ("华龙网", "Huanglong Newsnet"), ("重庆日报", "Chongqing Daily"),
         ("一带一路", "Belt and Road Initiative"),
@@ -70,7 +42,7 @@ def test_translate_toolkit_csv2tbx(tmp_path):
 
 @pytest.mark.parametrize("name", ["ttk-po2tmx.tmx", "omegat-level1.tmx", "omegat-level2.tmx"])
 def test_tmx_from_translate_toolkit_and_omegat(tmp_path, name):
-    entries = import_glossary(readable(INTEROP / name, tmp_path)).entries
+    entries = import_glossary(INTEROP / name).entries
     pairs = {e.term: e.en for e in entries}
     assert pairs["外国使领馆官员话重庆"] == ("Chongqing in the Eyes of Foreign Consuls",)
     assert pairs["推进“一带一路”建设。"] == ("Promote the Belt and Road Initiative.",)
@@ -96,7 +68,7 @@ def test_omegat_glossary_written_by_omegat():
 
 
 def test_multiterm_style_v2(tmp_path):
-    path = readable(INTEROP / "multiterm-style-v2.tbx", tmp_path)
+    path = INTEROP / "multiterm-style-v2.tbx"
     result = import_glossary(path)
     bri, hl, daily = result.entries
     assert bri.zh == ("一带一路", "一带一路倡议")  # standardizedTerm first, then admittedTerm
@@ -121,7 +93,6 @@ def test_multiterm_style_v2(tmp_path):
     assert "kept as an admitted term" in warning.message
 
 
-@needs_relaxed_guard
 @pytest.mark.parametrize("name", ["ttk-csv2tbx.tbx", "ttk-po2tmx.tmx", "omegat-level1.tmx",
                                   "omegat-level2.tmx", "multiterm-style-v2.tbx"])
 def test_tool_files_with_a_doctype_import_as_they_are(name):
@@ -138,7 +109,7 @@ _FIXTURES = ["ttk-csv2tbx.tbx", "ttk-po2tmx.tmx", "omegat-level1.tmx", "omegat-g
 @pytest.mark.parametrize("fmt,ext", [("tbx", ".tbx"), ("tbx-v2", ".tbx"), ("tmx", ".tmx"),
                                      ("csv", ".csv"), ("xlsx", ".xlsx")])
 def test_each_tool_file_exports_back_and_reimports_the_same(tmp_path, name, fmt, ext):
-    entries = import_glossary(readable(INTEROP / name, tmp_path)).entries
+    entries = import_glossary(INTEROP / name).entries
     out = tmp_path / f"back-{fmt}{ext}"
     export_glossary(entries, out, fmt)
     data = out.read_bytes()
@@ -146,8 +117,8 @@ def test_each_tool_file_exports_back_and_reimports_the_same(tmp_path, name, fmt,
         assert validate_tbx_basic(data, out) == []
     if fmt == "tbx-v2":
         assert data.splitlines()[1].decode() == TBX_V2_DOCTYPE
-        assert validate_tbx_basic_v2(_DOCTYPE.sub(b"", data), out) == []
-    assert fields(import_glossary(readable(out, tmp_path)).entries) == fields(entries)
+        assert validate_tbx_basic_v2(data, out) == []
+    assert fields(import_glossary(out).entries) == fields(entries)
 
 
 def test_termtrans_glossary_carries_every_column_and_a_formula_looking_note():
@@ -170,7 +141,7 @@ def test_tbx_v2_export_has_the_layout_translate_toolkit_and_omegat_read(tmp_path
     head = data.decode("utf-8").splitlines()[:3]
     assert head == ['<?xml version="1.0" encoding="UTF-8"?>', TBX_V2_DOCTYPE,
                     '<martif type="TBX-Basic-V1" xml:lang="en">']
-    root = parse_xml(_DOCTYPE.sub(b"", data))
+    root = parse_xml(data)
     # translate-toolkit reads <tig> only (not ntig); OmegaT's JAXB model wants the TBX v2 names
     assert root.findall(".//ntig") == [] and len(root.findall(".//tig")) == 17
     assert root.find("martifHeader/encodingDesc/p").text == "TBXBasicXCSV02.xcs"
@@ -194,7 +165,7 @@ def test_tbx_v2_export_has_the_layout_translate_toolkit_and_omegat_read(tmp_path
 def test_tbx_v2_validator_catches_broken_structure(tmp_path, old, new, problem):
     out = tmp_path / "g.tbx"
     export_glossary(load_glossary(INTEROP / "termtrans-glossary.csv"), out, "tbx-v2")
-    text = _DOCTYPE.sub(b"", out.read_bytes()).decode("utf-8")
+    text = out.read_bytes().decode("utf-8")
     assert old in text
     broken = text.replace(old, new, 1)
     if old == "<termEntry":

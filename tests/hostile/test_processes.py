@@ -115,7 +115,10 @@ def test_ctrl_c_during_forked_check_exits_130_in_one_line(ws):
     p = subprocess.Popen([sys.executable, "-m", "cli", "--glossary", str(ws.glossary), "check",
                           "big.tsv", "--jobs", "2", "--format", "json", "-o", "old.json",
                           "--force"], cwd=ws.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         env=dict(os.environ, PYTHONPATH=str(ROOT)), start_new_session=True)
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)), start_new_session=True,
+                         # as from a terminal: a test runner started in the background inherits
+                         # an ignored SIGINT, which Python (rightly) keeps ignoring
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(_children(p.pid)) < 2 and p.poll() is None:
         time.sleep(0.02)
