@@ -1,0 +1,187 @@
+"""The memory itself: exact lookup by normalised source, fuzzy lookup through an index.
+
+Fuzzy lookup is exact (it returns what comparing the query with every unit would return) and
+fast on large memories: units are sorted by length, so only the length window that can reach the
+threshold is looked at (rapidfuzz's ratio is at most ``2·min/(a+b)`` of the two lengths); inside
+it, a character index bounds each unit's score by the characters it shares with the query (the
+longest common subsequence cannot be longer), and rapidfuzz scores only the units whose bound
+reaches the threshold.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from termbase.normalize import fold_width, is_cjk, to_simplified
+
+#: default lowest fuzzy score (0-100) offered
+DEFAULT_THRESHOLD = 75.0
+
+_SPACES = re.compile(r"\s+")
+
+
+def match_key(text: str) -> str:
+    """A source as the memory compares it: NFC, half-width, Simplified, whitespace collapsed
+    (and removed next to Chinese characters, where it is only layout). Case is kept."""
+    t = to_simplified(fold_width(unicodedata.normalize("NFC", text)))
+    t = _SPACES.sub(" ", t).strip()
+    if " " not in t:
+        return t
+    out = []
+    for i, ch in enumerate(t):
+        if ch == " " and (_wide(t[i - 1]) or _wide(t[i + 1])):
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _wide(ch: str) -> bool:
+    return is_cjk(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+
+
+@dataclass(frozen=True)
+class TMUnit:
+    """One translation unit. ``markup`` is reserved for the inline-code representation of the
+    source and target (None: plain text; units with tags are stored as their text for now)."""
+
+    source: str
+    target: str
+    origin: str = ""      # the memory file it came from
+    location: str = ""    # where in that file
+    markup: Optional[object] = None
+
+
+@dataclass(frozen=True)
+class TMMatch:
+    """A unit found for a query: ``score`` 100 for exact matches; ``exact`` says whether the
+    sources are identical character for character (else equal after normalisation)."""
+
+    unit: TMUnit
+    score: float
+    exact: bool = False
+
+    def as_dict(self) -> Dict[str, object]:
+        return {"score": round(self.score, 1), "source": self.unit.source,
+                "target": self.unit.target, "tm": self.unit.origin, "location": self.unit.location}
+
+
+class TranslationMemory:
+    """Units by normalised source; the first unit added for a source wins (memories given first
+    have priority)."""
+
+    def __init__(self, units: Sequence[TMUnit] = ()):
+        self._by_key: Dict[str, TMUnit] = {}
+        self._keys: List[str] = []
+        self.sources: List[str] = []   # files loaded, in order
+        self.duplicates = 0            # units whose source was already present
+        self._index: Optional[_FuzzyIndex] = None
+        for u in units:
+            self.add(u)
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def __iter__(self):
+        return iter(self._by_key.values())
+
+    def add(self, unit: TMUnit) -> bool:
+        """Add ``unit`` (skipped when its source or target is empty); False when not added."""
+        if not unit.source.strip() or not unit.target.strip():
+            return False
+        key = match_key(unit.source)
+        if key in self._by_key:
+            self.duplicates += 1
+            return False
+        self._by_key[key] = unit
+        self._keys.append(key)
+        self._index = None
+        return True
+
+    def exact(self, source: str) -> Optional[TMMatch]:
+        """The unit whose source equals ``source`` after normalisation."""
+        unit = self._by_key.get(match_key(source))
+        if unit is None:
+            return None
+        return TMMatch(unit, 100.0, exact=unit.source.strip() == source.strip())
+
+    def fuzzy(self, source: str, threshold: float = DEFAULT_THRESHOLD,
+              limit: int = 3) -> List[TMMatch]:
+        """The best units scoring at least ``threshold`` (rapidfuzz ratio of the normalised
+        sources, 0-100), best first; ties in the order the units were added."""
+        key = match_key(source)
+        if not key or not self._keys:
+            return []
+        if self._index is None:
+            self._index = _FuzzyIndex(self._keys)
+        found = self._index.search(key, threshold, limit)
+        return [TMMatch(self._by_key[self._keys[i]], score,
+                        exact=score >= 100.0 and self._by_key[self._keys[i]].source.strip()
+                        == source.strip()) for i, score in found]
+
+    def best(self, source: str, threshold: float = DEFAULT_THRESHOLD) -> Optional[TMMatch]:
+        """The exact match, else the best fuzzy match at or above ``threshold``, else None."""
+        hit = self.exact(source)
+        if hit is not None:
+            return hit
+        fuzzy = self.fuzzy(source, threshold, limit=1)
+        return fuzzy[0] if fuzzy else None
+
+
+class _FuzzyIndex:
+    """Length-sorted keys with a character → (unit ids, counts) inverted index."""
+
+    def __init__(self, keys: Sequence[str]):
+        import numpy as np
+
+        order = sorted(range(len(keys)), key=lambda i: (len(keys[i]), i))
+        self.ids = np.asarray(order, dtype=np.int64)          # position → memory unit number
+        self.keys = [keys[i] for i in order]
+        self.lengths = np.fromiter((len(k) for k in self.keys), dtype=np.int64,
+                                   count=len(self.keys))
+        postings: Dict[str, Tuple[List[int], List[int]]] = {}
+        for pos, key in enumerate(self.keys):
+            for ch, n in Counter(key).items():
+                entry = postings.get(ch)
+                if entry is None:
+                    postings[ch] = entry = ([], [])
+                entry[0].append(pos)
+                entry[1].append(n)
+        self.postings = {ch: (np.asarray(p, dtype=np.int64), np.asarray(c, dtype=np.int32))
+                         for ch, (p, c) in postings.items()}
+
+    def search(self, query: str, threshold: float, limit: int) -> List[Tuple[int, float]]:
+        import numpy as np
+        from rapidfuzz import fuzz, process
+
+        t = max(min(threshold, 100.0), 1e-6) / 100.0
+        n = len(query)
+        lo = math.ceil(t * n / (2 - t) - 1e-9)
+        hi = math.floor(n * (2 - t) / t + 1e-9)
+        a = int(np.searchsorted(self.lengths, lo, side="left"))
+        b = int(np.searchsorted(self.lengths, hi, side="right"))
+        if a >= b:
+            return []
+        shared = np.zeros(b - a, dtype=np.int32)
+        for ch, qn in Counter(query).items():
+            hit = self.postings.get(ch)
+            if hit is None:
+                continue
+            pos, counts = hit
+            i0 = int(np.searchsorted(pos, a, side="left"))
+            i1 = int(np.searchsorted(pos, b, side="left"))
+            if i0 < i1:
+                shared[pos[i0:i1] - a] += np.minimum(counts[i0:i1], qn)
+        bound = 200.0 * shared / (n + self.lengths[a:b])
+        candidates = np.nonzero(bound >= threshold - 1e-9)[0]
+        if not len(candidates):
+            return []
+        choices = [self.keys[a + int(c)] for c in candidates]
+        scored = process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=threshold,
+                                 limit=None)
+        found = [(int(self.ids[a + int(candidates[k])]), float(score)) for _, score, k in scored]
+        found.sort(key=lambda x: (-x[1], x[0]))
+        return found[:limit]
