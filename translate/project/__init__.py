@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from .inputs import FileJob, InputFile, collect_inputs, output_is_folder, plan_outputs
 from .report import project_report_json, project_summary_text
+from .cluster import DaskExecutor
 from .runner import (NO_ENGINE, ChunkResult, ChunkTask, ProgressEvent, ProjectOptions,
                      ProjectResult, run_chunk, translate_project)
 
-__all__ = ["ChunkResult", "ChunkTask", "FileJob", "InputFile", "NO_ENGINE", "ProgressEvent",
+__all__ = ["ChunkResult", "ChunkTask", "DaskExecutor", "FileJob", "InputFile", "NO_ENGINE", "ProgressEvent",
            "ProjectOptions", "ProjectResult", "collect_inputs", "output_is_folder",
            "plan_outputs", "project_report_json", "project_summary_text", "run_chunk",
            "translate_project"]

@@ -356,7 +356,9 @@ class ProjectRun:
         for t in tasks:
             need[t.file_index] += 1
         by_index = {p.index: p for p in prepared}
-        for r in executor.run(tasks):
+        for r in executor.run(tasks, glossary=self.glossary, engine=self.options.engine,
+                              spec=self.options.engine_spec(),
+                              factory=self.options.engine_factory):
             self._record_signature(r.engine_signature)
             self._on_fresh(r.fresh)
             pending[r.file_index][r.chunk_index] = r
