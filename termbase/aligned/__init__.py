@@ -16,7 +16,9 @@ class SegmentPair:
 
     ``note`` carries what the reader noticed about the pairing (e.g. "no English follows this
     Chinese passage" in a mixed document); ``line`` is the 1-based line where the segment starts
-    (0 when unknown).
+    (0 when unknown). ``gap`` marks a paragraph the alignment of two unequal files left without
+    partner: ``missing-translation`` (source only) or ``extra-paragraph`` (target only; its
+    ``location`` and ``line`` are then in the target file).
     """
 
     index: int
@@ -25,6 +27,7 @@ class SegmentPair:
     location: str = ""
     note: str = ""
     line: int = 0
+    gap: str = ""
 
 
 from .reader import ALIGNED_FORMATS, read_aligned  # noqa: E402  (readers use SegmentPair)

@@ -39,13 +39,14 @@ def _sniff(path: str) -> str:
 
 
 def read_aligned(source: PathLike, target: Optional[PathLike] = None,
-                 fmt: Optional[str] = None) -> List[SegmentPair]:
+                 fmt: Optional[str] = None, *, glossary=None) -> List[SegmentPair]:
     """Aligned (Chinese, English) segment pairs from one bilingual file or two parallel files.
 
     With ``target``: SOURCE and TARGET are aligned by paragraph (.txt, .md, .docx). Without it,
     ``fmt`` (or the extension, or the content) picks: ``tsv``/``csv`` (header naming zh and en
     columns), ``xliff`` (1.2), ``tmx`` (1.4) or ``mixed`` (each Chinese passage followed by its
-    English, PDF-extracted text included). Raises :class:`~termbase.errors.InputError`.
+    English, PDF-extracted text included). ``glossary`` helps align two files whose paragraph
+    counts differ. Raises :class:`~termbase.errors.InputError`.
     """
     src = str(source)
     if fmt not in (None, "auto") and fmt not in ALIGNED_FORMATS:
@@ -56,7 +57,7 @@ def read_aligned(source: PathLike, target: Optional[PathLike] = None,
                                   "drop the second file or the format option")
         from .paragraphs import read_parallel
 
-        return read_parallel(source, target)
+        return read_parallel(source, target, glossary=glossary)
     kind = fmt if fmt not in (None, "auto") else _sniff(src)
     if kind == "parallel":
         raise InputError(src, "parallel paragraphs need two files: SOURCE and TARGET")

@@ -17,6 +17,8 @@ CHECKS: Dict[str, str] = {
     "number-mismatch": "termbase.qa.numbers:NumberMismatch",
     "untranslated": "termbase.qa.untranslated:Untranslated",
     "typography": "termbase.qa.typography:Typography",
+    "missing-translation": "termbase.qa.alignment:MissingTranslation",
+    "extra-paragraph": "termbase.qa.alignment:ExtraParagraph",
 }
 
 

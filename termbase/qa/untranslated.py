@@ -20,6 +20,8 @@ class Untranslated(SegmentCheck):
     description = "Chinese left in the English, an empty target, or a target identical to the source"
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
+        if getattr(pair, "gap", ""):
+            return  # an alignment gap: missing-translation / extra-paragraph report it
         src, tgt = pair.source.strip(), pair.target.strip()
         if src and not tgt:
             yield self.issue(pair, SOURCE, 0, len(pair.source),
