@@ -19,6 +19,7 @@ CHECKS: Dict[str, str] = {
     "typography": "termbase.qa.typography:Typography",
     "missing-translation": "termbase.qa.alignment:MissingTranslation",
     "extra-paragraph": "termbase.qa.alignment:ExtraParagraph",
+    "inconsistent-term": "termbase.qa.term_consistency:InconsistentTerm",
 }
 
 

@@ -10,13 +10,13 @@ existing output is replaced only when asked.
 """
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Union
 
+from termbase.discovery import walk_files
 from termbase.errors import InputError, OutputError
 
 from ..documents import EXTENSIONS
@@ -50,17 +50,6 @@ class FileJob:
         return str(self.input)
 
 
-def _glob_match(relative: str, pattern: str) -> bool:
-    pattern = pattern.replace(os.sep, "/")
-    if "/" not in pattern and fnmatch.fnmatchcase(relative.rsplit("/", 1)[-1], pattern):
-        return True
-    if fnmatch.fnmatchcase(relative, pattern):
-        return True
-    if "**/" in pattern:  # '**/' may also stand for no folder at all
-        return fnmatch.fnmatchcase(relative, pattern.replace("**/", ""))
-    return False
-
-
 def collect_inputs(paths: Iterable[PathLike], *, include: Sequence[str] = (),
                    exclude: Sequence[str] = (),
                    extensions: Optional[Iterable[str]] = None) -> List[InputFile]:
@@ -84,22 +73,12 @@ def collect_inputs(paths: Iterable[PathLike], *, include: Sequence[str] = (),
                 found.append(InputFile(p, p.name))
             continue
         before = len(found)
-        for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for fn in sorted(filenames):
-                if fn.startswith(".") or Path(fn).suffix.lower() not in exts or \
-                        _OUTPUT_NAME.search(fn):
-                    continue
-                full = Path(dirpath) / fn
-                rel = full.relative_to(p).as_posix()
-                if include and not any(_glob_match(rel, g) for g in include):
-                    continue
-                if any(_glob_match(rel, g) for g in exclude):
-                    continue
-                key = full.resolve()
-                if key not in seen:
-                    seen.add(key)
-                    found.append(InputFile(full, rel, p))
+        for full, rel in walk_files(p, exts, include=include, exclude=exclude,
+                                    skip=_OUTPUT_NAME.search):
+            key = full.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(InputFile(full, rel, p))
         if len(found) == before:
             kinds = " ".join(sorted(exts))
             raise InputError(p, f"no files to translate in this folder (looked for {kinds}"
