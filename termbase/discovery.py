@@ -26,7 +26,12 @@ def walk_files(folder: Path, extensions: Iterable[str], *, include: Sequence[str
                exclude: Sequence[str] = (), skip: Optional[callable] = None
                ) -> Iterator[Tuple[Path, str]]:
     """``(path, relative path)`` of every file below ``folder`` with one of ``extensions``
-    (lower-case, with the dot) that passes the globs and ``skip(name)``, in sorted order."""
+    (lower-case, with the dot) that passes the globs and ``skip(name)``, sorted by relative
+    path."""
+    return iter(sorted(_walk(folder, extensions, include, exclude, skip), key=lambda x: x[1]))
+
+
+def _walk(folder, extensions, include, exclude, skip):
     exts = {e.lower() for e in extensions}
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))

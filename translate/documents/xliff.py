@@ -19,6 +19,8 @@ from .base import Document, Unit
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 #: target states that mean a person already translated or approved the unit
 DONE_STATES = {"translated", "final", "signed-off", "needs-review-adaptation", "needs-review-l10n"}
+#: state-qualifier values a result's ``origin`` may give (see translate.tm)
+_QUALIFIERS = {"exact-match", "leveraged-tm", "fuzzy-match", "leveraged-mt", "leveraged-glossary"}
 
 
 def _q(tag: str, ns: Optional[str]) -> str:
@@ -94,7 +96,9 @@ class XliffDocument(Document):
             target.text = result.target
             exact = bool(result.segments) and all(s.method == "exact" for s in result.segments)
             target.set("state", "needs-review-translation")
-            target.set("state-qualifier", "leveraged-glossary" if exact else "leveraged-mt")
+            origin = getattr(result, "origin", "")  # set by translate.leverage (TM, cache)
+            target.set("state-qualifier", origin if origin in _QUALIFIERS else
+                       ("leveraged-glossary" if exact else "leveraged-mt"))
             terms = [t for s in result.segments for t in s.terms]
             if terms:
                 for old in tu.findall(_q("note", self.ns)):

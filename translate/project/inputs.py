@@ -72,14 +72,15 @@ def collect_inputs(paths: Iterable[PathLike], *, include: Sequence[str] = (),
                 seen.add(key)
                 found.append(InputFile(p, p.name))
             continue
-        before = len(found)
+        matched = 0
         for full, rel in walk_files(p, exts, include=include, exclude=exclude,
                                     skip=_OUTPUT_NAME.search):
+            matched += 1
             key = full.resolve()
             if key not in seen:
                 seen.add(key)
                 found.append(InputFile(full, rel, p))
-        if len(found) == before:
+        if not matched:
             kinds = " ".join(sorted(exts))
             raise InputError(p, f"no files to translate in this folder (looked for {kinds}"
                                 + (", filtered by --include/--exclude" if include or exclude

@@ -286,9 +286,12 @@ class ProjectRun:
         sig = self._doc_signature()
         if self.none:
             _note_untranslated(doc, results, self._terms_of)
+        _offer_alternatives(doc, results)
         data, report = translate_document(doc, ReplayTranslator(results, self.glossary, sig),
                                           bilingual=self.options.bilingual,
                                           input_name=str(job.input), output_name=str(job.output))
+        if data[:4] == b"PK\x03\x04":
+            data = stable_zip(data, reference=_read(job.input))
         annotate_report(report, results)
         if self.none:
             todo = [u for u in doc.units if u.translate]
@@ -387,6 +390,30 @@ class ProjectRun:
                               engine=engine, cache=cache, tm=tm)
 
 
+def stable_zip(data: bytes, *, reference: bytes = b"") -> bytes:
+    """A zip container (.docx) whose entries carry the newest date of the ``reference`` zip
+    (the input) instead of the time of writing, so the same translation gives the same bytes
+    whenever and wherever it is written."""
+    import io
+    import zipfile
+
+    stamp = (1980, 1, 1, 0, 0, 0)
+    try:
+        with zipfile.ZipFile(io.BytesIO(reference)) as ref:
+            stamp = max((i.date_time for i in ref.infolist()), default=stamp)
+    except zipfile.BadZipFile:
+        pass
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            copy = zipfile.ZipInfo(info.filename, date_time=stamp)
+            copy.compress_type = info.compress_type
+            copy.external_attr = info.external_attr
+            dst.writestr(copy, src.read(info))
+    return out.getvalue()
+
+
 def _note_untranslated(doc, results, terms_of) -> None:
     """In an XLIFF pre-translation, a ``<note from="termtrans">`` on every unit left for the
     translator lists its glossary terms (the unit's target is left as it was)."""
@@ -412,6 +439,42 @@ def _note_untranslated(doc, results, terms_of) -> None:
             alt.addprevious(note)
         else:
             tu.append(note)
+
+
+def _offer_alternatives(doc, results) -> None:
+    """In XLIFF 1.2, the fuzzy matches offered for a unit's segments become
+    ``<alt-trans match-quality="…" origin="TM file">`` elements (after its notes)."""
+    if getattr(doc, "format", "") != "xliff" or not hasattr(doc, "tus"):
+        return
+    from lxml import etree
+
+    todo = [tu for tu, u in zip(doc.tus, doc.units) if u.translate]
+    if len(todo) != len(results):
+        return
+    ns = doc.ns
+
+    def q(tag: str) -> str:
+        return f"{{{ns}}}{tag}" if ns else tag
+
+    for tu, r in zip(todo, results):
+        if r is None:
+            continue
+        offers = [o for s in r.segments for o in getattr(s, "offers", [])]
+        if getattr(r, "origin", "") == "fuzzy-match":  # the match used is offered too
+            offers = [s.match for s in r.segments if getattr(s, "match", None)] + offers
+        for old in tu.findall(q("alt-trans")):
+            if old.get("tool-id") == "termtrans":
+                tu.remove(old)
+        for o in offers:
+            alt = etree.SubElement(tu, q("alt-trans"))
+            alt.set("match-quality", f"{o['score']:g}")
+            alt.set("origin", str(o.get("tm", "")))
+            alt.set("tool-id", "termtrans")
+            src = etree.SubElement(alt, q("source"))
+            src.text = str(o["source"])
+            tgt = etree.SubElement(alt, q("target"))
+            tgt.text = str(o["target"])
+            alt.tail = tu[-2].tail if len(tu) > 1 else None
 
 
 def translate_project(jobs: Sequence[FileJob], glossary: Glossary, options: ProjectOptions, *,
