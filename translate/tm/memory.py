@@ -155,7 +155,7 @@ class _FuzzyIndex:
 
     def search(self, query: str, threshold: float, limit: int) -> List[Tuple[int, float]]:
         import numpy as np
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz
 
         t = max(min(threshold, 100.0), 1e-6) / 100.0
         n = len(query)
@@ -165,23 +165,72 @@ class _FuzzyIndex:
         b = int(np.searchsorted(self.lengths, hi, side="right"))
         if a >= b:
             return []
-        shared = np.zeros(b - a, dtype=np.int32)
-        for ch, qn in Counter(query).items():
+        counts_q = Counter(query)
+        # prefix filter: a unit of length >= lo reaching the threshold shares at least ``need``
+        # characters with the query, so it shares one of the query's n - need + 1 rarest
+        # characters (counted with repeats): only units in those postings are candidates
+        need = math.ceil(t * (n + max(lo, 0)) / 2 - 1e-9)
+        rarest = sorted(counts_q.items(), key=lambda kv: (len(self.postings[kv[0]][0])
+                                                           if kv[0] in self.postings else 0, kv[0]))
+        taken, parts = 0, []
+        for ch, qn in rarest:
+            if taken >= n - need + 1:
+                break
+            taken += qn
             hit = self.postings.get(ch)
-            if hit is None:
-                continue
-            pos, counts = hit
-            i0 = int(np.searchsorted(pos, a, side="left"))
-            i1 = int(np.searchsorted(pos, b, side="left"))
-            if i0 < i1:
-                shared[pos[i0:i1] - a] += np.minimum(counts[i0:i1], qn)
-        bound = 200.0 * shared / (n + self.lengths[a:b])
-        candidates = np.nonzero(bound >= threshold - 1e-9)[0]
-        if not len(candidates):
+            if hit is not None:
+                pos = hit[0]
+                parts.append(pos[int(np.searchsorted(pos, a)):int(np.searchsorted(pos, b))])
+        if not parts:
             return []
-        choices = [self.keys[a + int(c)] for c in candidates]
-        scored = process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=threshold,
-                                 limit=None)
-        found = [(int(self.ids[a + int(candidates[k])]), float(score)) for _, score, k in scored]
+        if sum(len(x) for x in parts) * 4 < b - a:  # few candidates: score only those
+            cands = np.unique(np.concatenate(parts))
+            shared = np.zeros(len(cands), dtype=np.int32)
+            for ch, qn in counts_q.items():
+                hit = self.postings.get(ch)
+                if hit is None:
+                    continue
+                pos, counts = hit
+                idx = np.searchsorted(pos, cands)
+                idx[idx >= len(pos)] = len(pos) - 1
+                present = pos[idx] == cands
+                shared += np.where(present, np.minimum(counts[idx], qn), 0).astype(np.int32)
+        else:  # many: count shared characters over the whole length window at once
+            cands = np.arange(a, b)
+            shared = np.zeros(b - a, dtype=np.int32)
+            for ch, qn in counts_q.items():
+                hit = self.postings.get(ch)
+                if hit is None:
+                    continue
+                pos, counts = hit
+                i0 = int(np.searchsorted(pos, a))
+                i1 = int(np.searchsorted(pos, b))
+                if i0 < i1:
+                    shared[pos[i0:i1] - a] += np.minimum(counts[i0:i1], qn)
+        bound_all = 200.0 * shared / (n + self.lengths[cands])
+        keep = bound_all >= threshold - 1e-9
+        cands, bound_all = cands[keep], bound_all[keep]
+        if not len(cands):
+            return []
+        order_all = np.argsort(-bound_all, kind="stable")
+        order, bounds = cands[order_all] - a, bound_all[order_all]
+        # best bound first; stop when no remaining unit can beat the limit-th best score
+        found: List[Tuple[int, float]] = []  # (memory unit number, score), best first
+        cutoff = threshold
+        ratio = fuzz.ratio
+        for k in range(0, len(order), 64):
+            if bounds[k] < cutoff - 1e-9:
+                break
+            part = order[k:k + 64]
+            for pos, bnd in zip(part.tolist(), bounds[k:k + 64].tolist()):
+                if bnd < cutoff - 1e-9:
+                    break
+                score = ratio(query, self.keys[a + pos], score_cutoff=cutoff)
+                if score and score >= cutoff - 1e-9:
+                    found.append((int(self.ids[a + pos]), float(score)))
+            if len(found) >= limit:
+                found.sort(key=lambda x: (-x[1], x[0]))
+                del found[limit:]
+                cutoff = max(cutoff, found[-1][1])
         found.sort(key=lambda x: (-x[1], x[0]))
         return found[:limit]
