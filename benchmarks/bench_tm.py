@@ -5,9 +5,10 @@
 
 What it does (seeded, nothing downloaded):
 
-1. Builds a memory of N units whose Chinese sources are sentences of 6-80 characters made of the
-   words of the sample yearbook page and the bundled glossary (jieba's segmentation), in the
-   page's sentence shapes, so sources share words and characters as real memory units do.
+1. Builds a memory of N units whose Chinese sources are sentences of 6-80 characters: half of
+   their words drawn from the sample yearbook page and the bundled glossary (so sources share a
+   domain's words, as a project's memory does), half from jieba's dictionary weighted by its
+   word frequencies (so characters follow the frequencies of real Chinese text).
 2. Times loading them into a :class:`~translate.tm.TranslationMemory` (normalisation) and
    building the fuzzy index (at the first fuzzy lookup).
 3. Times lookups for three kinds of queries (each set of the same size): exact repeats of
@@ -35,6 +36,23 @@ from translate.tm import TMUnit, TranslationMemory, match_key  # noqa: E402
 SAMPLE = ROOT / "tests" / "data" / "chongqing-yearbook-page.txt"
 
 
+def general_words(rng: random.Random, k: int) -> list:
+    """``k`` words of jieba's dictionary drawn by frequency."""
+    import os
+
+    import jieba
+
+    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+    words, weights = [], []
+    with open(path, encoding="utf-8") as fh:
+        for row in fh:
+            parts = row.split()
+            if len(parts) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in parts[0]):
+                words.append(parts[0])
+                weights.append(int(parts[1]))
+    return rng.choices(words, weights=weights, k=k)
+
+
 def vocabulary() -> list:
     import logging
 
@@ -51,11 +69,11 @@ def vocabulary() -> list:
     return words
 
 
-def sentence(rng: random.Random, words: list) -> str:
+def sentence(rng: random.Random, words: list, general: list) -> str:
     n = rng.choice([6, 10, 14, 20, 28, 40, 60, 80])
     out = ""
     while len(out) < n:
-        out += rng.choice(words)
+        out += rng.choice(words if rng.random() < 0.5 else general)
         if rng.random() < 0.12:
             out += "，"
     return out.strip("，") + "。"
@@ -95,10 +113,11 @@ def main() -> None:
         args.units, args.queries, args.baseline_queries = 10_000, 500, 50
     rng = random.Random(args.seed)
     words = vocabulary()
-    alphabet = "".join(sorted(set("".join(words))))
+    general = general_words(rng, 200_000)
+    alphabet = "".join(sorted(set("".join(words + general[:5000]))))
     sources, seen = [], set()
     while len(sources) < args.units:
-        s = sentence(rng, words)
+        s = sentence(rng, words, general)
         if match_key(s) not in seen:
             seen.add(match_key(s))
             sources.append(s)
@@ -114,7 +133,7 @@ def main() -> None:
             [variant(rng, s) if rng.random() < 0.3 else s for s in rng.sample(sources, args.queries)],
         "near repeats (1-4 characters edited)":
             [perturb(rng, s, alphabet) for s in rng.sample(sources, args.queries)],
-        "new sentences": [sentence(rng, words) for _ in range(args.queries)],
+        "new sentences": [sentence(rng, words, general) for _ in range(args.queries)],
     }
     print(f"memory: {len(tm):,} units, sources {min(map(len, sources))}-{max(map(len, sources))} "
           f"characters; load {t_load:.2f} s, fuzzy index built in {t_index:.2f} s")

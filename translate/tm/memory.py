@@ -152,6 +152,15 @@ class _FuzzyIndex:
                 entry[1].append(n)
         self.postings = {ch: (np.asarray(p, dtype=np.int64), np.asarray(c, dtype=np.int32))
                          for ch, (p, c) in postings.items()}
+        # the most frequent characters also get a dense row of counts per unit (at most about
+        # 32 MB): counting them for a few candidates is then a lookup, not a search
+        rows = max(1, min(256, (32 << 20) // max(1, len(self.keys))))
+        frequent = sorted(self.postings, key=lambda ch: -len(self.postings[ch][0]))[:rows]
+        self.row_of = {ch: r for r, ch in enumerate(frequent)}
+        self.dense = np.zeros((len(frequent), len(self.keys)), dtype=np.uint8)
+        for ch, r in self.row_of.items():
+            pos, counts = self.postings[ch]
+            self.dense[r, pos] = np.minimum(counts, 255)
 
     def search(self, query: str, threshold: float, limit: int) -> List[Tuple[int, float]]:
         import numpy as np
@@ -166,47 +175,51 @@ class _FuzzyIndex:
         if a >= b:
             return []
         counts_q = Counter(query)
-        # prefix filter: a unit of length >= lo reaching the threshold shares at least ``need``
-        # characters with the query, so it shares one of the query's n - need + 1 rarest
-        # characters (counted with repeats): only units in those postings are candidates
+        # count filtering, rarest characters first: a unit of length >= lo reaching the
+        # threshold shares at least ``need`` characters with the query. Counting, over the
+        # length window, only the query's rarest characters (``taken`` of them, with repeats)
+        # leaves out at most n - taken shared ones, so a unit needs need - (n - taken) of these:
+        # few units pass; the other characters are then counted for those units only.
         need = math.ceil(t * (n + max(lo, 0)) / 2 - 1e-9)
         rarest = sorted(counts_q.items(), key=lambda kv: (len(self.postings[kv[0]][0])
                                                            if kv[0] in self.postings else 0, kv[0]))
-        taken, parts = 0, []
-        for ch, qn in rarest:
-            if taken >= n - need + 1:
-                break
+        target = min(n, n - need + 3)  # the rare part must hold >= 3 shared characters
+        taken, k = 0, 0
+        ids_parts, weight_parts = [], []
+        while k < len(rarest) and taken < target:
+            ch, qn = rarest[k]
+            k += 1
             taken += qn
             hit = self.postings.get(ch)
-            if hit is not None:
-                pos = hit[0]
-                parts.append(pos[int(np.searchsorted(pos, a)):int(np.searchsorted(pos, b))])
-        if not parts:
+            if hit is None:
+                continue
+            pos, counts = hit
+            i0, i1 = int(np.searchsorted(pos, a)), int(np.searchsorted(pos, b))
+            if i0 < i1:
+                ids_parts.append(pos[i0:i1] - a)
+                weight_parts.append(np.minimum(counts[i0:i1], qn))
+        if not ids_parts:
             return []
-        if sum(len(x) for x in parts) * 4 < b - a:  # few candidates: score only those
-            cands = np.unique(np.concatenate(parts))
-            shared = np.zeros(len(cands), dtype=np.int32)
-            for ch, qn in counts_q.items():
-                hit = self.postings.get(ch)
-                if hit is None:
-                    continue
-                pos, counts = hit
-                idx = np.searchsorted(pos, cands)
-                idx[idx >= len(pos)] = len(pos) - 1
-                present = pos[idx] == cands
-                shared += np.where(present, np.minimum(counts[idx], qn), 0).astype(np.int32)
-        else:  # many: count shared characters over the whole length window at once
-            cands = np.arange(a, b)
-            shared = np.zeros(b - a, dtype=np.int32)
-            for ch, qn in counts_q.items():
-                hit = self.postings.get(ch)
-                if hit is None:
-                    continue
-                pos, counts = hit
-                i0 = int(np.searchsorted(pos, a))
-                i1 = int(np.searchsorted(pos, b))
-                if i0 < i1:
-                    shared[pos[i0:i1] - a] += np.minimum(counts[i0:i1], qn)
+        partial = np.bincount(np.concatenate(ids_parts), weights=np.concatenate(weight_parts),
+                              minlength=b - a)
+        cands = np.nonzero(partial >= need - (n - taken) - 1e-9)[0]
+        if not len(cands):
+            return []
+        shared = partial[cands].astype(np.int32)
+        cands = cands + a
+        for ch, qn in rarest[k:]:
+            row = self.row_of.get(ch)
+            if row is not None:
+                shared += np.minimum(self.dense[row, cands], qn).astype(np.int32)
+                continue
+            hit = self.postings.get(ch)
+            if hit is None:
+                continue
+            pos, counts = hit
+            idx = np.searchsorted(pos, cands)
+            idx[idx >= len(pos)] = len(pos) - 1
+            present = pos[idx] == cands
+            shared += np.where(present, np.minimum(counts[idx], qn), 0).astype(np.int32)
         bound_all = 200.0 * shared / (n + self.lengths[cands])
         keep = bound_all >= threshold - 1e-9
         cands, bound_all = cands[keep], bound_all[keep]
