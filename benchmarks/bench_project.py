@@ -8,8 +8,10 @@
 What it does (seeded, nothing downloaded):
 
 1. Builds a project of ``--files`` documents (.txt, .md, .docx, .xlf, in sub-folders) of 10-40
-   paragraphs each, made of the sample yearbook page's Chinese sentences and the tiny model's
-   sentences (so sentences repeat across files, as in a real project), with the bundled glossary.
+   paragraphs of 1-3 sentences each. A sentence is, one time in five, one already used (the
+   sample page's and the tiny model's sentences to start with: repeats across files, as in a
+   real project), else a new one made of the page's and the glossary's words and words of
+   jieba's dictionary (by frequency). The bundled glossary is used.
 2. Translates it in this process (a new, empty cache): seconds, files/s, segments/s.
 3. Starts a LocalCluster of ``--workers`` worker processes (one thread each; its start-up is
    timed on its own) and translates the project again on it (another empty cache); the overhead
@@ -76,10 +78,23 @@ def sentences() -> list:
 def build_project(root: Path, files: int, rng: random.Random) -> int:
     import docx
 
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_tm import general_words, sentence, vocabulary
+
     pool = sentences()
+    words, general = vocabulary(), general_words(rng, 50_000)
+
+    def one() -> str:
+        if rng.random() < 0.2:
+            return rng.choice(pool)
+        s = sentence(rng, words, general)
+        pool.append(s)
+        return s
+
     paragraphs = 0
     for n in range(files):
-        paras = ["".join(rng.sample(pool, rng.randint(1, 3))) for _ in range(rng.randint(10, 40))]
+        paras = ["".join(one() for _ in range(rng.randint(1, 3)))
+                 for _ in range(rng.randint(10, 40))]
         paragraphs += len(paras)
         folder = root / f"part{n % 7}" / f"chapter{n % 3}"
         folder.mkdir(parents=True, exist_ok=True)
