@@ -22,10 +22,28 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
-def executor():
-    with DaskExecutor("local:2") as ex:
-        assert ex.workers == 2
-        yield ex
+def executor(tmp_path_factory):
+    """A LocalCluster of 2 worker processes; they start with an isolated home and caches and
+    the hub offline (they inherit this environment, not the per-test one)."""
+    import os
+
+    home = tmp_path_factory.mktemp("worker-home")
+    env = {"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"),
+           "HF_HOME": str(home / ".cache" / "huggingface"),
+           "TERMTRANS_CACHE": str(home / ".cache" / "termtrans"), "HF_HUB_OFFLINE": "1",
+           "TRANSFORMERS_OFFLINE": "1"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        with DaskExecutor("local:2") as ex:
+            assert ex.workers == 2
+            yield ex
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 @pytest.fixture
@@ -131,3 +149,16 @@ def test_a_cached_rerun_imports_no_torch_and_loads_no_model(tmp_path, glossary, 
     seen = json.loads(proc.stdout.strip().splitlines()[-1])
     assert seen == {"built": False, "hits": seen["hits"], "modules": []} and seen["hits"] > 0
     assert {p: p.read_bytes() for p in out.rglob("*.*")} == before
+
+
+def test_a_worker_failure_is_one_line(tmp_path, glossary, executor):
+    from termbase.errors import ModelUnavailableError
+
+    root = _project(tmp_path / "proj", files=2)
+    jobs = plan_outputs(collect_inputs([root]), tmp_path / "out")
+    with pytest.raises(ModelUnavailableError, match="does not exist") as err:
+        translate_project(jobs, glossary, ProjectOptions(engine="marian",
+                                                         model=str(tmp_path / "no-model"),
+                                                         cache=False), cluster=executor)
+    assert "\n" not in str(err.value)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.*"))
