@@ -86,6 +86,7 @@ def test_outputs_next_to_inputs_or_mirrored(tmp_path):
 
 @pytest.mark.parametrize("case, message", [
     ("input", "would overwrite an input"),
+    ("hardlink", "would overwrite an input"),
     ("exists", "already exists; pass --force"),
     ("collision", "would be written there"),
     ("glossary", "glossary or translation memory"),
@@ -99,6 +100,10 @@ def test_output_policy_holds_for_each_file(tmp_path, case, message):
     if case == "input":
         inputs = collect_inputs([root / "a.txt", root / "a.en.txt"]) if \
             (root / "a.en.txt").write_text("x") else None
+    elif case == "hardlink":  # b.en.txt is b.txt under another name
+        import os
+
+        os.link(root / "b.txt", root / "b.en.txt")
     elif case == "exists":
         (root / "b.en.txt").write_text("earlier")
     elif case == "collision":

@@ -88,13 +88,28 @@ def collect_inputs(paths: Iterable[PathLike], *, include: Sequence[str] = (),
     return found
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    if a.resolve() == b.resolve():
-        return True
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
+class _FileSet:
+    """Paths compared as files: by resolved path, and by device and inode (hard links)."""
+
+    def __init__(self, paths: Iterable[Path]):
+        self.resolved = set()
+        self.inodes = set()
+        for p in paths:
+            self.resolved.add(p.resolve())
+            try:
+                st = p.stat()
+                self.inodes.add((st.st_dev, st.st_ino))
+            except OSError:
+                pass
+
+    def __contains__(self, path: Path) -> bool:
+        if path.resolve() in self.resolved:
+            return True
+        try:
+            st = path.stat()
+        except OSError:
+            return False
+        return (st.st_dev, st.st_ino) in self.inodes
 
 
 def _writable_folder(folder: Path) -> bool:
@@ -123,7 +138,8 @@ def plan_outputs(inputs: Sequence[InputFile], output: Optional[PathLike] = None,
     work for an output that is an input or a protected file, that exists (unless ``force`` or
     ``skip_existing``), that two inputs share, or whose folder cannot be written."""
     protected = [Path(p) for p in protect if p]
-    all_inputs = [i.path for i in inputs]
+    protected_set = _FileSet(protected)
+    input_set = _FileSet(i.path for i in inputs)
     folder = output_is_folder(inputs, output)
     jobs: List[FileJob] = []
     taken: Dict[Path, Path] = {}
@@ -135,14 +151,12 @@ def plan_outputs(inputs: Sequence[InputFile], output: Optional[PathLike] = None,
             out = Path(output) / rel.parent / f"{rel.stem}.en{rel.suffix}"
         else:
             out = Path(output)
-        for other in all_inputs:
-            if _same_file(out, other):
-                raise OutputError(f"{out}: the output of {item.path} would overwrite an input; "
-                                  "choose another output folder with -o")
-        for p in protected:
-            if _same_file(out, p):
-                raise OutputError(f"{out}: the output of {item.path} would overwrite {p} (a "
-                                  "glossary or translation memory); choose another output")
+        if out in input_set:
+            raise OutputError(f"{out}: the output of {item.path} would overwrite an input; "
+                              "choose another output folder with -o")
+        if out in protected_set:
+            raise OutputError(f"{out}: the output of {item.path} would overwrite a glossary or "
+                              "translation memory; choose another output")
         key = out.resolve()
         if key in taken:
             raise OutputError(f"{out}: both {taken[key]} and {item.path} would be written "
