@@ -18,18 +18,23 @@ from typing import Callable, Dict, Iterator, Optional, Sequence
 
 from termbase.errors import EngineError, TermtransError
 
-from .runner import ChunkResult, ChunkTask, run_chunk
+from .runner import ChunkResult, ChunkTask
 
 def _missing_dask() -> EngineError:
     return EngineError("--cluster needs Dask: pip install 'termtrans[cluster]' "
                        "(dask and distributed)")
 
 
-def plugin_name(glossary_sha256: str, engine: str, spec: Dict[str, object]) -> str:
+def plugin_name(glossary_sha256: str, engine: str, spec: Dict[str, object],
+                factory: Optional[Callable] = None) -> str:
+    """The plugin's name on the workers: the glossary's hash, the plan, the engine factory."""
     from ..engines.lazy import plan_description
     from ..segment_cache import plan_key
 
-    return f"termtrans-{glossary_sha256[:16]}-{plan_key(plan_description(engine, spec))[:16]}"
+    desc = dict(plan_description(engine, spec))
+    if factory is not None:
+        desc["factory"] = f"{getattr(factory, '__module__', '')}.{getattr(factory, '__qualname__', '')}"
+    return f"termtrans-{glossary_sha256[:16]}-{plan_key(desc)[:16]}"
 
 
 def translate_task(task: ChunkTask, plugin: str) -> ChunkResult:
@@ -42,7 +47,7 @@ def translate_task(task: ChunkTask, plugin: str) -> ChunkResult:
         raise RuntimeError(f"worker {worker.address} has no termtrans plugin {plugin}")
     if owner.glossary.sha256 != task.glossary_sha256:
         raise RuntimeError("the task's glossary is not the one shared with the worker")
-    return run_chunk(owner.translator(), task)
+    return owner.run(task)
 
 
 class DaskExecutor:

@@ -78,7 +78,8 @@ class ProjectOptions:
 @dataclass
 class ProgressEvent:
     """What the progress callback gets. ``kind``: ``prepared`` (``total`` segments the engine
-    will translate, ``files``), ``file`` (a file started: ``file``, its ``total`` segments),
+    will translate, ``files``), ``file`` (a file started — on a cluster, submitted: ``file``,
+    the ``total`` segments it leaves to the engine),
     ``segments`` (``done`` of ``total`` over the project), ``written`` (``file`` written),
     ``skipped`` (``file`` not written: its output exists)."""
 
@@ -359,6 +360,8 @@ class ProjectRun:
         for t in tasks:
             need[t.file_index] += 1
         by_index = {p.index: p for p in prepared}
+        for p in prepared:  # submitted together: each file's event comes now
+            self.progress(ProgressEvent("file", str(p.job.input), total=len(p.resolutions.unresolved)))
         for r in executor.run(tasks, glossary=self.glossary, engine=self.options.engine,
                               spec=self.options.engine_spec(),
                               factory=self.options.engine_factory):

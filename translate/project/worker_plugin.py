@@ -19,11 +19,21 @@ class TranslatorPlugin(WorkerPlugin):
         self.engine = engine
         self.spec = dict(spec)
         self.factory = factory
-        self.name = plugin_name(glossary.sha256, engine, spec)
+        self.name = plugin_name(glossary.sha256, engine, spec, factory)
         self._translator = None
 
     def setup(self, worker) -> None:
+        import threading
+
         self._translator = None
+        self._lock = threading.Lock()  # a worker started with several threads runs one at a time
+
+    def run(self, task):
+        """One task through this worker's translator (tasks take turns on it)."""
+        from .runner import run_chunk
+
+        with self._lock:
+            return run_chunk(self.translator(), task)
 
     def translator(self):
         """The worker's translator (built at its first task; its engine at the first MT)."""
