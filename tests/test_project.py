@@ -352,3 +352,24 @@ def test_chunks_of_a_large_file_give_the_same_output(tmp_path, glossary):
         outs.append(((out / "a.en.txt").read_bytes(),
                      project_report_json(r.report).replace(str(out), "OUT")))
     assert outs[0] == outs[1]
+
+
+def test_reviewed_targets_of_an_earlier_xliff_output_are_reused(tmp_path, glossary):
+    root = tmp_path / "p"
+    root.mkdir()
+    helpers.write_xliff(root / "job.xlf", {"1": "他们访问了重庆。", "2": "城市很美丽。"})
+    jobs = plan_outputs(collect_inputs([root]))
+    translate_project(jobs, glossary, _options(cache=False))
+    out = root / "job.en.xlf"
+    text = out.read_text(encoding="utf-8")  # the translator reviews unit 1 and leaves unit 2
+    text = text.replace('state="needs-review-translation" state-qualifier="leveraged-mt">.',
+                        'state="translated">They went to Chongqing.', 1)
+    out.write_text(text, encoding="utf-8")
+    helpers.BUILT.clear()
+    result = translate_project(plan_outputs(collect_inputs([root]), force=True), glossary,
+                               _options(cache=False))
+    rows = {s["source"]: s for s in result.report["files"][0]["segments"]}
+    assert rows["他们访问了重庆。"]["origin"] == "exact-match"
+    assert rows["他们访问了重庆。"]["target"] == "They went to Chongqing."
+    assert rows["城市很美丽。"]["origin"] == "leveraged-mt"  # an unreviewed draft is not reused
+    assert "They went to Chongqing." in out.read_text(encoding="utf-8")

@@ -62,6 +62,9 @@ class ProjectOptions:
     cache: bool = True
     cache_path: Optional[PathLike] = None
     chunk_paragraphs: int = DEFAULT_CHUNK_PARAGRAPHS
+    #: an existing XLIFF output's reviewed targets (a human state) are reused as a memory
+    #: (after the ``tm`` files) before the output is replaced
+    reuse_outputs: bool = True
     #: builds the engine (default :func:`translate.engines.get_engine`); tests pass their own.
     #: On a cluster it must be importable by the workers (a module-level function).
     engine_factory: Optional[Callable[..., TranslationEngine]] = None
@@ -219,11 +222,20 @@ class ProjectRun:
 
     # -- set-up --------------------------------------------------------------------------------
     def _setup(self) -> ProjectTranslator:
-        from ..tm import load_tm
+        from ..tm import TranslationMemory, load_tm
+        from ..tm.loading import load_reviewed_xliff
 
         o = self.options
         if o.tm:
             self.tm = load_tm(o.tm)
+        if o.reuse_outputs:
+            for job in self.jobs:
+                if job.output.suffix.lower() in (".xlf", ".xliff") and job.output.is_file():
+                    if self.tm is None:
+                        self.tm = TranslationMemory()
+                    load_reviewed_xliff(job.output, self.tm)
+            if self.tm is not None and not len(self.tm):
+                self.tm = None
         if o.cache and not self.none:
             self.cache = SegmentCache(o.cache_path, warn=self.warn)
             self.cache.register_plan(self.plan, self.plan_desc)

@@ -15,6 +15,39 @@ TM_FORMATS = {".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff", ".sdlxliff": "x
               ".mqxliff": "xliff", ".tsv": "tsv", ".tab": "tsv", ".csv": "csv", ".txt": "tsv"}
 
 
+#: XLIFF 1.2 target states that say a person translated or approved the unit
+HUMAN_STATES = {"translated", "final", "signed-off", "needs-review-l10n", "needs-review-adaptation",
+                "needs-l10n", "needs-adaptation"}
+
+
+def load_reviewed_xliff(path: PathLike, memory: TranslationMemory) -> int:
+    """Add to ``memory`` the units of an XLIFF 1.2 file whose targets a person translated or
+    approved (a human state, or ``approved="yes"``; termtrans's own unreviewed drafts are left
+    out); the number added. Used to reuse a project's earlier outputs."""
+    from termbase.aligned.xliff import _local, inline_text
+    from termbase.xmlsafe import read_xml
+
+    name = str(path)
+    root = read_xml(path)
+    added = 0
+    for tu in root.iter():
+        if _local(tu.tag) != "trans-unit":
+            continue
+        source = next((c for c in tu if _local(c.tag) == "source"), None)
+        target = next((c for c in tu if _local(c.tag) == "target"), None)
+        if source is None or target is None:
+            continue
+        state = target.get("state")
+        if not (tu.get("approved") == "yes" or state in HUMAN_STATES):
+            continue
+        unit = TMUnit(inline_text(source).strip(), inline_text(target).strip(),
+                      f"{name} (earlier output)", f"{name}:{tu.sourceline}")
+        added += memory.add(unit)
+    if added:
+        memory.sources.append(name)
+    return added
+
+
 def load_tm(paths: Iterable[PathLike], memory: Optional[TranslationMemory] = None
             ) -> TranslationMemory:
     """A memory with the units of every file in ``paths`` (earlier files win on equal sources).
