@@ -305,7 +305,9 @@ class ProjectRun:
                                           input_name=str(job.input), output_name=str(job.output))
         if data[:4] == b"PK\x03\x04":
             data = stable_zip(data, reference=_read(job.input))
-        annotate_report(report, results)
+        if not annotate_report(report, results):
+            self.warn(f"warning: {job.input}: the report's segments do not match the results; "
+                      "their origins are left out")
         if self.none:
             todo = [u for u in doc.units if u.translate]
             units = todo if len(todo) == len(results) else [None] * len(results)
