@@ -64,11 +64,12 @@ def anchors_zh(text: str) -> Set[str]:
 
 
 def anchors_en(text: str, candidates: Set[str]) -> Set[str]:
-    """The anchors of an English paragraph among ``candidates`` (numbers always)."""
+    """Numbers of an English paragraph, and the Latin-run anchors among ``candidates`` (``@…``)
+    found in it."""
     out = {"#" + n for n in _numbers(text)}
     low = " " + re.sub(r"\s+", " ", text.lower()) + " "
     for c in candidates:
-        if c.startswith("@") and c[1:] in low:
+        if c[1:] in low:
             out.add(c)
     return out
 
@@ -88,62 +89,73 @@ def align_paragraphs(source: Sequence[str], target: Sequence[str], *,
     :func:`paragraph_anchors`) pull paragraphs that share them together.
     """
     n, m = len(source), len(target)
-    sa = source_anchors or [frozenset()] * n
-    ta = target_anchors or [frozenset()] * m
+    sa = list(source_anchors or [frozenset()] * n)
+    ta = list(target_anchors or [frozenset()] * m)
     zl = [zh_length(t) for t in source]
     el = [en_length(t) for t in target]
-    ratio = (sum(el) / sum(zl)) if sum(zl) and sum(el) else 1.0
+    zs, es = [0], [0]  # prefix sums of the lengths
+    for x in zl:
+        zs.append(zs[-1] + x)
+    for x in el:
+        es.append(es[-1] + x)
+    ratio = (es[-1] / zs[-1]) if zs[-1] and es[-1] else 1.0
     width = band if band is not None else max(30, 3 * abs(n - m) + 10)
+    spread = _VARIANCE * ratio * ratio
+    log, sqrt, erfc = math.log, math.sqrt, math.erfc
+    priors = list(_PRIOR.items())
 
-    def in_band(i: int, j: int) -> bool:
-        expected = i * m / n if n else 0
-        return abs(j - expected) <= width + abs(n - m)
-
-    def cost(si: Tuple[int, ...], tj: Tuple[int, ...]) -> float:
-        kind = (len(si), len(tj))
-        c = _PRIOR[kind]
-        if not si or not tj:
-            return c
-        lz = sum(zl[i] for i in si)
-        le = sum(el[j] for j in tj)
-        z = (le - ratio * lz) / math.sqrt(_VARIANCE * ratio * ratio * (lz + 1))
-        c += -math.log(_normal_sf(z))
-        a: Set[str] = set().union(*(sa[i] for i in si))
-        b: Set[str] = set().union(*(ta[j] for j in tj))
+    def cost(pi: int, i: int, pj: int, j: int, prior: float) -> float:
+        if pi == i or pj == j:
+            return prior
+        lz = zs[i] - zs[pi]
+        z = (es[j] - es[pj] - ratio * lz) / sqrt(spread * (lz + 1))
+        c = prior - log(max(erfc(abs(z) / 1.4142135623730951), 1e-12))
+        a = sa[pi] if i - pi == 1 else sa[pi].union(*sa[pi + 1:i])
+        b = ta[pj] if j - pj == 1 else ta[pj].union(*ta[pj + 1:j])
         if a or b:
             shared = len(a & b)
-            c -= _ANCHOR_BONUS * min(shared, 4)
-            c += _ANCHOR_MISS * min(len(a ^ b), 3)
+            c -= _ANCHOR_BONUS * (shared if shared < 4 else 4)
+            miss = len(a) + len(b) - 2 * shared
+            c += _ANCHOR_MISS * (miss if miss < 3 else 3)
         return c
 
     inf = float("inf")
-    best: Dict[Tuple[int, int], Tuple[float, Tuple[int, int]]] = {(0, 0): (0.0, (0, 0))}
+    cols = m + 1
+    best: Dict[int, float] = {0: 0.0}
+    back: Dict[int, int] = {}
+    slack = width + abs(n - m)
     for i in range(n + 1):
-        for j in range(m + 1):
-            if (i, j) == (0, 0) or not in_band(i, j):
+        centre = i * m / n if n else 0
+        lo_j = max(0, int(centre - slack))
+        hi_j = min(m, int(centre + slack) + 1)
+        for j in range(lo_j, hi_j + 1):
+            if i == 0 and j == 0:
                 continue
-            top = (inf, (0, 0))
-            for di, dj in _PRIOR:
+            top, arg = inf, -1
+            for (di, dj), prior in priors:
                 pi, pj = i - di, j - dj
                 if pi < 0 or pj < 0:
                     continue
-                prev = best.get((pi, pj))
+                prev = best.get(pi * cols + pj)
                 if prev is None:
                     continue
-                c = prev[0] + cost(tuple(range(pi, i)), tuple(range(pj, j)))
-                if c < top[0]:
-                    top = (c, (pi, pj))
-            if top[0] < inf:
-                best[(i, j)] = top
-    if (n, m) not in best:  # the band was too narrow for these documents: search everything
+                c = prev + cost(pi, i, pj, j, prior)
+                if c < top:
+                    top, arg = c, pi * cols + pj
+            if arg >= 0:
+                best[i * cols + j] = top
+                back[i * cols + j] = arg
+    if n * cols + m not in best:  # the band was too narrow for these documents: search everything
         return align_paragraphs(source, target, source_anchors=source_anchors,
                                 target_anchors=target_anchors, band=max(n, m) + 1)
     beads: List[Bead] = []
-    i, j = n, m
-    while (i, j) != (0, 0):
-        _, (pi, pj) = best[(i, j)]
+    key = n * cols + m
+    while key != 0:
+        prev = back[key]
+        i, j = divmod(key, cols)
+        pi, pj = divmod(prev, cols)
         beads.append(Bead(tuple(range(pi, i)), tuple(range(pj, j))))
-        i, j = pi, pj
+        key = prev
     beads.reverse()
     return beads
 
@@ -155,7 +167,7 @@ def paragraph_anchors(source: Sequence[str], target: Sequence[str], glossary=Non
     given: a term in a Chinese paragraph and an approved rendering of it in an English one)
     and headings (``headings``: a flag per paragraph of each side)."""
     src = [anchors_zh(t) for t in source]
-    latin = set().union(*src) if src else set()
+    latin = {a for anchors in src for a in anchors if a.startswith("@")}
     tgt = [anchors_en(t, latin) for t in target]
     if glossary is not None and len(glossary):
         from ..en_match import APPROVED, EnMatcher
