@@ -662,5 +662,43 @@ def translate_cmd(state: State, file: str, output: Optional[str], engine: str, m
         click.echo(summary_text(report), err=True)
 
 
+@main.group("cache", cls=_Group)
+def cache_group() -> None:
+    """The persistent translation cache (segments already translated, reused by later runs)."""
+
+
+@cache_group.command("info")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def cache_info(fmt: str) -> None:
+    """Where the cache is, its size, and the segments stored per engine and model."""
+    from translate.segment_cache import SegmentCache
+
+    cache = SegmentCache(warn=lambda m: click.echo(m, err=True))
+    info = cache.info()
+    cache.close()
+    if fmt == "json":
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{info['path']}: {info['segments']} segment(s), {info['bytes'] / 1e6:.1f} MB")
+    for plan in info["plans"]:
+        d = plan["description"]
+        click.echo(f"  {plan['segments']:>8}  {d.get('engine')}  {d.get('model')}  beam "
+                   f"{d.get('beam')}  device {d.get('device')}  (plan {plan['plan'][:12]})")
+
+
+@cache_group.command("clear")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def cache_clear(yes: bool) -> None:
+    """Delete every cached translation."""
+    from translate.segment_cache import SegmentCache
+
+    cache = SegmentCache(warn=lambda m: click.echo(m, err=True))
+    if not yes and sys.stdin.isatty():
+        click.confirm(f"delete every translation cached in {cache.path}?", abort=True)
+    n = cache.clear()
+    cache.close()
+    click.echo(f"{cache.path}: {n} segment(s) deleted", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -89,14 +89,18 @@ def test_parallel_md_strips_markup(tmp_path):
     assert [(p.source, p.target) for p in pairs] == [("标题", "Title"), ("重点内容。", "Key content.")]
 
 
-def test_parallel_count_mismatch_names_first_divergence(tmp_path):
+def test_parallel_count_mismatch_is_aligned_with_the_gap_located(tmp_path):
+    """Different paragraph counts no longer stop the run: the unpaired paragraph is a gap."""
     src = write(tmp_path / "zh.txt", "第一段有十个字左右。\n第二段2023年。\n第三段。\n")
     tgt = write(tmp_path / "en.txt", "The first paragraph has about ten words.\nThe third.\n")
-    with pytest.raises(InputError) as err:
-        read_aligned(src, tgt)
-    msg = str(err.value)
-    assert "3 paragraphs" in msg and "has 2" in msg
-    assert "paragraph 2" in msg and err.value.line == 2
+    pairs = read_aligned(src, tgt)
+    assert [(p.source, p.target, p.gap) for p in pairs] == [
+        ("第一段有十个字左右。", "The first paragraph has about ten words.", ""),
+        ("第二段2023年。", "", "missing-translation"),
+        ("第三段。", "The third.", "")]
+    gap = pairs[1]
+    assert gap.location == f"{src}:2" and gap.line == 2
+    assert f"between {tgt} lines 1 and 2" in gap.note
 
 
 def test_parallel_docx(tmp_path):

@@ -140,8 +140,10 @@ def test_parallel_files_and_mismatch(tmp_path):
     en.write_text("Xinhua News Agency reported.\n\nChongqing is beautiful.\n", encoding="utf-8")
     assert run(str(zh), str(en)).exit_code == 0
     en.write_text("Xinhua News Agency reported.\n", encoding="utf-8")
-    r = run(str(zh), str(en))
-    assert r.exit_code == 2 and "diverge" in r.output
+    r = run(str(zh), str(en), "--format", "json")
+    assert r.exit_code == 1  # aligned: the second paragraph is a missing translation (an error)
+    issues = json.loads(r.output)["issues"]
+    assert [(i["check"], i["location"]) for i in issues] == [("missing-translation", f"{zh}:3")]
 
 
 def test_sample_page_with_bundled_glossary(sample_page, bundled_glossary):

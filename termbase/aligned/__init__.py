@@ -21,7 +21,9 @@ class SegmentPair:
     Chinese passage" in a mixed document); ``line`` is the 1-based line where the segment starts
     (0 when unknown). Readers of formats with inline markup (XLIFF, .docx, Markdown) also give
     ``source_inline``/``target_inline`` (text plus codes; ``source``/``target`` are their text) and,
-    for XLIFF, the target's ``state``.
+    for XLIFF, the target's ``state``. ``gap`` marks a paragraph the alignment of two unequal
+    files left without partner: ``missing-translation`` (source only) or ``extra-paragraph``
+    (target only; its ``location`` and ``line`` are then in the target file).
     """
 
     index: int
@@ -33,6 +35,7 @@ class SegmentPair:
     source_inline: Optional[InlineText] = None
     target_inline: Optional[InlineText] = None
     state: str = ""
+    gap: str = ""
 
 
 from .reader import ALIGNED_FORMATS, read_aligned  # noqa: E402  (readers use SegmentPair)

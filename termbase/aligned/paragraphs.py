@@ -180,21 +180,72 @@ def first_divergence(source: Sequence[Paragraph], target: Sequence[Paragraph]) -
     return n
 
 
-def read_parallel(source: Source, target: Source) -> List[SegmentPair]:
-    """Pair the paragraphs of a Chinese SOURCE file and its English TARGET file one to one."""
+def read_parallel(source: Source, target: Source, *, glossary=None) -> List[SegmentPair]:
+    """Pair the paragraphs of a Chinese SOURCE file and its English TARGET file one to one.
+
+    When the counts differ the two are aligned (:mod:`.align`; ``glossary`` terms serve as
+    anchors): paragraphs without partner become pairs with an empty side and a ``gap``
+    (``missing-translation`` / ``extra-paragraph``) located where they stand; two paragraphs
+    joined on one side become one pair.
+    """
     src, tgt = read_paragraphs(source), read_paragraphs(target)
     if len(src) != len(tgt):
-        i = first_divergence(src, tgt)
-        where_s = f"line {src[i].line}" if i < len(src) else "the end"
-        where_t = f"line {tgt[i].line}" if i < len(tgt) else "the end"
-        line = tgt[i].line if i < len(tgt) else None
-        raise InputError(
-            str(target),
-            f"{source} has {len(src)} paragraphs but {target} has {len(tgt)}; they first diverge "
-            f"at paragraph {i + 1} ({source} {where_s}, {target} {where_t}): split or join "
-            "paragraphs there so that both files have one paragraph per segment",
-            line=line)
+        from .align import align_paragraphs, paragraph_anchors
+
+        return _aligned_pairs(str(source), str(target), src, tgt, align_paragraphs,
+                              paragraph_anchors, glossary)
     name = str(source)
     return [SegmentPair(i, s.text, t.text, f"{name}:{s.line}", line=s.line,
                         source_inline=s.inline, target_inline=t.inline)
             for i, (s, t) in enumerate(zip(src, tgt))]
+
+
+def _aligned_pairs(name: str, target_name: str, src: Sequence[Paragraph],
+                   tgt: Sequence[Paragraph], align, anchors, glossary) -> List[SegmentPair]:
+    heads = ([p.heading for p in src], [p.heading for p in tgt])
+    sa, ta = anchors([p.text for p in src], [p.text for p in tgt], glossary, headings=heads)
+    beads = align([p.text for p in src], [p.text for p in tgt], source_anchors=sa,
+                  target_anchors=ta)
+    pairs: List[SegmentPair] = []
+    last_t = None  # the last target paragraph placed, for "where it belongs"
+    for k, bead in enumerate(beads):
+        s_par = [src[i] for i in bead.source]
+        t_par = [tgt[j] for j in bead.target]
+        if s_par and t_par:
+            zh = "".join(p.text for p in s_par) if len(s_par) > 1 else s_par[0].text
+            en = " ".join(p.text for p in t_par)
+            note = ""
+            if len(s_par) > 1 or len(t_par) > 1:
+                note = (f"aligned as one segment: {name} line(s) "
+                        f"{', '.join(str(p.line) for p in s_par)} with {target_name} line(s) "
+                        f"{', '.join(str(p.line) for p in t_par)}")
+            one = len(s_par) == 1 and len(t_par) == 1
+            pairs.append(SegmentPair(len(pairs), zh, en, f"{name}:{s_par[0].line}", note=note,
+                                     line=s_par[0].line,
+                                     source_inline=s_par[0].inline if one else None,
+                                     target_inline=t_par[0].inline if one else None))
+            last_t = t_par[-1]
+        elif s_par:
+            p = s_par[0]
+            nxt = next((tgt[b.target[0]] for b in beads[k + 1:] if b.target), None)
+            if last_t is None:
+                where = f"before {target_name} line {nxt.line}" if nxt else f"in {target_name}"
+            elif nxt is None:
+                where = f"after {target_name} line {last_t.line} (its end)"
+            else:
+                where = f"between {target_name} lines {last_t.line} and {nxt.line}"
+            pairs.append(SegmentPair(len(pairs), p.text, "", f"{name}:{p.line}",
+                                     note=f"no paragraph of {target_name} translates this one; "
+                                          f"its English belongs {where}",
+                                     line=p.line, gap="missing-translation"))
+        else:
+            p = t_par[0]
+            last_s = next((src[b.source[-1]] for b in reversed(beads[:k]) if b.source), None)
+            where = (f"after {name} line {last_s.line}" if last_s is not None
+                     else f"before the first paragraph of {name}")
+            pairs.append(SegmentPair(len(pairs), "", p.text, f"{target_name}:{p.line}",
+                                     note=f"this paragraph of {target_name} translates no "
+                                          f"paragraph of {name} (it stands {where})",
+                                     line=p.line, gap="extra-paragraph"))
+            last_t = p
+    return pairs

@@ -54,7 +54,7 @@ def _sniff(source: InputSource) -> str:
 
 
 def read_aligned(source: Source, target: Optional[Source] = None,
-                 fmt: Optional[str] = None) -> List[SegmentPair]:
+                 fmt: Optional[str] = None, *, glossary=None) -> List[SegmentPair]:
     """Aligned (Chinese, English) segment pairs from one bilingual file or two parallel files.
 
     With ``target``: SOURCE and TARGET are aligned by paragraph (.txt, .md, .docx). Without it,
@@ -63,7 +63,8 @@ def read_aligned(source: Source, target: Optional[Source] = None,
     ``mixed`` (each Chinese passage followed by its English, PDF-extracted text included).
     ``source``/``target`` may be ``-`` (stdin, one of them) or
     :class:`~termbase.textio.InputSource`; a pipe is read once, its format sniffed from the
-    buffered bytes. Raises :class:`~termbase.errors.InputError`.
+    buffered bytes. ``glossary`` helps align two files whose paragraph counts differ. Raises
+    :class:`~termbase.errors.InputError`.
     """
     src = open_input(source)
     if fmt not in (None, "auto") and fmt not in ALIGNED_FORMATS:
@@ -78,7 +79,7 @@ def read_aligned(source: Source, target: Optional[Source] = None,
                                        "drop the second file or the format option")
         from .paragraphs import read_parallel
 
-        return read_parallel(src, tgt)
+        return read_parallel(src, tgt, glossary=glossary)
     kind = fmt if fmt not in (None, "auto") else _sniff(src)
     if kind == "parallel":
         raise InputError(str(src), "parallel paragraphs need two files: SOURCE and TARGET")

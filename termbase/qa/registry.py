@@ -19,6 +19,9 @@ CHECKS: Dict[str, str] = {
     "typography": "termbase.qa.typography:Typography",
     "tag-mismatch": "termbase.qa.tags:TagMismatch",
     "placeholder-mismatch": "termbase.qa.placeholders:PlaceholderMismatch",
+    "missing-translation": "termbase.qa.alignment:MissingTranslation",
+    "extra-paragraph": "termbase.qa.alignment:ExtraParagraph",
+    "inconsistent-term": "termbase.qa.term_consistency:InconsistentTerm",
 }
 
 

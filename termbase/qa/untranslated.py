@@ -26,6 +26,8 @@ class Untranslated(SegmentCheck):
     }
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
+        if getattr(pair, "gap", ""):
+            return  # an alignment gap: missing-translation / extra-paragraph report it
         src, tgt = pair.source.strip(), pair.target.strip()
         if src and not tgt:
             yield self.issue(pair, SOURCE, 0, len(pair.source),

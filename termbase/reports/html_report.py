@@ -64,7 +64,7 @@ def render_html(report, *, title: str = "termtrans check report", **_options) ->
             f'<div class="msg">{escape(i.message)}</div>{rows}{fix}</div>')
     if not items:
         items.append('<p class="empty">No issues found.</p>')
-    inputs = ", ".join(escape(str(v)) for v in report.inputs.values() if v)
+    inputs = ", ".join(escape(str(v)) for v in report.inputs.values() if v and not isinstance(v, list))
     gloss = report.glossary
     meta = (f"Input: {inputs or '—'} · Glossary: {escape(str(gloss.get('path') or '—'))}"
             f" ({gloss.get('entries', 0)} entries) · termtrans {escape(__version__)}")

@@ -40,6 +40,8 @@ DEFAULT_FILL_1 = frozenset({"new", "needs-translation"})
 DEFAULT_FILL_2: frozenset = frozenset()
 #: never given an MT suggestion unless named in ``overwrite``
 SEALED = frozenset({"final", "signed-off"})
+#: state-qualifier values a result's ``origin`` may give (see translate.tm)
+_QUALIFIERS = {"exact-match", "leveraged-tm", "fuzzy-match", "leveraged-mt", "leveraged-glossary"}
 
 FILL, PROPOSE, SKIP = "fill", "propose", "skip"
 
@@ -180,7 +182,10 @@ class XliffDocument(Document):
                 all(r.segments for _, r in filled)
             target.set("state", "needs-review-translation")
             if self.version != "1.1":
-                target.set("state-qualifier", "leveraged-glossary" if exact else "leveraged-mt")
+                origins = {getattr(r, "origin", "") for _, r in filled}  # translate.leverage
+                origin = origins.pop() if len(origins) == 1 else ""
+                target.set("state-qualifier", origin if origin in _QUALIFIERS else
+                           ("leveraged-glossary" if exact else "leveraged-mt"))
             if previous is not None:
                 self._alt_trans(tu, None, previous, "previous-version", origin="previous target")
         for seg, result in proposed:

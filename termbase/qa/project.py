@@ -1,0 +1,124 @@
+"""Checking a project: many files in one run, one report, consistency across the files.
+
+:func:`find_check_inputs` pairs files by name — ``x.zh.docx`` with ``x.en.docx`` (any ``zh*`` /
+``en*`` language tag, or an untagged source with ``x.en.EXT``, the name ``termtrans translate``
+gives its output) — and takes a file without partner as a bilingual file (TSV/CSV, XLIFF, TMX, a
+mixed document). :func:`check_project` reads them all, numbers their segments in one sequence
+and runs the checks once, so the consistency checks (``inconsistent-target``,
+``inconsistent-source``, ``inconsistent-term``) compare segments across files.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+from ..discovery import walk_files
+from ..errors import InputError
+
+PathLike = Union[str, Path]
+#: what check reads: parallel documents and bilingual files
+CHECK_EXTENSIONS = (".txt", ".md", ".markdown", ".docx", ".xlf", ".xliff", ".sdlxliff",
+                    ".mqxliff", ".tmx", ".tsv", ".tab", ".csv")
+_TAG = re.compile(r"^(?P<base>.+)\.(?P<tag>(?:zh|en)(?:[-_][A-Za-z]{2,4})?|chs|cht|cn)$",
+                  re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CheckInput:
+    """One thing to check: a bilingual file (``target`` None) or a source/target pair."""
+
+    source: Path
+    target: Optional[Path] = None
+
+
+def language_tag(path: Path) -> Tuple[str, str]:
+    """``(base name, 'zh' | 'en' | '')`` of ``x.zh-CN.docx`` → ``('x', 'zh')``."""
+    m = _TAG.match(path.stem)
+    if not m:
+        return path.stem, ""
+    tag = m.group("tag").lower()
+    return m.group("base"), "en" if tag.startswith("en") else "zh"
+
+
+def find_check_inputs(paths: Sequence[PathLike], *, include: Sequence[str] = (),
+                      exclude: Sequence[str] = ()) -> Tuple[List[CheckInput], List[str]]:
+    """The inputs of a project check and warnings (an English file with no source)."""
+    files: List[Path] = []
+    seen = set()
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise InputError(p, "no such file or folder")
+        found = [p] if not p.is_dir() else \
+            [f for f, _ in walk_files(p, CHECK_EXTENSIONS, include=include, exclude=exclude)]
+        if p.is_dir() and not found:
+            raise InputError(p, "no files to check in this folder (looked for "
+                                f"{' '.join(CHECK_EXTENSIONS)})")
+        for f in found:
+            if f.resolve() not in seen:
+                seen.add(f.resolve())
+                files.append(f)
+    groups: Dict[Tuple[Path, str], Dict[str, List[Path]]] = {}
+    for f in files:
+        base, tag = language_tag(f)
+        groups.setdefault((f.parent, base), {}).setdefault(tag, []).append(f)
+    inputs: List[CheckInput] = []
+    warnings: List[str] = []
+    paired = set()
+    for (_, base), tags in groups.items():
+        targets = tags.get("en", [])
+        sources = tags.get("zh", []) or tags.get("", [])
+        for t in targets:
+            same_ext = [s for s in sources if s.suffix.lower() == t.suffix.lower()]
+            partner = same_ext[0] if same_ext else (sources[0] if len(sources) == 1 else None)
+            if partner is None or partner in paired:
+                if len(targets) == 1 and t.suffix.lower() in (".xlf", ".xliff", ".tmx", ".tsv",
+                                                               ".csv", ".tab"):
+                    continue  # a bilingual file named .en: checked on its own below
+                warnings.append(f"{t}: no Chinese source found for it (expected "
+                                f"{base}.zh{t.suffix} or {base}{t.suffix}); not checked")
+                paired.add(t)
+                continue
+            inputs.append(CheckInput(partner, t))
+            paired.update((partner, t))
+    for f in files:
+        if f not in paired:
+            inputs.append(CheckInput(f))
+    order = {f: k for k, f in enumerate(files)}
+    inputs.sort(key=lambda i: order[i.source])
+    return inputs, warnings
+
+
+def check_project(inputs: Sequence[CheckInput], glossary=None, **options):
+    """Check every input in one run (``options``: those of :func:`run_checks`); the report's
+    ``inputs`` lists each file with its segment range and issue counts."""
+    from ..aligned import read_aligned
+    from .runner import run_checks
+
+    pairs = []
+    files = []
+    for item in inputs:
+        found = read_aligned(item.source, item.target, None, glossary=glossary)
+        start = len(pairs)
+        pairs.extend(dataclasses.replace(p, index=start + k) for k, p in enumerate(found))
+        files.append({"source": str(item.source),
+                      "target": str(item.target) if item.target else None,
+                      "segments": len(found), "first_segment": start})
+    report = run_checks(pairs, glossary, **options)
+    for f in files:
+        lo, hi = f["first_segment"], f["first_segment"] + f["segments"]
+        mine = [i for i in report.issues if lo <= i.segment < hi]
+        by_severity: Dict[str, int] = {}
+        for i in mine:
+            by_severity[i.severity] = by_severity.get(i.severity, 0) + 1
+        f["issues"] = len(mine)
+        f["by_severity"] = by_severity
+    report.inputs = {"project": f"{len(files)} input(s)", "files": files}
+    return report
+
+
+__all__ = ["CHECK_EXTENSIONS", "CheckInput", "check_project", "find_check_inputs",
+           "language_tag"]

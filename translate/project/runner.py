@@ -1,0 +1,508 @@
+"""Running a project: every file through one translator, the engine built once (if at all).
+
+A run has three passes, the same for a local run and a cluster run:
+
+1. **prepare** (here): every input is read and parsed (a bad file stops the run before any
+   work), and each segment is looked up in the glossary, the translation memories and the
+   persistent cache (:class:`~translate.leverage.Leverage`); what is left is the engine's work;
+2. **translate**: each file — or each chunk of ``chunk_paragraphs`` paragraphs of a large file —
+   is a :class:`ChunkTask` run by :func:`run_chunk`, here in this process or on a Dask worker
+   (:mod:`translate.project.cluster`); what the engine translated is stored in the cache as soon
+   as each batch is done, so an interrupted run loses at most one batch;
+3. **write** (here): each file is rendered by :func:`translate.translator.translate_document`
+   from the results, written atomically, and its report section added.
+
+With engine ``none`` pass 2 is skipped: a pre-translation with the glossary and memory matches
+only, every other paragraph left for the translator.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Union
+
+from termbase.errors import InputError
+from termbase.glossary import Glossary
+from termbase.textio import atomic_write_bytes
+
+from ..documents import load_document
+from ..engines import DEFAULT_ENGINE
+from ..engines.base import Hypothesis, TranslationEngine
+from ..engines.lazy import LazyEngine, plan_description
+from ..enforce import SegmentResult
+from ..leverage import Leverage, LeveragedParagraph, ProjectTranslator, ReplayTranslator, Resolutions
+from ..segment_cache import SegmentCache, plan_key
+from ..translator import translate_document
+from .inputs import FileJob
+from .report import annotate_report, project_report, untranslated_section
+
+PathLike = Union[str, Path]
+#: the engine name of a pre-translation (glossary and memory only)
+NO_ENGINE = "none"
+#: paragraphs per task when a large file is split
+DEFAULT_CHUNK_PARAGRAPHS = 1000
+
+
+@dataclass
+class ProjectOptions:
+    """How a project is translated (the ``translate`` command's options)."""
+
+    engine: str = DEFAULT_ENGINE
+    model: Optional[str] = None
+    device: str = "auto"
+    beam: int = 4
+    batch_size: Optional[int] = None
+    engine_options: Dict[str, object] = field(default_factory=dict)
+    fmt: Optional[str] = None
+    bilingual: bool = False
+    tm: Sequence[PathLike] = ()
+    tm_threshold: float = 75.0
+    tm_apply_fuzzy: bool = False
+    cache: bool = True
+    cache_path: Optional[PathLike] = None
+    chunk_paragraphs: int = DEFAULT_CHUNK_PARAGRAPHS
+    #: an existing XLIFF output's reviewed targets (a human state) are reused as a memory
+    #: (after the ``tm`` files) before the output is replaced
+    reuse_outputs: bool = True
+    #: builds the engine (default :func:`translate.engines.get_engine`); tests pass their own.
+    #: On a cluster it must be importable by the workers (a module-level function).
+    engine_factory: Optional[Callable[..., TranslationEngine]] = None
+
+    def engine_spec(self) -> Dict[str, object]:
+        """The options the engine is built with."""
+        spec: Dict[str, object] = {"model": self.model, "device": self.device, "beam": self.beam}
+        if self.batch_size is not None:
+            spec["batch_size"] = self.batch_size
+        spec.update(self.engine_options)
+        return {k: v for k, v in spec.items() if v is not None}
+
+
+@dataclass
+class ProgressEvent:
+    """What the progress callback gets. ``kind``: ``prepared`` (``total`` segments the engine
+    will translate, ``files``), ``file`` (a file started — on a cluster, submitted: ``file``,
+    the ``total`` segments it leaves to the engine),
+    ``segments`` (``done`` of ``total`` over the project), ``written`` (``file`` written),
+    ``skipped`` (``file`` not written: its output exists)."""
+
+    kind: str
+    file: str = ""
+    done: int = 0
+    total: int = 0
+    files: int = 0
+
+
+Progress = Callable[[ProgressEvent], None]
+
+
+@dataclass
+class ChunkTask:
+    """A piece of work for a translator: paragraphs of one file and what was found for them."""
+
+    file_index: int
+    chunk_index: int
+    paragraphs: List[str]
+    resolutions: Resolutions
+    glossary_sha256: str
+    mt_segments: int = 0
+
+
+@dataclass
+class ChunkResult:
+    file_index: int
+    chunk_index: int
+    results: List[LeveragedParagraph]
+    fresh: List[SegmentResult]
+    engine_signature: Optional[Dict[str, object]] = None
+
+
+def run_chunk(translator: ProjectTranslator, task: ChunkTask, *, progress=None) -> ChunkResult:
+    """Translate one task's paragraphs (its resolutions replayed, the rest by the engine)."""
+    if task.glossary_sha256 != translator.glossary.sha256:
+        raise RuntimeError("task and translator use different glossaries")
+    translator.begin(task.resolutions, lookup=False, mt=True)
+    results = translator.translate_paragraphs(task.paragraphs, progress=progress)
+    engine = translator.engine.inner
+    built = isinstance(engine, LazyEngine) and engine.built
+    return ChunkResult(task.file_index, task.chunk_index, list(results), list(translator.fresh),
+                       engine.signature() if built else None)
+
+
+@dataclass
+class FileOutcome:
+    job: FileJob
+    report: Dict[str, object]
+
+
+@dataclass
+class ProjectResult:
+    """What a run did: ``report`` (the JSON report), files written, term failures, whether the
+    engine was built, warnings to show, and timings (seconds; not in the report)."""
+
+    report: Dict[str, object]
+    files: List[FileOutcome]
+    terms_failed: int
+    engine_built: bool
+    warnings: List[str]
+    timing: Dict[str, float]
+
+    @property
+    def segments(self) -> int:
+        return int(self.report["summary"]["segments"])
+
+
+class _NoEngine(TranslationEngine):
+    """The engine of a pre-translation: never translates."""
+
+    name = NO_ENGINE
+
+    def translate_batch(self, sentences, **options) -> List[List[Hypothesis]]:
+        raise RuntimeError("engine 'none' cannot translate")  # pragma: no cover - never called
+
+    def signature(self) -> Dict[str, object]:
+        return {"engine": NO_ENGINE}
+
+
+@dataclass
+class _Prepared:
+    index: int
+    job: FileJob
+    paragraphs: List[str]
+    resolutions: Resolutions
+    segments: int
+    results: Optional[List[LeveragedParagraph]] = None  # engine none: the pre-translation
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory, expected a file") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read ({exc.strerror})") from None
+
+
+def _chunks(p: _Prepared, size: int) -> List[ChunkTask]:
+    size = max(1, size)
+    pieces = [p.paragraphs[i:i + size] for i in range(0, len(p.paragraphs), size)] or [[]]
+    unresolved = set(p.resolutions.unresolved)
+    return [ChunkTask(p.index, k, piece, p.resolutions, "",
+                      len(unresolved) if len(pieces) == 1 else 0)
+            for k, piece in enumerate(pieces)]
+
+
+class ProjectRun:
+    """One run over ``jobs`` (see the module doc). Use :func:`translate_project`."""
+
+    def __init__(self, jobs: Sequence[FileJob], glossary: Glossary, options: ProjectOptions, *,
+                 progress: Optional[Progress] = None, warn: Optional[Callable[[str], None]] = None):
+        self.jobs = list(jobs)
+        self.glossary = glossary
+        self.options = options
+        self.progress = progress or (lambda event: None)
+        self.warnings: List[str] = []
+        self._warn_cb = warn
+        self.none = options.engine == NO_ENGINE
+        self.plan_desc = plan_description(options.engine, options.engine_spec())
+        self.plan = plan_key(self.plan_desc)
+        self.cache: Optional[SegmentCache] = None
+        self.known_signature: Optional[Dict[str, object]] = None
+        self.engine_signature: Optional[Dict[str, object]] = None
+        self.tm = None
+        self.mt_done = 0
+        self.mt_total = 0
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+        if self._warn_cb:
+            self._warn_cb(message)
+
+    # -- set-up --------------------------------------------------------------------------------
+    def _setup(self) -> ProjectTranslator:
+        from ..tm import TranslationMemory, load_tm
+        from ..tm.loading import load_reviewed_xliff
+
+        o = self.options
+        if o.tm:
+            self.tm = load_tm(o.tm)
+        if o.reuse_outputs:
+            for job in self.jobs:
+                if job.output.suffix.lower() in (".xlf", ".xliff") and job.output.is_file():
+                    if self.tm is None:
+                        self.tm = TranslationMemory()
+                    load_reviewed_xliff(job.output, self.tm)
+            if self.tm is not None and not len(self.tm):
+                self.tm = None
+        if o.cache and not self.none:
+            self.cache = SegmentCache(o.cache_path, warn=self.warn)
+            self.cache.register_plan(self.plan, self.plan_desc)
+            self.known_signature = self.cache.engine_signature(self.plan)
+        if self.none:
+            engine: TranslationEngine = _NoEngine()
+        else:
+            engine = LazyEngine(o.engine, factory=o.engine_factory,
+                                known_signature=self.known_signature, on_build=self._built,
+                                **o.engine_spec())
+        leverage = Leverage(self.glossary, tm=self.tm, threshold=o.tm_threshold,
+                            apply_fuzzy=o.tm_apply_fuzzy, cache=self.cache, plan=self.plan)
+        return ProjectTranslator(engine, self.glossary, leverage=leverage, mt=False,
+                                 on_fresh=self._on_fresh)
+
+    def _built(self, engine: TranslationEngine) -> None:
+        self._record_signature(engine.signature())
+
+    def _record_signature(self, signature: Optional[Dict[str, object]]) -> None:
+        if signature is None or self.engine_signature is not None:
+            return
+        self.engine_signature = dict(signature)
+        if self.cache is not None:
+            self.cache.set_engine_signature(self.plan, self.engine_signature)
+
+    def _on_fresh(self, fresh: Sequence[SegmentResult]) -> None:
+        """What the engine just translated: into the cache at once, and counted."""
+        if self.cache is not None and fresh:
+            self.cache.put_many(self.plan, self.glossary.sha256, fresh)
+        self.mt_done += len(fresh)
+        self.progress(ProgressEvent("segments", done=min(self.mt_done, self.mt_total),
+                                    total=self.mt_total))
+
+    def _doc_signature(self) -> Dict[str, object]:
+        """The signature written into every output: the plan (engine, model, beam, device asked),
+        known before any engine is built, so a rerun from the cache or a cluster run writes the
+        same bytes; the built engine's own signature goes into the report."""
+        return {"engine": NO_ENGINE} if self.none else dict(self.plan_desc)
+
+    # -- pass 1 --------------------------------------------------------------------------------
+    def _prepare(self, translator: ProjectTranslator) -> List[_Prepared]:
+        prepared = []
+        for index, job in enumerate(self.jobs):
+            doc = load_document(_read(job.input), str(job.input), self.options.fmt)
+            res = translator.begin(Resolutions(), lookup=True, mt=False)
+            translate_document(doc, translator, bilingual=self.options.bilingual,
+                               input_name=str(job.input), output_name=str(job.output))
+            paragraphs = translator.calls[-1] if translator.calls else []
+            res.unresolved = list(dict.fromkeys(res.unresolved))
+            p = _Prepared(index, job, paragraphs, res,
+                          len(res.segments) + len(res.unresolved) + len(res.paragraphs))
+            if self.none:
+                p.results = list(translator.last_results)
+            prepared.append(p)
+        return prepared
+
+    # -- pass 3 --------------------------------------------------------------------------------
+    def _write(self, p: _Prepared, results: List[LeveragedParagraph]) -> FileOutcome:
+        job = p.job
+        doc = load_document(_read(job.input), str(job.input), self.options.fmt)
+        sig = self._doc_signature()
+        if self.none:
+            _note_untranslated(doc, results, self._terms_of)
+        _offer_alternatives(doc, results)
+        data, report = translate_document(doc, ReplayTranslator(results, self.glossary, sig),
+                                          bilingual=self.options.bilingual,
+                                          input_name=str(job.input), output_name=str(job.output))
+        if data[:4] == b"PK\x03\x04":
+            data = stable_zip(data, reference=_read(job.input))
+        if not annotate_report(report, results):
+            self.warn(f"warning: {job.input}: the report's segments do not match the results; "
+                      "their origins are left out")
+        if self.none:
+            todo = [u for u in doc.units if u.translate]
+            units = todo if len(todo) == len(results) else [None] * len(results)
+            report["untranslated"] = untranslated_section(units, results, self._terms_of)
+        job.output.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(job.output, data)
+        self.progress(ProgressEvent("written", str(job.output)))
+        return FileOutcome(job, report)
+
+    def _terms_of(self, text: str) -> list:
+        from termbase.zh_match import matcher_for
+
+        return matcher_for(self.glossary).find(text)
+
+    # -- the run -------------------------------------------------------------------------------
+    def run(self, executor=None) -> ProjectResult:
+        t0 = time.perf_counter()
+        translator = self._setup()
+        prepared = self._prepare(translator)
+        t1 = time.perf_counter()
+        self.mt_total = sum(len(p.resolutions.unresolved) for p in prepared)
+        self.progress(ProgressEvent("prepared", total=self.mt_total, files=len(prepared)))
+        outcomes: Dict[int, FileOutcome] = {}
+        if self.none:
+            for p in prepared:
+                outcomes[p.index] = self._write(p, p.results or [])
+        else:
+            tasks: List[ChunkTask] = []
+            for p in prepared:
+                for t in _chunks(p, self.options.chunk_paragraphs):
+                    t.glossary_sha256 = self.glossary.sha256
+                    tasks.append(t)
+            if executor is None:
+                self._run_local(translator, prepared, tasks, outcomes)
+            else:
+                self._run_cluster(executor, prepared, tasks, outcomes)
+        t2 = time.perf_counter()
+        files = [outcomes[p.index] for p in prepared]
+        report = self._report(files, translator)
+        total = time.perf_counter() - t0
+        segments = report["summary"]["segments"]
+        timing = {"prepare_s": t1 - t0, "translate_s": t2 - t1, "total_s": total,
+                  "files_per_s": len(files) / total if total else 0.0,
+                  "segments_per_s": segments / total if total else 0.0}
+        if self.cache is not None:
+            self.cache.close()
+        return ProjectResult(report, files, int(report["summary"]["terms_failed"]),
+                             self.engine_signature is not None, list(self.warnings), timing)
+
+    def _run_local(self, translator, prepared, tasks, outcomes) -> None:
+        by_file: Dict[int, List[ChunkTask]] = {}
+        for t in tasks:
+            by_file.setdefault(t.file_index, []).append(t)
+        for p in prepared:
+            self.progress(ProgressEvent("file", str(p.job.input), total=len(p.resolutions.unresolved)))
+            results: List[LeveragedParagraph] = []
+            for t in by_file.get(p.index, []):
+                results.extend(run_chunk(translator, t).results)  # cache written per batch
+            outcomes[p.index] = self._write(p, results)
+
+    def _run_cluster(self, executor, prepared, tasks, outcomes) -> None:
+        pending: Dict[int, Dict[int, ChunkResult]] = {p.index: {} for p in prepared}
+        need = {p.index: 0 for p in prepared}
+        for t in tasks:
+            need[t.file_index] += 1
+        by_index = {p.index: p for p in prepared}
+        for p in prepared:  # submitted together: each file's event comes now
+            self.progress(ProgressEvent("file", str(p.job.input), total=len(p.resolutions.unresolved)))
+        for r in executor.run(tasks, glossary=self.glossary, engine=self.options.engine,
+                              spec=self.options.engine_spec(),
+                              factory=self.options.engine_factory):
+            self._record_signature(r.engine_signature)
+            self._on_fresh(r.fresh)
+            pending[r.file_index][r.chunk_index] = r
+            if len(pending[r.file_index]) == need[r.file_index]:
+                chunks = pending.pop(r.file_index)
+                results = [x for k in sorted(chunks) for x in chunks[k].results]
+                outcomes[r.file_index] = self._write(by_index[r.file_index], results)
+
+    def _report(self, files: List[FileOutcome], translator) -> Dict[str, object]:
+        from ..report import signature as doc_signature
+
+        o = self.options
+        sig = doc_signature(self._doc_signature(), self.glossary)
+        options = {"engine": o.engine, "bilingual": o.bilingual,
+                   "tm": [str(p) for p in o.tm], "tm_threshold": o.tm_threshold,
+                   "tm_apply_fuzzy": o.tm_apply_fuzzy, "cache": self.cache is not None}
+        engine = {"plan": self.plan, "built": self.engine_signature is not None,
+                  "signature": self.engine_signature or self.known_signature}
+        cache = None
+        if self.cache is not None:
+            cache = {"hits": self.cache.hits, "stored": self.cache.stored}
+        tm = None
+        if self.tm is not None:
+            tm = {"units": len(self.tm), "files": list(self.tm.sources)}
+        return project_report([f.report for f in files], signature=sig, options=options,
+                              engine=engine, cache=cache, tm=tm)
+
+
+def stable_zip(data: bytes, *, reference: bytes = b"") -> bytes:
+    """A zip container (.docx) whose entries carry the newest date of the ``reference`` zip
+    (the input) instead of the time of writing, so the same translation gives the same bytes
+    whenever and wherever it is written."""
+    import io
+    import zipfile
+
+    stamp = (1980, 1, 1, 0, 0, 0)
+    try:
+        with zipfile.ZipFile(io.BytesIO(reference)) as ref:
+            stamp = max((i.date_time for i in ref.infolist()), default=stamp)
+    except zipfile.BadZipFile:
+        pass
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            copy = zipfile.ZipInfo(info.filename, date_time=stamp)
+            copy.compress_type = info.compress_type
+            copy.external_attr = info.external_attr
+            dst.writestr(copy, src.read(info))
+    return out.getvalue()
+
+
+def _note_untranslated(doc, results, terms_of) -> None:
+    """In an XLIFF pre-translation, a ``<note from="termtrans">`` on every unit left for the
+    translator lists its glossary terms (the unit's target is left as it was)."""
+    if getattr(doc, "format", "") != "xliff" or not hasattr(doc, "tus"):
+        return
+    from lxml import etree
+
+    todo = [tu for tu, u in zip(doc.tus, doc.units) if u.translate]
+    if len(todo) != len(results):
+        return
+    for tu, r in zip(todo, results):
+        if getattr(r, "origin", "") != "untranslated":
+            continue
+        terms = terms_of(r.source)
+        if not terms:
+            continue
+        ns = doc.ns
+        note = etree.Element(f"{{{ns}}}note" if ns else "note")
+        note.set("from", "termtrans")
+        note.text = "Glossary: " + "; ".join(f"{m.matched} → {m.entry.preferred}" for m in terms)
+        alt = tu.find(f"{{{ns}}}alt-trans" if ns else "alt-trans")
+        if alt is not None:
+            alt.addprevious(note)
+        else:
+            tu.append(note)
+
+
+def _offer_alternatives(doc, results) -> None:
+    """In XLIFF 1.2, the fuzzy matches offered for a unit's segments become
+    ``<alt-trans match-quality="…" origin="TM file">`` elements (after its notes)."""
+    if getattr(doc, "format", "") != "xliff" or not hasattr(doc, "tus"):
+        return
+    from lxml import etree
+
+    todo = [tu for tu, u in zip(doc.tus, doc.units) if u.translate]
+    if len(todo) != len(results):
+        return
+    ns = doc.ns
+
+    def q(tag: str) -> str:
+        return f"{{{ns}}}{tag}" if ns else tag
+
+    for tu, r in zip(todo, results):
+        if r is None:
+            continue
+        offers = [o for s in r.segments for o in getattr(s, "offers", [])]
+        if getattr(r, "origin", "") == "fuzzy-match":  # the match used is offered too
+            offers = [s.match for s in r.segments if getattr(s, "match", None)] + offers
+        for old in tu.findall(q("alt-trans")):
+            if old.get("tool-id") == "termtrans":
+                tu.remove(old)
+        for o in offers:
+            alt = etree.SubElement(tu, q("alt-trans"))
+            alt.set("match-quality", f"{o['score']:g}")
+            alt.set("origin", str(o.get("tm", "")))
+            alt.set("tool-id", "termtrans")
+            src = etree.SubElement(alt, q("source"))
+            src.text = str(o["source"])
+            tgt = etree.SubElement(alt, q("target"))
+            tgt.text = str(o["target"])
+            alt.tail = tu[-2].tail if len(tu) > 1 else None
+
+
+def translate_project(jobs: Sequence[FileJob], glossary: Glossary, options: ProjectOptions, *,
+                      progress: Optional[Progress] = None, cluster=None,
+                      warn: Optional[Callable[[str], None]] = None) -> ProjectResult:
+    """Translate every job (see the module doc); ``cluster`` is a
+    :class:`~translate.project.cluster.DaskExecutor` (None: this process)."""
+    run = ProjectRun(jobs, glossary, options, progress=progress, warn=warn)
+    return run.run(cluster)
+
+
+__all__ = ["ChunkResult", "ChunkTask", "DEFAULT_CHUNK_PARAGRAPHS", "FileOutcome", "NO_ENGINE",
+           "ProgressEvent", "ProjectOptions", "ProjectResult", "ProjectRun", "run_chunk",
+           "translate_project"]

@@ -1,0 +1,269 @@
+"""The persistent translation cache: SQLite in termtrans's cache directory.
+
+Every segment the engine translated is stored under (plan, glossary sha256, normalised source):
+the *plan* is a hash of what decides the English before the engine is built (engine, model
+— a local model directory by its path and its files' sizes and times —, beam, constraints), so a
+rerun can find its segments without loading torch or the model. Writes go through SQLite's WAL
+journal (a crash leaves the last committed state); a damaged file is moved aside and rebuilt
+with a warning. Sources are compared as :func:`translate.tm.match_key` normalises them.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Union
+
+from termbase.cache_home import cache_home
+from termbase.errors import OutputError
+
+from .enforce import SegmentResult, TermOutcome
+
+PathLike = Union[str, Path]
+#: file name inside the termtrans cache directory
+CACHE_FILE = "translations.sqlite3"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS segments (
+    plan TEXT NOT NULL, glossary TEXT NOT NULL, key TEXT NOT NULL, result TEXT NOT NULL,
+    created REAL NOT NULL, PRIMARY KEY (plan, glossary, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS plans (
+    plan TEXT PRIMARY KEY, description TEXT NOT NULL, signature TEXT, created REAL NOT NULL);
+"""
+_BATCH = 500  # keys per SELECT (below SQLite's variable limit)
+
+
+def default_cache_path() -> Path:
+    """``$TERMTRANS_CACHE/translations.sqlite3`` (see :func:`termbase.cache_home.cache_home`)."""
+    return cache_home() / CACHE_FILE
+
+
+def plan_key(description: Dict[str, object]) -> str:
+    """The short hash naming a plan (what decides a segment's English, before any engine)."""
+    text = json.dumps(description, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def result_to_dict(r: SegmentResult) -> Dict[str, object]:
+    return {"source": r.source, "target": r.target, "method": r.method,
+            "terms": [t.as_dict() for t in r.terms], "notes": list(r.notes)}
+
+
+def result_from_dict(d: Dict[str, object]) -> SegmentResult:
+    terms = [TermOutcome(t["term"], t["matched"], t["english"], t["method"], t.get("recovery"),
+                         t.get("problem")) for t in d.get("terms", [])]
+    return SegmentResult(d["source"], d["target"], d["method"], terms, list(d.get("notes", [])))
+
+
+def adapt_result(result: SegmentResult, source: str) -> SegmentResult:
+    """A stored result for a source that differs only by normalisation: its source and the
+    matched forms of its terms taken from ``source``."""
+    if result.source == source:
+        return result
+    from termbase.normalize import normalize_zh
+
+    norm = normalize_zh(source)
+    terms = []
+    for t in result.terms:
+        at = norm.find(normalize_zh(t.matched)) if t.matched else -1
+        matched = source[at:at + len(t.matched)] if at >= 0 else t.matched
+        terms.append(TermOutcome(t.term, matched, t.english, t.method, t.recovery, t.problem))
+    return SegmentResult(source, result.target, result.method, terms, list(result.notes))
+
+
+class SegmentCache:
+    """Translated segments on disk. Use :meth:`get_many` / :meth:`put_many`; ``warnings`` holds
+    what went wrong (a damaged file rebuilt) for the caller to show."""
+
+    def __init__(self, path: Optional[PathLike] = None, *,
+                 warn: Optional[Callable[[str], None]] = None):
+        self.path = Path(path) if path is not None else default_cache_path()
+        self.warnings: List[str] = []
+        self._warn = warn
+        self._db: Optional[sqlite3.Connection] = None
+        self.hits = 0
+        self.stored = 0
+
+    # -- connection ---------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is not None:
+            return self._db
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{self.path.parent}: cannot create the cache directory "
+                              f"({exc.strerror}); set TERMTRANS_CACHE to a writable folder or "
+                              "use --no-cache") from None
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            db.execute("SELECT count(*) FROM plans").fetchone()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _rebuild(self, exc: BaseException) -> None:
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+            self._db = None
+        aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(self.path) + suffix)
+            if p.exists():
+                try:
+                    os.replace(p, Path(str(aside) + suffix))
+                except OSError:
+                    try:
+                        p.unlink()
+                    except OSError:
+                        pass
+        message = (f"warning: {self.path}: the translation cache was damaged ({exc}); it was "
+                   f"moved to {aside.name} and a new one started")
+        self.warnings.append(message)
+        if self._warn:
+            self._warn(message)
+        try:
+            self._db = self._open()
+        except sqlite3.Error as exc2:
+            raise OutputError(f"{self.path}: cannot create the translation cache ({exc2}); set "
+                              "TERMTRANS_CACHE to a writable folder or use --no-cache") from None
+
+    def _run(self, fn):
+        """``fn(db)``, the cache rebuilt once if SQLite finds it damaged."""
+        try:
+            return fn(self._connect())
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise OutputError(f"{self.path}: the translation cache is locked by another "
+                                  "run; wait for it or use --no-cache") from None
+            self._rebuild(exc)
+            return fn(self._db)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # -- plans ---------------------------------------------------------------------------------
+    def register_plan(self, plan: str, description: Dict[str, object]) -> None:
+        text = json.dumps(description, sort_keys=True, ensure_ascii=False)
+        self._run(lambda db: db.execute(
+            "INSERT OR IGNORE INTO plans (plan, description, created) VALUES (?, ?, ?)",
+            (plan, text, time.time())))
+
+    def engine_signature(self, plan: str) -> Optional[Dict[str, object]]:
+        """The signature the engine of ``plan`` gave when it last translated (None if never)."""
+        row = self._run(lambda db: db.execute("SELECT signature FROM plans WHERE plan = ?",
+                                              (plan,)).fetchone())
+        return json.loads(row[0]) if row and row[0] else None
+
+    def set_engine_signature(self, plan: str, signature: Dict[str, object]) -> None:
+        text = json.dumps(signature, sort_keys=True, ensure_ascii=False)
+        self._run(lambda db: db.execute("UPDATE plans SET signature = ? WHERE plan = ?",
+                                        (text, plan)))
+
+    # -- segments ------------------------------------------------------------------------------
+    def get_many(self, plan: str, glossary: str, sources: Iterable[str]
+                 ) -> Dict[str, SegmentResult]:
+        """Stored results for ``sources`` (by source; misses are absent)."""
+        from .tm import match_key
+
+        by_key: Dict[str, List[str]] = {}
+        for s in sources:
+            by_key.setdefault(match_key(s), []).append(s)
+        keys = list(by_key)
+        found: Dict[str, SegmentResult] = {}
+
+        def select(db):
+            rows = []
+            for i in range(0, len(keys), _BATCH):
+                part = keys[i:i + _BATCH]
+                rows.extend(db.execute(
+                    f"SELECT key, result FROM segments WHERE plan = ? AND glossary = ? AND key IN "
+                    f"({','.join('?' * len(part))})", (plan, glossary, *part)).fetchall())
+            return rows
+
+        for key, text in self._run(select):
+            stored = result_from_dict(json.loads(text))
+            for s in by_key.get(key, ()):
+                found[s] = adapt_result(stored, s)
+        self.hits += len(found)
+        return found
+
+    def put_many(self, plan: str, glossary: str, results: Sequence[SegmentResult]) -> None:
+        """Store ``results`` in one transaction (a result already stored is kept)."""
+        from .tm import match_key
+
+        if not results:
+            return
+        now = time.time()
+        rows = [(plan, glossary, match_key(r.source),
+                 json.dumps(result_to_dict(r), ensure_ascii=False), now) for r in results]
+
+        def insert(db):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                cur = db.executemany("INSERT OR IGNORE INTO segments VALUES (?, ?, ?, ?, ?)", rows)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            return cur.rowcount
+
+        added = self._run(insert)
+        self.stored += max(added or 0, 0)
+
+    # -- maintenance ---------------------------------------------------------------------------
+    def info(self) -> Dict[str, object]:
+        """Path, size on disk, segment count, and per plan its description and segments."""
+        size = sum(Path(str(self.path) + s).stat().st_size for s in ("", "-wal")
+                   if Path(str(self.path) + s).exists())
+        if not self.path.exists():
+            return {"path": str(self.path), "bytes": 0, "segments": 0, "plans": []}
+
+        def query(db):
+            plans = []
+            for plan, desc, sig in db.execute("SELECT plan, description, signature FROM plans "
+                                              "ORDER BY created").fetchall():
+                count = db.execute("SELECT count(*) FROM segments WHERE plan = ?",
+                                   (plan,)).fetchone()[0]
+                plans.append({"plan": plan, "segments": count, "description": json.loads(desc),
+                              "signature": json.loads(sig) if sig else None})
+            total = db.execute("SELECT count(*) FROM segments").fetchone()[0]
+            return total, plans
+
+        total, plans = self._run(query)
+        return {"path": str(self.path), "bytes": size, "segments": total, "plans": plans}
+
+    def clear(self) -> int:
+        """Delete every stored segment and plan; the number of segments deleted."""
+        if not self.path.exists():
+            return 0
+
+        def wipe(db):
+            n = db.execute("SELECT count(*) FROM segments").fetchone()[0]
+            db.execute("DELETE FROM segments")
+            db.execute("DELETE FROM plans")
+            db.execute("VACUUM")
+            return n
+
+        return self._run(wipe)
+
+
+__all__ = ["CACHE_FILE", "SegmentCache", "adapt_result", "default_cache_path", "plan_key",
+           "result_from_dict", "result_to_dict"]
