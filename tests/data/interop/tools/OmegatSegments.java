@@ -1,3 +1,6 @@
+// javac -cp /usr/share/omegat/OmegaT.jar OmegatSegments.java; java -cp /usr/share/omegat/OmegaT.jar:. OmegatSegments PROJECT_DIR
+// Prints every source segment of an OmegaT 3.6 project as OmegaT segments it (tags as <b0>, <t0/>...)
+// and its current translation.
 import java.io.File;
 import java.util.*;
 import org.omegat.core.Core;
