@@ -669,8 +669,8 @@ def _sniff_stdin_document(source) -> str:
     head = source.head(4096)
     if head.startswith(b"PK\x03\x04"):
         return "docx"
-    if b"<xliff" in head.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096].lower() and \
-            head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"<") and b"<xliff" in start.lower():
         return "xliff"
     return "txt"
 

@@ -6,6 +6,11 @@ so a reader that sniffs the format (``head()``) gives nothing away: a pipe (``<(
 a FIFO or stdin is read whole, exactly once, and the sniffed bytes are part of what the reader
 gets. Inputs are capped at :data:`MAX_INPUT_BYTES` (a char device such as ``/dev/zero`` ends in
 a one-line error instead of exhausting memory). Outputs live in :mod:`termbase.outputs`.
+
+Text is UTF-8 (or what a byte-order mark says) unless the user names an encoding
+(``--encoding``: :func:`check_encoding`, :func:`decode_text`); an :class:`InputSource` carries that
+encoding and the option that names it, so a decoding error deep in a reader still says which
+option to use and which encoding the bytes look like (:func:`guess_encoding`).
 """
 from __future__ import annotations
 
@@ -478,6 +483,7 @@ def _decode_named(data: bytes, name: str, encoding: str, option: Optional[str]) 
 
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_ASCII = re.compile("[\x00-\x7f]")
 
 
 def _refuse_misread(text: str, data: bytes, name: str, codec: str,
@@ -488,9 +494,8 @@ def _refuse_misread(text: str, data: bytes, name: str, codec: str,
     if codec not in ("gb18030", "cp950", "big5hkscs"):
         return
     found = _PRIVATE_USE.findall(text)
-    wide = sum(1 for c in text if ord(c) > 0x7F)
     why = ""
-    if len(found) >= 3 and len(found) * 50 >= wide:
+    if len(found) >= 3 and len(found) * 50 >= len(text) - len(_ASCII.findall(text)):
         why = f"{len(found)} private-use character(s) where Chinese text has none"
     else:
         gb, big5, seen = _cjk_scores(data[:65536])
