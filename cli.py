@@ -92,12 +92,29 @@ def _flush_stdout() -> None:
         raise _one_line(f"<stdout>: cannot write ({exc.strerror or exc})") from None
 
 
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def no_color() -> bool:
+    """True when the NO_COLOR environment variable is set to anything but '' (no-color.org):
+    no ANSI colour unless an option asks for it."""
+    import os
+
+    return bool(os.environ.get("NO_COLOR", ""))
+
+
 class State:
     """What the global options select, loaded on first use."""
 
-    def __init__(self, glossary_path: Optional[str], explicit: bool = False):
+    def __init__(self, glossary_path: Optional[str], explicit: bool = False,
+                 encoding: Optional[str] = None):
         self.glossary_path = glossary_path
         self.explicit = explicit  # chosen with --glossary or TERMTRANS_GLOSSARY
+        self.encoding = encoding  # --glossary-encoding
         self._glossary = None
 
     @property
@@ -116,14 +133,28 @@ class State:
             raise _one_line(f"{command} writes to the glossary: choose yours with --glossary PATH "
                             f"or {GLOSSARY_ENV} (the bundled glossary belongs to the "
                             "installation; copy it with: termtrans terms export my-glossary.csv)")
+        if self.encoding is not None:
+            import codecs
+
+            if codecs.lookup(self.encoding.replace("_", "-")).name != "utf-8":
+                raise _one_line(f"{command} rewrites the glossary, in UTF-8 only; convert it "
+                                f"first: termtrans --glossary-encoding {self.encoding} --glossary "
+                                f"{self.path} terms export glossary.csv (then use that)")
         return self.path
+
+    def source(self):
+        """The glossary as an input: decoded in --glossary-encoding, its errors naming it."""
+        from termbase.textio import open_input
+
+        return open_input(self.path, encoding=self.encoding,
+                          encoding_option="--glossary-encoding")
 
     @property
     def glossary(self):
         if self._glossary is None:
             from termbase.glossary import load_glossary
 
-            self._glossary = load_glossary(self.path)
+            self._glossary = load_glossary(self.source())
             for problem in self._glossary.problems:  # e.g. a TBX status kept as admitted
                 if problem.severity != "error":
                     click.echo(str(problem), err=True)
@@ -149,13 +180,44 @@ class _FiniteFloat(click.FloatRange):
 MAX_LIMIT = 1_000_000
 
 
+def _encoding_value(ctx: click.Context, param: click.Parameter, value: Optional[str]):
+    from termbase.textio import check_encoding
+
+    if value is None:
+        return None
+    try:
+        return check_encoding(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+def _encoding_option(what: str):
+    """``--encoding ENC`` for commands that read text inputs (``what`` says which)."""
+    return click.option("--encoding", metavar="ENC", callback=_encoding_value,
+                        help=f"Encoding of {what} (default UTF-8; a byte-order mark always wins): "
+                             "gb18030 (also GBK, GB2312), big5, utf-16 (with or without "
+                             "byte-order mark), cp1252, any Python codec.")
+
+
+def _text_input(path, encoding: Optional[str]):
+    """An input whose text is decoded in ``encoding``; its decoding errors name --encoding."""
+    from termbase.textio import open_input
+
+    return open_input(path, encoding=encoding, encoding_option="--encoding")
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--glossary", "glossary_path", metavar="PATH", envvar="TERMTRANS_GLOSSARY",
               help="Glossary to use: CSV/TSV, Excel, TBX, TMX or OmegaT, recognised by content "
                    "(default: the bundled glossary; env TERMTRANS_GLOSSARY; - reads stdin).")
+@click.option("--glossary-encoding", "glossary_encoding", metavar="ENC",
+              envvar="TERMTRANS_GLOSSARY_ENCODING",
+              help="Encoding of a CSV/TSV glossary that is not UTF-8 (gb18030 also reads GBK, "
+                   "big5, utf-16...; env TERMTRANS_GLOSSARY_ENCODING).")
 @click.version_option(__version__, prog_name="termtrans")
 @click.pass_context
-def main(ctx: click.Context, glossary_path: Optional[str]) -> None:
+def main(ctx: click.Context, glossary_path: Optional[str],
+         glossary_encoding: Optional[str]) -> None:
     """Chinese→English translation and terminology toolkit for official documents.
 
     Outputs are never written over an input, an existing file is replaced only with --force,
@@ -164,7 +226,15 @@ def main(ctx: click.Context, glossary_path: Optional[str]) -> None:
     if glossary_path is not None and not glossary_path.strip():
         raise click.BadParameter("empty path (an unset shell variable?); give a glossary file",
                                  param_hint="'--glossary'")
-    ctx.obj = State(glossary_path, explicit=glossary_path is not None)
+    if glossary_encoding is not None:  # checked here: one line, like every other error
+        from termbase.textio import check_encoding
+
+        try:
+            check_encoding(glossary_encoding)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--glossary-encoding'") from None
+    ctx.obj = State(glossary_path, explicit=glossary_path is not None,
+                    encoding=glossary_encoding)
 
 
 @main.group(cls=_Group)
@@ -233,13 +303,13 @@ def terms_search(state: State, query: str, limit: int, min_score: float, fmt: st
 
 @terms.command("validate")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@_encoding_option("FILE (a CSV/TSV glossary)")
 @pass_state
-def terms_validate(state: State, file: Optional[str]) -> None:
+def terms_validate(state: State, file: Optional[str], encoding: Optional[str]) -> None:
     """Check a glossary (default: the current one; - reads stdin); exit 1 when problems are found."""
     from termbase.glossary import load_glossary, validate_glossary
-    from termbase.textio import open_input
 
-    source = open_input(state.path if file is None else file)
+    source = state.source() if file is None else _text_input(file, encoding)
     problems = validate_glossary(source)
     for p in problems:
         click.echo(str(p))
@@ -280,13 +350,15 @@ def terms_add(state: State, zh: str, en: str, note: str, forbidden: str, source:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--no-boundary-check", is_flag=True,
               help="Also report matches that cut through a word (e.g. 平台 in 和平台上).")
+@_encoding_option("FILE")
 @pass_state
-def terms_find(state: State, file: str, fmt: str, no_boundary_check: bool) -> None:
+def terms_find(state: State, file: str, fmt: str, no_boundary_check: bool,
+               encoding: Optional[str]) -> None:
     """Every glossary term in a Chinese text FILE (or - for stdin), with line:column."""
-    from termbase.textio import LineIndex, open_input
+    from termbase.textio import LineIndex
     from termbase.zh_match import find_terms
 
-    source = open_input(file)
+    source = _text_input(file, encoding)
     text = source.text()
     matches = find_terms(text, state.glossary, boundary_check=not no_boundary_check)
     lines = LineIndex(text)  # LF, CRLF and CR end lines, as for translate
@@ -324,9 +396,10 @@ def _echo_problems(problems) -> None:
                    "reported, exit 1.")
 @click.option("--dry-run", is_flag=True, help="With --merge: report only, write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite an existing --output file (never FILE).")
+@_encoding_option("a delimited FILE (CSV/TSV, OmegaT, DeepL...)")
 @pass_state
 def terms_import(state: State, file: str, fmt: Optional[str], output: Optional[str], merge: bool,
-                 dry_run: bool, force: bool) -> None:
+                 dry_run: bool, force: bool, encoding: Optional[str]) -> None:
     """Import a glossary FILE (TBX v2/v3, TMX, Excel, CSV/TSV of DeepL, Google, Amazon, OmegaT;
     - reads stdin).
 
@@ -342,7 +415,7 @@ def terms_import(state: State, file: str, fmt: Optional[str], output: Optional[s
     planned = plan_export(output, None, force=force, protect=[file], option="-o") \
         if output is not None else None
     merge_path = state.writable_path("terms import --merge") if merge and not dry_run else None
-    result = import_glossary(file, fmt)
+    result = import_glossary(_text_input(file, encoding), fmt)
     _echo_problems(result.warnings)
     if merge:
         from termbase.interop.merge import merge_into
@@ -408,10 +481,11 @@ def terms_export(state: State, file: str, fmt: Optional[str], force: bool) -> No
               help="Write the candidates as glossary CSV (review, then terms import --merge; "
                    "- for stdout).")
 @click.option("--force", is_flag=True, help="Overwrite an existing --output file (never an input).")
+@_encoding_option("text inputs (TSV/CSV, .txt, .md)")
 @pass_state
 def terms_extract(state: State, bilingual: str, target: Optional[str], input_format: str,
                   limit: int, min_score: Optional[float], fmt: str, output: Optional[str],
-                  force: bool) -> None:
+                  force: bool, encoding: Optional[str]) -> None:
     """Candidate glossary pairs from an aligned BILINGUAL document (or SOURCE TARGET files).
 
     Entries already in the current glossary are left out.
@@ -419,12 +493,12 @@ def terms_extract(state: State, bilingual: str, target: Optional[str], input_for
     from termbase.aligned import read_aligned
     from termbase.extract import MIN_SCORE, candidates_csv, extract_candidates
     from termbase.outputs import Outputs
-    from termbase.textio import open_input
 
     planned = Outputs([bilingual, target, state.path], force=force).plan(output, option="-o") \
         if output is not None else None
-    source = open_input(bilingual)
-    pairs = read_aligned(source, target, input_format)
+    source = _text_input(bilingual, encoding)
+    pairs = read_aligned(source, _text_input(target, encoding) if target is not None else None,
+                         input_format)
     found = extract_candidates(pairs, state.glossary, min_score=MIN_SCORE if min_score is None
                                else min_score)[:limit]
     csv_text = candidates_csv(found, source=Path(bilingual).name if not source.is_stdin
@@ -471,7 +545,7 @@ def _check_ids(ctx: click.Context, param: click.Parameter, values) -> list:
               help="Run only these checks (repeat or comma-separate).")
 @click.option("--skip", multiple=True, metavar="CHECK", callback=_check_ids,
               help="Skip these checks (repeat or comma-separate).")
-@click.option("--ignore-file", type=click.Path(dir_okay=False),
+@click.option("--ignore-file", type=click.Path(dir_okay=False, allow_dash=True),
               help="Accepted issues (check + segment) to leave out of the report.")
 @click.option("--write-ignore", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write every reported issue to FILE as accepted, with the --ignore-file "
@@ -479,17 +553,19 @@ def _check_ids(ctx: click.Context, param: click.Parameter, values) -> list:
 @click.option("--force", is_flag=True,
               help="Overwrite an existing -o / --write-ignore file (never an input).")
 @click.option("--list-checks", is_flag=True, help="List the checks with their ids and severities.")
-@click.option("--color/--no-color", default=None, help="Colour the terminal report (default: auto).")
+@click.option("--color/--no-color", default=None,
+              help="Colour the terminal report (default: on a terminal, unless NO_COLOR is set).")
 @click.option("--no-boundary-check", is_flag=True,
               help="Match source terms even where they cut a Chinese word (faster, noisier).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes for large documents (default: one per core; at most the CPUs "
                    "available).")
+@_encoding_option("text inputs (TSV/CSV, .txt, .md, mixed documents)")
 @pass_state
 def check(state: State, source: Optional[str], target: Optional[str], input_format: str, fmt: str,
           output: Optional[str], fail_on: str, only: list, skip: list, ignore_file: Optional[str],
           write_ignore: Optional[str], force: bool, list_checks: bool, color: Optional[bool],
-          no_boundary_check: bool, jobs: Optional[int]) -> None:
+          no_boundary_check: bool, jobs: Optional[int], encoding: Optional[str]) -> None:
     """Check an English translation against its Chinese source and the glossary.
 
     SOURCE and TARGET: two files aligned by paragraph (.txt, .md, .docx). SOURCE alone: one
@@ -515,7 +591,7 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
     gc.disable()
     try:
         _check(state, source, target, input_format, fmt, output, fail_on, only, skip,
-               ignore_file, write_ignore, force, color, no_boundary_check, jobs)
+               ignore_file, write_ignore, force, color, no_boundary_check, jobs, encoding)
     finally:
         gc.freeze()  # what the run built lives until exit: no collection need scan it again
         if collecting:
@@ -525,13 +601,13 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
 def _check(state: State, source: str, target: Optional[str], input_format: str, fmt: str,
            output: Optional[str], fail_on: str, only: list, skip: list,
            ignore_file: Optional[str], write_ignore: Optional[str], force: bool,
-           color: Optional[bool], no_boundary_check: bool, jobs: Optional[int]) -> None:
+           color: Optional[bool], no_boundary_check: bool, jobs: Optional[int],
+           encoding: Optional[str] = None) -> None:
     from termbase.aligned import read_aligned
     from termbase.outputs import Outputs
     from termbase.qa import load_ignore, run_checks
     from termbase.qa.registry import CHECKS
     from termbase.reports import render_report
-    from termbase.textio import open_input
 
     outputs = Outputs([source, target, ignore_file, state.path], force=force)
     # without -o the report goes to stdout: planned too, so that no other output joins it there
@@ -539,7 +615,8 @@ def _check(state: State, source: str, target: Optional[str], input_format: str, 
                               option="the report" if output is None else "-o", what="report")
     ignore_out = outputs.plan(write_ignore, option="--write-ignore", what="ignore file") \
         if write_ignore is not None else None
-    pairs = read_aligned(open_input(source), target,
+    pairs = read_aligned(_text_input(source, encoding),
+                         _text_input(target, encoding) if target is not None else None,
                          None if input_format == "auto" else input_format)
     ignore = load_ignore(ignore_file, CHECKS) if ignore_file is not None else None
     report = run_checks(pairs, state.glossary, only=only, skip=skip, ignore=ignore,
@@ -547,7 +624,8 @@ def _check(state: State, source: str, target: Optional[str], input_format: str, 
     report.inputs = {"source": source, "target": target,
                      "format": input_format if target is None else "parallel"}
     if fmt == "text" and report_out.kind == "stdout":
-        use_color = color if color is not None else (output is None and sys.stdout.isatty())
+        use_color = color if color is not None else (output is None and _stdout_is_terminal()
+                                                     and not no_color())
 
         def style(text: str, role: str) -> str:
             return click.style(text, **_CHECK_STYLES.get(role, {}))
@@ -585,6 +663,18 @@ def _write_ignore_file(planned, issues, keep) -> int:
     return n
 
 
+def _sniff_stdin_document(source) -> str:
+    """The format of a document piped to stdin, from its buffered first bytes: .docx (a ZIP),
+    XLIFF (its root element), else plain text."""
+    head = source.head(4096)
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"<") and b"<xliff" in start.lower():
+        return "xliff"
+    return "txt"
+
+
 @main.command("translate")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", metavar="OUT", help="Output file (default NAME.en.EXT; - for stdout).")
@@ -601,21 +691,25 @@ def _write_ignore_file(planned, issues, keep) -> int:
 @click.option("--bilingual", is_flag=True, help="Each Chinese paragraph followed by its English.")
 @click.option("--report", "report_path", metavar="FILE.json",
               help="Write the term report as JSON (- for stdout).")
+@click.option("--tmx", "tmx_path", metavar="OUT.tmx",
+              help="Also write each segment's source and draft as a TMX 1.4b memory for CAT "
+                   "tools, with props for origin, method and term status (- for stdout).")
 @click.option("--force", is_flag=True,
-              help="Overwrite an existing output or report file (never an input).")
+              help="Overwrite an existing output, report or TMX file (never an input).")
 @click.option("--overwrite", "overwrite_states", metavar="STATES",
               help="XLIFF: also replace targets in these states (comma-separated, e.g. "
                    "needs-review-translation,translated; 'all' = all but final/signed-off). "
                    "Default: only empty, new and needs-translation targets are filled.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr.")
+@_encoding_option("a .txt or .md FILE (the translation is written in UTF-8)")
 @pass_state
 def translate_cmd(state: State, file: str, output: Optional[str], engine: str, model: Optional[str],
                   device: str, beam: int, batch_size: Optional[int], fmt: Optional[str], bilingual: bool,
-                  report_path: Optional[str], force: bool, overwrite_states: Optional[str],
-                  quiet: bool) -> None:
-    """English draft of a Chinese FILE (.txt, .md, .docx, .xlf; - for stdin), glossary enforced."""
+                  report_path: Optional[str], tmx_path: Optional[str], force: bool,
+                  overwrite_states: Optional[str], quiet: bool, encoding: Optional[str]) -> None:
+    """English draft of a Chinese FILE (.txt, .md, .docx, .xlf; - for stdin: .docx and XLIFF
+    recognised by content, else text), glossary enforced."""
     from termbase.outputs import Outputs
-    from termbase.textio import open_input
     from translate.documents import format_for, load_document
     from translate.documents.xliff import parse_overwrite
     from translate.engines import get_engine
@@ -623,20 +717,35 @@ def translate_cmd(state: State, file: str, output: Optional[str], engine: str, m
     from translate.report import report_json, summary_text
     from translate.translator import Translator, translate_document
 
-    source = open_input(file).check()  # a missing input is said first, before anything else
+    source = _text_input(file, encoding).check()  # a missing input is said first
+    if file == "-" and fmt is None:
+        fmt = _sniff_stdin_document(source)
     fmt = format_for(file, fmt)
     outputs = Outputs([file, state.path], force=force)
     planned = plan_translation_output(outputs, file, output)
     report_out = outputs.plan(report_path, option="--report", what="report") \
         if report_path is not None else None
+    tmx_out = outputs.plan(tmx_path, option="--tmx", what="TMX memory") \
+        if tmx_path is not None else None
     out = planned.path
     overwrite = parse_overwrite(overwrite_states)
     data = source.data()
+    if fmt in ("txt", "md"):  # decoded here, so that an error names --encoding
+        text = source.text()
+        if encoding is not None:
+            data = text.encode("utf-8")
+    elif encoding is not None:
+        click.echo(f"warning: --encoding applies to .txt and .md inputs; {source.name} is read "
+                   f"as {fmt} declares", err=True)
     doc = load_document(data, source.name, fmt, overwrite=overwrite)
     glossary = state.glossary
     sizes = {} if batch_size is None else {"batch_size": batch_size}  # else the engine's default
     translator = Translator(get_engine(engine, model=model, device=device, beam=beam, **sizes),
                             glossary)
+    if tmx_out is not None:
+        from translate.draft_tmx import RecordingTranslator
+
+        translator = RecordingTranslator(translator)
     show_bar = not quiet and sys.stderr.isatty()
     bar = None
 
@@ -658,6 +767,11 @@ def translate_cmd(state: State, file: str, output: Optional[str], engine: str, m
     planned.write_bytes(result)
     if report_out is not None:
         report_out.write_text(report_json(report))
+    if tmx_out is not None:
+        from translate.draft_tmx import draft_tmx, draft_units
+
+        units = draft_units(translator.results, doc=doc, document=source.name)
+        tmx_out.write_bytes(draft_tmx(units, report["signature"], path=str(tmx_out)))
     if not quiet:
         click.echo(summary_text(report), err=True)
 

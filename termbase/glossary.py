@@ -450,7 +450,7 @@ def _load(path: Source) -> Tuple[Glossary, List[Problem], bytes]:
     if kind is not None:
         glossary, problems = _import_other(source, data, kind)
         return glossary, problems, data
-    text = _decode_glossary(data, name)
+    text = _decode_glossary(data, name, source)
     if not has_header(text, name):
         glossary, problems = _import_other(source, data, None)
         return glossary, problems, data
@@ -458,8 +458,11 @@ def _load(path: Source) -> Tuple[Glossary, List[Problem], bytes]:
     return glossary, problems, data
 
 
-def _decode_glossary(data: bytes, name: str) -> str:
+def _decode_glossary(data: bytes, name: str, source: Optional[InputSource] = None) -> str:
     try:
+        if source is not None:  # the encoding the user named for it, if any
+            return decode_text(data, name, encoding=source.encoding,
+                               option=source.encoding_option)
         return decode_text(data, name)
     except InputError as exc:
         raise GlossaryError(exc.path, exc.message, line=exc.line) from None

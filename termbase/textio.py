@@ -6,6 +6,11 @@ so a reader that sniffs the format (``head()``) gives nothing away: a pipe (``<(
 a FIFO or stdin is read whole, exactly once, and the sniffed bytes are part of what the reader
 gets. Inputs are capped at :data:`MAX_INPUT_BYTES` (a char device such as ``/dev/zero`` ends in
 a one-line error instead of exhausting memory). Outputs live in :mod:`termbase.outputs`.
+
+Text is UTF-8 (or what a byte-order mark says) unless the user names an encoding
+(``--encoding``: :func:`check_encoding`, :func:`decode_text`); an :class:`InputSource` carries that
+encoding and the option that names it, so a decoding error deep in a reader still says which
+option to use and which encoding the bytes look like (:func:`guess_encoding`).
 """
 from __future__ import annotations
 
@@ -68,18 +73,26 @@ class InputSource:
     """One input (a file, a pipe, a device or ``-`` for stdin), read at most once.
 
     ``head(n)`` sniffs without consuming; ``data()`` returns every byte, the sniffed ones
-    included; ``text()`` decodes them strictly (:func:`decode_text`). ``str(source)`` is the
+    included; ``text()`` decodes them strictly (:func:`decode_text`) in ``encoding`` (None:
+    UTF-8 or what a byte-order mark says); a decoding error names ``encoding_option`` (e.g.
+    ``--encoding``) with the encoding the bytes look like. ``str(source)`` is the
     name used in messages (``<stdin>`` for ``-``). It deliberately has no ``__fspath__``: a
     reader must not reopen a pipe by its name.
     """
 
-    def __init__(self, path: PathLike):
+    def __init__(self, path: PathLike, *, encoding: Optional[str] = None,
+                 encoding_option: Optional[str] = None):
         self.path = str(path)
         if self.path == "":
             raise InputError("''", "empty file name (an unset shell variable?); give a file or -")
         self.is_stdin = self.path == "-"
         self.name = STDIN_NAME if self.is_stdin else self.path
         self._data: Optional[bytes] = None
+        #: the text encoding the user named (None: UTF-8, or what a byte-order mark says)
+        self.encoding = encoding
+        #: the option that names it, quoted in decoding errors (None: the library's caller has
+        #: none to offer)
+        self.encoding_option = encoding_option
 
     def __str__(self) -> str:
         return self.name
@@ -132,7 +145,8 @@ class InputSource:
 
     def text(self, *, allow_empty: bool = False) -> str:
         """The input decoded strictly; see :func:`decode_text`."""
-        return decode_text(self.data(), self.name, allow_empty=allow_empty)
+        return decode_text(self.data(), self.name, allow_empty=allow_empty,
+                           encoding=self.encoding, option=self.encoding_option)
 
     def _read_all(self) -> bytes:
         limit = max_input_bytes()
@@ -202,9 +216,16 @@ def _read_capped(stream, name: str, limit: int) -> bytes:
         raise InputError(name, "not enough memory to read it") from None
 
 
-def open_input(source: Source) -> InputSource:
-    """``source`` as an :class:`InputSource` (returned as is when it already is one)."""
-    return source if isinstance(source, InputSource) else InputSource(source)
+def open_input(source: Source, *, encoding: Optional[str] = None,
+               encoding_option: Optional[str] = None) -> InputSource:
+    """``source`` as an :class:`InputSource` (returned as is when it already is one); a given
+    ``encoding``/``encoding_option`` is set on it (see :class:`InputSource`)."""
+    src = source if isinstance(source, InputSource) else InputSource(source)
+    if encoding is not None:
+        src.encoding = encoding
+    if encoding_option is not None:
+        src.encoding_option = encoding_option
+    return src
 
 
 def read_bytes(source: Source) -> bytes:
@@ -238,14 +259,166 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def decode_text(data: bytes, path: PathLike, *, allow_empty: bool = False) -> str:
-    """Decode UTF-8 (with or without BOM), or UTF-16/UTF-32 with BOM; reject binary data.
+#: names that read as GB18030, which covers GBK, GB2312 and CP936 (code page 936)
+_GB = {"gb18030", "gbk", "gb2312", "cp936", "ms936", "euc-cn", "euccn", "936", "hz-gb-2312"}
+#: Big5 as Windows writes it (CP950) first, then with the Hong Kong characters (HKSCS)
+_BIG5 = {"big5", "big5-tw", "csbig5", "cp950", "ms950", "950"}
+#: how encodings are named in messages and options
+_LABELS = {"gb18030": ("GB18030 (GBK)", "gb18030"), "big5": ("Big5", "big5"),
+           "cp950": ("Big5", "big5"), "big5hkscs": ("Big5", "big5"),
+           "utf-16-le": ("UTF-16 without a byte-order mark", "utf-16"),
+           "utf-16-be": ("UTF-16 without a byte-order mark", "utf-16"),
+           "utf-16": ("UTF-16", "utf-16"), "cp1252": ("Windows-1252", "cp1252"),
+           "utf-8": ("UTF-8", "utf-8"), "shift_jis": ("Shift-JIS", "shift_jis"),
+           "euc_kr": ("EUC-KR", "euc-kr")}
+#: what ``--encoding`` takes, for help texts
+ENCODING_HELP = ("utf-8 (default; a byte-order mark is always honoured), gb18030 (also reads GBK "
+                 "and GB2312), big5, utf-16 (with or without byte-order mark), utf-16le, "
+                 "utf-16be, cp1252, or any other Python codec name")
 
-    Raises :class:`InputError` naming the file and the line of the first bad byte.
+
+def _key(name: str) -> str:
+    return name.strip().lower().replace("_", "-")
+
+
+def check_encoding(name: str) -> str:
+    """``name`` if it names a text encoding Python can decode (``gbk``, ``Big5``, ``UTF-16LE``,
+    ``cp1252``…); raises ``ValueError`` with the choices otherwise."""
+    key = _key(name)
+    if key in _GB or key in _BIG5:
+        return name
+    try:
+        info = codecs.lookup(key)
+    except LookupError:
+        raise ValueError(f"unknown encoding {name!r}; use e.g. {ENCODING_HELP}") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ValueError(f"{name!r} is not a text encoding; use e.g. {ENCODING_HELP}")
+    return name
+
+
+def _codecs_for(encoding: str, data: bytes) -> List[str]:
+    """The codecs tried, in order, for the encoding the user named."""
+    key = _key(encoding)
+    if key in _GB:
+        return ["gb18030"]
+    if key in _BIG5:
+        return ["cp950", "big5hkscs"]
+    name = codecs.lookup(key).name
+    if name == "utf-16":  # no byte-order mark here (one would have been seen): guess the order
+        be = sum(1 for b in data[:4096:2] if b == 0)
+        le = sum(1 for b in data[1:4096:2] if b == 0)
+        return ["utf-16-be", "utf-16-le"] if be > le else ["utf-16-le", "utf-16-be"]
+    if name == "utf-32":
+        return ["utf-32-le", "utf-32-be"]
+    return [name]
+
+
+def _label(codec: str) -> Tuple[str, str]:
+    """(name in messages, name to give to ``--encoding``) of a codec."""
+    name = codecs.lookup(codec).name
+    return _LABELS.get(name, (name.upper(), name))
+
+
+def _cjk_scores(data: bytes) -> Tuple[float, float, int]:
+    """How well ``data`` reads as GB2312-range text and as Big5 level-1 text: the share of its
+    double-byte characters that are common in each (GB: symbols rows and level-1 hanzi, lead
+    0xA1-0xA9 or 0xB0-0xD7 with trail 0xA1-0xFE, plus GB18030's four-byte sequences; Big5:
+    symbols and level-1 hanzi, lead 0xA1-0xA3 or 0xA4-0xC6), and how many multi-byte characters
+    (or bytes that start none) were seen. Text in one is rare characters in the other."""
+    gb = big5 = seen = 0
+    i, n = 0, len(data)
+    while i < n:
+        b = data[i]
+        if b < 0x80:
+            i += 1
+            continue
+        seen += 1
+        t = data[i + 1] if i + 1 < n else -1
+        if 0x81 <= b <= 0xFE and 0x30 <= t <= 0x39:  # GB18030 four-byte sequence
+            gb += 1
+            i += 4
+            continue
+        if 0x81 <= b <= 0xFE and (0x40 <= t <= 0x7E or 0x80 <= t <= 0xFE):
+            if t >= 0xA1 and (0xA1 <= b <= 0xA9 or 0xB0 <= b <= 0xD7):
+                gb += 1
+            if 0xA1 <= b <= 0xC6 and (0x40 <= t <= 0x7E or 0xA1 <= t <= 0xFE):
+                big5 += 1
+            i += 2
+            continue
+        i += 1
+    if not seen:
+        return 0.0, 0.0, 0
+    return gb / seen, big5 / seen, seen
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+        return True
+    except UnicodeDecodeError as exc:  # a character cut at the end of a window is no evidence
+        return exc.start >= len(data) - 3
+
+
+def guess_encoding(data: bytes, at: int = 0) -> Optional[str]:
+    """The codec ``data`` most likely is in, judged on the bytes around offset ``at`` (the first
+    one that failed): UTF-16 without a byte-order mark, GB18030/GBK, Big5 or Windows-1252. None
+    when nothing fits. (A byte-level judgement: charset-normalizer, tried for this, took short
+    GBK lines such as ``华龙网,A`` for Big5.)"""
+    start = max(0, at - 32768)
+    if start:
+        nl = data.rfind(b"\n", 0, start)
+        start = nl + 1 if nl != -1 else 0
+    window = data[start:start + 65536]
+    if b"\x00" in window:
+        for codec in ("utf-16-le", "utf-16-be"):
+            if _looks_like_utf16(window, (codec,), ascii_ok=True):
+                return codec
+        return None
+    gb, big5, seen = _cjk_scores(window)
+    if seen:
+        if gb >= 0.8 and gb >= big5 and _decodes(window, "gb18030"):
+            return "gb18030"
+        if big5 >= 0.8 and (_decodes(window, "cp950") or _decodes(window, "big5hkscs")):
+            return "cp950"
+    for codec in ("utf-16-le", "utf-16-be"):
+        if _looks_like_utf16(window, (codec,)):
+            return codec
+    if seen and seen * 4 <= len(window) and _decodes(window, "cp1252"):
+        return "cp1252"
+    if seen and gb >= 0.5 and _decodes(window, "gb18030"):
+        return "gb18030"
+    return None
+
+
+def _encoding_hint(data: bytes, at: int, option: Optional[str], tried: str) -> str:
+    guess = guess_encoding(data, at)
+    if guess is not None and codecs.lookup(guess).name == codecs.lookup(tried).name:
+        guess = None
+    if guess is None:
+        return (f"give its encoding with {option}, or re-save it as UTF-8" if option
+                else "re-save it as UTF-8")
+    label, value = _label(guess)
+    if option:
+        return f"it looks like {label}: give {option} {value}, or re-save it as UTF-8"
+    return f"it looks like {label}: re-save it as UTF-8"
+
+
+def decode_text(data: bytes, path: PathLike, *, allow_empty: bool = False,
+                encoding: Optional[str] = None, option: Optional[str] = None) -> str:
+    """Decode text strictly; reject binary data.
+
+    Without ``encoding``: UTF-8 (with or without BOM), or UTF-16/UTF-32 with BOM. With it (see
+    :func:`check_encoding`): that encoding — ``gb18030`` for GB18030, GBK and GB2312, ``big5``
+    for Big5 (CP950, then HKSCS), ``utf-16`` with or without BOM (byte order guessed) — unless a
+    byte-order mark says otherwise (a BOM is never wrong). Raises :class:`InputError` naming the
+    file and the line of the first bad byte; a decoding error says which encoding the bytes look
+    like and, when ``option`` is given (``--encoding``), how to name it.
     """
     name = str(path)
     enc, skip = bom_encoding(data)
-    if enc not in (None, "utf-8"):
+    if enc is None and encoding is not None and _codecs_for(encoding, data) != ["utf-8"]:
+        text = _decode_named(data, name, encoding, option)
+    elif enc not in (None, "utf-8"):
         try:
             text = data[skip:].decode(enc)
         except UnicodeDecodeError as exc:
@@ -255,15 +428,18 @@ def decode_text(data: bytes, path: PathLike, *, allow_empty: bool = False) -> st
     else:
         nul = data.find(b"\x00")
         if nul != -1:
+            if _looks_like_utf16(data, ("utf-16-le", "utf-16-be"), ascii_ok=True):
+                how = f"give {option} utf-16, or re-save it as UTF-8" if option \
+                    else "re-save it as UTF-8"
+                raise InputError(name, "binary file (NUL byte found); UTF-16 needs a byte-order "
+                                       f"mark: {how}", line=_line_of(data, nul))
             raise InputError(name, "binary file (NUL byte found); expected UTF-8 text (UTF-16 "
                                    "needs a byte-order mark)", line=_line_of(data, nul))
         try:
             text = data[skip:].decode("utf-8")
         except UnicodeDecodeError as exc:
             at = exc.start + skip
-            hint = "re-save the file as UTF-8"
-            if _looks_like_utf16(data):
-                hint = "it looks like UTF-16 without a byte-order mark: re-save it as UTF-8"
+            hint = _encoding_hint(data, at, option, "utf-8")
             raise InputError(name, "not valid UTF-8 (byte 0x%02x); %s" % (data[at], hint),
                              line=_line_of(data, at)) from None
     if not allow_empty and not text.strip():
@@ -275,18 +451,80 @@ def decode_text(data: bytes, path: PathLike, *, allow_empty: bool = False) -> st
     return text
 
 
-def _looks_like_utf16(data: bytes) -> bool:
-    """Text in UTF-16 without BOM: even length, decodes, mostly CJK or printable characters."""
+def _decode_named(data: bytes, name: str, encoding: str, option: Optional[str]) -> str:
+    """``data`` (no byte-order mark) decoded in the encoding the user named."""
+    tried = _codecs_for(encoding, data)
+    wide = tried[0].startswith(("utf-16", "utf-32"))
+    if not wide:
+        nul = data.find(b"\x00")
+        if nul != -1:
+            raise InputError(name, f"binary file (NUL byte found); expected {encoding} text",
+                             line=_line_of(data, nul))
+    first: Optional[UnicodeDecodeError] = None
+    for codec in tried:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            first = first or exc
+            continue
+        _refuse_misread(text, data, name, codec, option)
+        return text[1:] if text.startswith("\ufeff") else text
+    assert first is not None
+    at = first.start
+    if wide:
+        done = data[:at].decode(tried[0], "replace")
+        line = line_of(done, len(done))
+    else:
+        line = _line_of(data, at)
+    label = _label(tried[0])[0]
+    hint = _encoding_hint(data, at, option, tried[0])
+    raise InputError(name, "not valid %s (byte 0x%02x); %s" % (label, data[at], hint),
+                     line=line) from None
+
+
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_ASCII = re.compile("[\x00-\x7f]")
+
+
+def _refuse_misread(text: str, data: bytes, name: str, codec: str,
+                    option: Optional[str]) -> None:
+    """Refuse Chinese text decoded in the wrong double-byte encoding (Big5 read as GB18030 and
+    the reverse): it decodes, but into private-use characters or into rare characters where the
+    other encoding gives common ones."""
+    if codec not in ("gb18030", "cp950", "big5hkscs"):
+        return
+    found = _PRIVATE_USE.findall(text)
+    why = ""
+    if len(found) >= 3 and len(found) * 50 >= len(text) - len(_ASCII.findall(text)):
+        why = f"{len(found)} private-use character(s) where Chinese text has none"
+    else:
+        gb, big5, seen = _cjk_scores(data[:65536])
+        mine, other = (gb, big5) if codec == "gb18030" else (big5, gb)
+        if seen >= 10 and other >= 0.9 and mine < 0.75:
+            why = "it decodes into rare characters only"
+    if not why:
+        return
+    m = _PRIVATE_USE.search(text)
+    at = len(text[:m.start()].encode(codec, "replace")) if m else 0
+    hint = _encoding_hint(data, at, option, codec)
+    raise InputError(name, f"does not read as {_label(codec)[0]}: {why}; {hint}",
+                     line=line_of(text, m.start()) if m else 1)
+
+
+def _looks_like_utf16(data: bytes, codecs_: Tuple[str, ...] = ("utf-16-le", "utf-16-be"),
+                      ascii_ok: bool = False) -> bool:
+    """Text in UTF-16 without BOM: even length, decodes, printable, and mostly CJK (or, with
+    ``ascii_ok``, any printable text: a NUL in every other byte is UTF-16's mark)."""
     if len(data) < 4 or len(data) % 2:
         return False
-    for codec in ("utf-16-le", "utf-16-be"):
+    for codec in codecs_:
         try:
             text = data[:4096].decode(codec)
         except UnicodeDecodeError:
             continue
         good = sum(1 for c in text if c.isprintable() or c in "\r\n\t")
         cjk = sum(1 for c in text if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
-        if good == len(text) and cjk * 3 >= len(text):
+        if good == len(text) and (cjk * 10 >= len(text) * 9 or ascii_ok):
             return True
     return False
 

@@ -63,7 +63,7 @@ def test_default_model_offline_gives_one_clear_sentence():
         get_engine("marian")
     msg = str(err.value)
     assert msg == (f"Model '{DEFAULT_MODEL}' is not available offline: download it once with network "
-                   f"access (e.g. `huggingface-cli download {DEFAULT_MODEL}`) or pass --model DIR "
+                   f"access (e.g. `hf download {DEFAULT_MODEL}`) or pass --model DIR "
                    f"pointing at a local copy.")
 
 

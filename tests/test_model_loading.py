@@ -20,7 +20,7 @@ def test_offline_env_gives_one_sentence(doc):
     assert r.exit_code == 2
     msg = r.output.strip().splitlines()
     assert msg == ["Error: Model 'Helsinki-NLP/opus-mt-zh-en' is not available offline: download "
-                   "it once with network access (e.g. `huggingface-cli download "
+                   "it once with network access (e.g. `hf download "
                    "Helsinki-NLP/opus-mt-zh-en`) or pass --model DIR pointing at a local copy."]
     assert not (doc.parent / "doc.en.txt").exists()
 

@@ -297,7 +297,7 @@ def test_offline_message_for_default_model(run, tmp_path):
     res = run(str(src), model=False)
     assert res.exit_code == 2
     assert res.stderr == ("Error: Model 'Helsinki-NLP/opus-mt-zh-en' is not available offline: "
-                          "download it once with network access (e.g. `huggingface-cli download "
+                          "download it once with network access (e.g. `hf download "
                           "Helsinki-NLP/opus-mt-zh-en`) or pass --model DIR pointing at a local copy.\n")
     assert not (tmp_path / "a.en.txt").exists()
 

@@ -43,14 +43,35 @@ def _sniff(source: InputSource) -> str:
     enc, skip = bom_encoding(head)
     if enc is None and len(head) >= 4 and (head[0] == 0 or head[1] == 0):
         enc = "utf-16-be" if head[0] == 0 else "utf-16-le"  # XML in UTF-16 without a BOM
-    text = head[skip:].decode(enc or "utf-8", "ignore").lstrip()
+    text = head[skip:].decode(enc or source.encoding or "utf-8", "ignore").lstrip()
     if text.startswith("<"):
         low = text.lower()
         if "<xliff" in low:
             return "xliff"
         if "<tmx" in low:
             return "tmx"
-    return "mixed"
+    table = _sniff_table(text)
+    return table or "mixed"
+
+
+def _sniff_table(text: str) -> Optional[str]:
+    """``tsv`` or ``csv`` when the first line is a header naming a zh and an en column (a table
+    from a pipe or without its extension), else None."""
+    from ..tabular import header_roles, sniff_delimiter
+
+    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    if not first.strip():
+        return None
+    import csv
+
+    delimiter = sniff_delimiter(text)
+    try:
+        cells = next(csv.reader([first], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return None
+    if header_roles(cells, "document") is None:
+        return None
+    return "tsv" if delimiter == "\t" else "csv"
 
 
 def read_aligned(source: Source, target: Optional[Source] = None,

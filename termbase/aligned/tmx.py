@@ -1,59 +1,36 @@
-"""TMX 1.4 translation memories: each ``tu`` gives one pair (its zh ``tuv`` and its en ``tuv``)."""
+"""TMX 1.4 translation memories: each ``tu`` gives one pair (its zh ``tuv`` and its en ``tuv``).
+
+Read through :func:`termbase.interop.tmx.read_tmx_units`, so segments carry their inline codes
+(``<bpt>/<ept>/<ph>/<it>/<hi>`` as :class:`~termbase.inline.InlineText`) like XLIFF segments do:
+``check``'s tag-mismatch works on TMX, and ``terms extract`` reads the same text as a memory.
+"""
 from __future__ import annotations
 
-from pathlib import Path
-from typing import List, Optional, Union
+from typing import List
 
 from ..errors import InputError
-from ..xmlsafe import read_xml
+from ..inline import InlineText
+from ..interop.tmx import read_tmx_file
+from ..textio import Source
 from . import SegmentPair
-from .xliff import _local, inline_text
-
-PathLike = Union[str, Path]
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _lang(tuv) -> str:
-    return (tuv.get(_XML_LANG) or tuv.get("lang") or "").strip().lower()
-
-
-def read_tmx(path: PathLike, root=None) -> List[SegmentPair]:
-    """Read the zh/en pairs of a TMX file; units with neither language are skipped."""
-    name = str(path)
-    if root is None:
-        root = read_xml(path)
-    if _local(root.tag) != "tmx":
-        raise InputError(name, f"not a TMX file: root element is <{_local(root.tag)}>, expected <tmx>",
-                         line=root.sourceline)
+def read_tmx(path: Source, root=None) -> List[SegmentPair]:
+    """The zh/en pairs of a TMX file, with ``source_inline``/``target_inline``; units with
+    neither language are skipped, a unit with one gets an empty other side."""
+    doc = read_tmx_file(path, root)
+    name = doc.name
     pairs: List[SegmentPair] = []
-    seen_tu = False
-    for tu in root.iter():
-        if _local(tu.tag) != "tu":
+    for tu in doc.tus:
+        zh = tu.segments("zh")
+        en = tu.segments("en")
+        if not zh and not en:
             continue
-        seen_tu = True
-        zh: Optional[str] = None
-        en: Optional[str] = None
-        for tuv in tu:
-            if _local(tuv.tag) != "tuv":
-                continue
-            lang = _lang(tuv)
-            if not lang:
-                raise InputError(name, "<tuv> without xml:lang: say which language it holds",
-                                 line=tuv.sourceline)
-            seg = next((c for c in tuv if _local(c.tag) == "seg"), None)
-            if seg is None:
-                raise InputError(name, "<tuv> without <seg>", line=tuv.sourceline)
-            if lang.startswith("zh") and zh is None:
-                zh = inline_text(seg).strip()
-            elif lang.startswith("en") and en is None:
-                en = inline_text(seg).strip()
-        if zh is None and en is None:
-            continue
-        tuid = tu.get("tuid") or ""
-        where = f"{name}:{tu.sourceline}" + (f" ({tuid})" if tuid else "")
-        pairs.append(SegmentPair(len(pairs), zh or "", en or "", where, line=tu.sourceline or 0))
-    if not seen_tu:
-        raise InputError(name, "no <tu> elements found; is this a TMX 1.4 file?")
+        source = zh[0] if zh else InlineText()
+        target = en[0] if en else InlineText()
+        where = f"{name}:{tu.line}" + (f" ({tu.tuid})" if tu.tuid else "")
+        pairs.append(SegmentPair(len(pairs), source.text.strip(), target.text.strip(), where,
+                                 line=tu.line, source_inline=source, target_inline=target))
     if not pairs:
         raise InputError(name, "no <tu> holds a zh or en <tuv>; check the xml:lang codes")
     return pairs

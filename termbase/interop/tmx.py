@@ -1,11 +1,13 @@
-"""TMX 1.4b: a writer for translation units (source + target per segment, ``<prop>``s and notes)
-and TMX as a glossary format (terms as a translation memory, as Amazon, Google and CAT tools
-take them).
+"""TMX 1.4b: the one TMX reader and writer (translation units with inline codes, ``<prop>``s and
+notes), and TMX as a glossary format (terms as a translation memory, as Amazon, Google and CAT
+tools take them).
 
-:func:`write_tmx` is the library function every TMX output goes through (``terms export
-glossary.tmx`` now, ``translate --tmx`` and the projects' memories later). Segment content is
-serialised in one place, :func:`_write_seg`: plain text today; the inline-markup model maps its
-codes to ``<bpt>/<ept>/<ph>/<it>`` there.
+:func:`read_tmx_units` reads any TMX (1.1 to 1.4b, OmegaT, translate-toolkit, Trados) into
+:class:`TmxUnit`s whose segments are :class:`~termbase.inline.InlineText` (inline codes mapped by
+:mod:`termbase.inline.tmx`); ``check``/``terms extract`` (:mod:`termbase.aligned.tmx`), the glossary
+import below and translation memories read through it. :func:`write_tmx` is the library function
+every TMX output goes through (``terms export glossary.tmx``, ``translate --tmx``); segment
+content is serialised in one place, :func:`_write_seg`, codes as ``<bpt>/<ept>/<ph>/<it>``.
 
 Glossary layout: one ``<tu>`` per Chinese variant with the preferred rendering (a CAT tool that
 fills exact matches from a TM — OmegaT's ``tm/auto`` — inserts the preferred one); every
@@ -20,10 +22,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from ..errors import GlossaryError, InputError, OutputError
 from ..glossary import ALL_COLUMNS, Entry, Problem, parse_term_types, split_values
+from ..inline import InlineText
+from ..textio import Source, open_input
 from ..xmlsafe import read_xml
 from .base import GlossaryFormat, ImportResult, PathLike, dedupe, finish_import
 
@@ -32,24 +36,44 @@ TMX_VERSION = "1.4"
 CONCEPT_PROP = "x-termtrans-concept"
 ALTERNATIVES_PROP = "x-termtrans-alternatives"
 PROP_PREFIX = "x-termtrans-"
-#: elements whose content is native code, not text (TMX 1.4b inline elements)
-_CODE = {"bpt", "ept", "ph", "it", "ut"}
+#: ``<tu>`` attributes the writer sets itself (the others of a unit read are written back)
+_OWN_TU_ATTRS = ("tuid",)
+
+Segment = Union[str, InlineText]
 
 
 @dataclass(frozen=True)
 class TmxUnit:
     """One translation unit: a source segment, its target, and what to say about them.
 
-    ``source``/``target`` are plain text (the inline-markup model will extend them; see
-    :func:`_write_seg`). ``props`` are (type, value) pairs written as ``<prop type="…">``; by
-    TMX convention types of your own start with ``x-``.
+    ``source``/``target`` are plain text or :class:`~termbase.inline.InlineText` (text with inline
+    codes, written as ``<bpt>/<ept>/<ph>/<it>``; see :func:`_write_seg`); an empty target gets no
+    ``<tuv>``. ``props`` are (type, value) pairs written as ``<prop type="…">``; by TMX convention
+    types of your own start with ``x-``. ``attrs`` are other ``<tu>`` attributes (``creationdate``,
+    ``changedate``, ``creationid``, ``usagecount`` …) kept from a file read; ``line`` is where the
+    unit was read (0 for a unit made here).
     """
 
-    source: str
-    target: str
+    source: Segment
+    target: Segment
     props: Tuple[Tuple[str, str], ...] = ()
     notes: Tuple[str, ...] = ()
     tuid: str = ""
+    line: int = 0
+    attrs: Tuple[Tuple[str, str], ...] = ()
+
+    @property
+    def source_text(self) -> str:
+        """The source's text alone (codes left out): what a memory compares."""
+        return self.source if isinstance(self.source, str) else self.source.text
+
+    @property
+    def target_text(self) -> str:
+        return self.target if isinstance(self.target, str) else self.target.text
+
+    def prop(self, kind: str, default: str = "") -> str:
+        """The first prop of type ``kind``."""
+        return next((v for k, v in self.props if k == kind), default)
 
 
 def tmx_date(when: Optional[_dt.datetime] = None) -> str:
@@ -58,19 +82,36 @@ def tmx_date(when: Optional[_dt.datetime] = None) -> str:
     return when.astimezone(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _write_seg(tuv, content: str, path: PathLike) -> None:
+def _as_inline(content: Segment) -> InlineText:
+    return content if isinstance(content, InlineText) else InlineText.from_text(content)
+
+
+def _write_seg(tuv, content: Segment, path: PathLike, numbers=None) -> None:
     """Serialise one segment's content into ``<seg>`` under ``tuv``.
 
-    INLINE CODES: this is the one place segment content is written. Today ``content`` is plain
-    text. With the inline-markup model (issue 12) a segment becomes text runs and typed codes:
-    paired codes go out as ``<bpt i="N">…</bpt>``/``<ept i="N">…</ept>``, standalone ones as
-    ``<ph>``, codes whose partner lies outside the segment as ``<it pos="begin|end">`` — each
-    element's text being the code's native markup — and the text runs as ``.text``/``.tail``.
+    This is the one place segment content is written: text runs as ``.text``/``.tail``; inline
+    codes through :func:`termbase.inline.tmx.write_inline` — TMX codes read from a file as the
+    elements they were, codes of other formats as ``<bpt i>``/``<ept i>`` (a pair inside the
+    segment), ``<it pos="begin|end">`` (a code whose partner lies outside it) and ``<ph>``
+    (standalone), each element's text being the code's native markup; ``numbers``
+    (:func:`termbase.inline.tmx.number_codes`) give the ``x`` that links a source code to the same
+    code in the target.
     """
     from lxml import etree
 
+    from ..inline.tmx import write_inline
+
     seg = etree.SubElement(tuv, "seg")
-    _set_text(seg, content, path)
+    inline = _as_inline(content)
+    try:
+        if not inline.has_codes:
+            seg.text = inline.text
+        else:
+            write_inline(seg, inline, numbers)
+    except ValueError:
+        text = inline.text
+        raise OutputError(f"{path}: cannot write {text[:40]!r} to TMX: it contains a "
+                          "character XML does not allow") from None
 
 
 def _set_text(node, text: str, path: PathLike) -> None:
@@ -89,9 +130,12 @@ def write_tmx(units: Iterable[TmxUnit], *, srclang: str = "zh-CN", tgtlang: str 
               header_notes: Sequence[str] = ()) -> bytes:
     """TMX 1.4b bytes (UTF-8, no DOCTYPE) for ``units``: one ``<tu>`` each, holding its notes,
     props and a ``<tuv xml:lang>`` for the source and for the target (none for an empty
-    target). The header names the tool (``creationtool``, version), ``srclang``, ``adminlang``,
-    ``segtype``, ``datatype``, ``o-tmf`` and the creation date."""
+    target), inline codes as ``<bpt>/<ept>/<ph>/<it>`` (:func:`_write_seg`). The header names
+    the tool (``creationtool``, version), ``srclang``, ``adminlang``, ``segtype``, ``datatype``,
+    ``o-tmf`` and the creation date."""
     from lxml import etree
+
+    from ..inline.tmx import number_codes
 
     if not creationtoolversion:
         from .. import __version__ as creationtoolversion
@@ -112,16 +156,25 @@ def write_tmx(units: Iterable[TmxUnit], *, srclang: str = "zh-CN", tgtlang: str 
         tu = etree.SubElement(body, "tu")
         if unit.tuid:
             tu.set("tuid", unit.tuid)
-        tu.set("creationdate", date)
+        kept = dict(unit.attrs)
+        for key, value in unit.attrs:
+            if key not in _OWN_TU_ATTRS:
+                tu.set(key, value)
+        if "creationdate" not in kept:
+            tu.set("creationdate", date)
         for text in unit.notes:
             _set_text(etree.SubElement(tu, "note"), text, path)
         for kind, value in unit.props:
             _set_text(etree.SubElement(tu, "prop", type=kind), value, path)
-        for lang, content in ((srclang, unit.source), (tgtlang, unit.target)):
+        source, target = _as_inline(unit.source), _as_inline(unit.target)
+        numbers = number_codes(source, target) if source.has_codes or target.has_codes \
+            else [None, None]
+        for lang, content, number in ((srclang, source, numbers[0]),
+                                      (tgtlang, target, numbers[1])):
             if content or lang == srclang:
                 tuv = etree.SubElement(tu, "tuv")
                 tuv.set(XML_LANG, lang)
-                _write_seg(tuv, content, path)
+                _write_seg(tuv, content, path, number)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -133,17 +186,121 @@ def _local(tag) -> str:
 def seg_text(element) -> str:
     """The text of a ``<seg>``: inline native codes (bpt, ept, ph, it, ut) left out, ``<hi>``
     content kept."""
-    parts = [element.text or ""]
-    for child in element:
-        if _local(child.tag) not in _CODE:
-            parts.append(seg_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
+    from ..inline.tmx import read_inline
+
+    return read_inline(element).text
 
 
 def tuv_lang(tuv) -> str:
     """The language of a ``<tuv>`` (``xml:lang``, or ``lang`` in TMX 1.1), lower-cased."""
     return (tuv.get(XML_LANG) or tuv.get("lang") or "").strip().lower()
+
+
+def lang_matches(lang: str, wanted: str) -> bool:
+    """True when language tag ``lang`` (lower-case) is ``wanted`` or one of its variants
+    (``zh`` matches ``zh``, ``zh-cn``, ``zh-hant-tw``, ``zho``)."""
+    wanted = wanted.lower()
+    return lang == wanted or lang.startswith(wanted)
+
+
+@dataclass(frozen=True)
+class TmxTu:
+    """One ``<tu>`` as read: its ``<tuv>``s as (language, segment) in document order."""
+
+    line: int
+    tuid: str
+    variants: Tuple[Tuple[str, InlineText], ...]
+    props: Tuple[Tuple[str, str], ...]
+    notes: Tuple[str, ...]
+    attrs: Tuple[Tuple[str, str], ...]
+
+    def segments(self, lang: str) -> List[InlineText]:
+        """Every segment in language ``lang`` (a prefix: ``zh``, ``en``)."""
+        return [seg for code, seg in self.variants if lang_matches(code, lang)]
+
+
+@dataclass(frozen=True)
+class TmxFile:
+    """A TMX file as read: its header attributes and its units."""
+
+    name: str
+    header: Tuple[Tuple[str, str], ...]
+    tus: Tuple[TmxTu, ...]
+    version: str = ""
+
+    @property
+    def srclang(self) -> str:
+        return dict(self.header).get("srclang", "")
+
+
+def read_tmx_file(source: Source, root=None) -> TmxFile:
+    """Parse a TMX file (1.1 to 1.4b; a path, ``-`` or an InputSource) through the XML guard.
+
+    Raises :class:`InputError` for a file that is not TMX, a ``<tuv>`` without language or
+    ``<seg>``, a TMX without ``<tu>``."""
+    from ..inline.tmx import read_inline
+
+    src = open_input(source) if root is None else source
+    name = str(src)
+    if root is None:
+        root = read_xml(src)
+    if _local(root.tag) != "tmx":
+        raise InputError(name, f"not a TMX file: root element is <{_local(root.tag)}>, "
+                               "expected <tmx>", line=root.sourceline)
+    header = next((c for c in root if _local(c.tag) == "header"), None)
+    tus: List[TmxTu] = []
+    for tu in root.iter():
+        if _local(tu.tag) != "tu":
+            continue
+        variants: List[Tuple[str, InlineText]] = []
+        props: List[Tuple[str, str]] = []
+        notes: List[str] = []
+        for child in tu:
+            tag = _local(child.tag)
+            if tag == "prop" and child.get("type"):
+                props.append((child.get("type"), (child.text or "").strip()))
+            elif tag == "note" and (child.text or "").strip():
+                notes.append(child.text.strip())
+            elif tag == "tuv":
+                lang = tuv_lang(child)
+                if not lang:
+                    raise InputError(name, "<tuv> without xml:lang: say which language it holds",
+                                     line=child.sourceline)
+                seg = next((s for s in child if _local(s.tag) == "seg"), None)
+                if seg is None:
+                    raise InputError(name, "<tuv> without <seg>", line=child.sourceline)
+                variants.append((lang, read_inline(seg)))
+        attrs = tuple((_local(k), v) for k, v in tu.attrib.items() if _local(k) != "tuid")
+        tus.append(TmxTu(tu.sourceline or 0, tu.get("tuid") or "", tuple(variants), tuple(props),
+                         tuple(notes), attrs))
+    if not tus:
+        raise InputError(name, "no <tu> elements found; is this a TMX file?")
+    head = tuple(header.attrib.items()) if header is not None else ()
+    return TmxFile(name, tuple((_local(k), v) for k, v in head), tuple(tus),
+                   root.get("version") or "")
+
+
+def read_tmx_units(source: Source, *, srclang: str = "zh", tgtlang: str = "en",
+                   root=None) -> List[TmxUnit]:
+    """The translation units of a TMX file as :class:`TmxUnit`, with inline codes.
+
+    ``source``/``target`` of each unit are :class:`~termbase.inline.InlineText` (``.text`` is what
+    a memory compares; the codes are those of :mod:`termbase.inline.tmx`): the first ``<tuv>`` in
+    ``srclang`` and the first in ``tgtlang`` (language prefixes: ``zh`` matches ``zh-CN``,
+    ``zh-TW``…). A unit without a ``srclang`` segment is left out; one without a ``tgtlang``
+    segment gets an empty target. ``props``, ``notes``, ``tuid``, ``line`` and the other ``<tu>``
+    attributes (dates, ``creationid``, ``usagecount``) come with each unit. :func:`write_tmx`
+    writes them back. Raises :class:`InputError` (see :func:`read_tmx_file`)."""
+    doc = read_tmx_file(source, root)
+    out: List[TmxUnit] = []
+    for tu in doc.tus:
+        src = tu.segments(srclang)
+        if not src:
+            continue
+        tgt = tu.segments(tgtlang)
+        out.append(TmxUnit(src[0], tgt[0] if tgt else InlineText(), tu.props, tu.notes, tu.tuid,
+                           tu.line, tu.attrs))
+    return out
 
 
 @dataclass
@@ -183,41 +340,17 @@ class TmxFormat(GlossaryFormat):
 
     def read(self, path: PathLike) -> ImportResult:
         name = str(path)
-        root = read_xml(path)
-        if _local(root.tag) != "tmx":
-            raise InputError(name, f"not a TMX file: root element is <{_local(root.tag)}>, "
-                                   "expected <tmx>", line=root.sourceline)
+        doc = read_tmx_file(path)
         problems: List[Problem] = []
         groups: Dict[str, _Group] = {}
-        seen_tu = False
-        for tu in root.iter():
-            if _local(tu.tag) != "tu":
-                continue
-            seen_tu = True
-            zh: List[str] = []
-            en: List[str] = []
+        for tu in doc.tus:
+            zh = [t for t in (seg.text.strip() for seg in tu.segments("zh")) if t]
+            en = [t for t in (seg.text.strip() for seg in tu.segments("en")) if t]
             props: Dict[str, str] = {}
-            notes: List[str] = []
-            for child in tu:
-                tag = _local(child.tag)
-                if tag == "prop" and child.get("type"):
-                    props.setdefault(child.get("type"), (child.text or "").strip())
-                elif tag == "note" and (child.text or "").strip():
-                    notes.append(child.text.strip())
-                elif tag == "tuv":
-                    lang = tuv_lang(child)
-                    if not lang:
-                        raise InputError(name, "<tuv> without xml:lang: say which language it "
-                                               "holds", line=child.sourceline)
-                    seg = next((s for s in child if _local(s.tag) == "seg"), None)
-                    if seg is None:
-                        raise InputError(name, "<tuv> without <seg>", line=child.sourceline)
-                    text = seg_text(seg).strip()
-                    if text and lang.startswith("zh"):
-                        zh.append(text)
-                    elif text and lang.startswith("en"):
-                        en.append(text)
-            line = tu.sourceline or 0
+            for kind, value in tu.props:
+                props.setdefault(kind, value)
+            notes = list(tu.notes)
+            line = tu.line
             if not zh or not en:
                 problems.append(Problem(name, line, "unit skipped: it has no "
                                         f"{'Chinese (zh)' if not zh else 'English (en)'} "
@@ -233,8 +366,6 @@ class TmxFormat(GlossaryFormat):
                 g.notes += notes
                 for k, v in props.items():
                     g.props.setdefault(k, v)
-        if not seen_tu:
-            raise InputError(name, "no <tu> elements found; is this a TMX file?")
         entries = [self._entry(g, name) for g in groups.values()]
         return finish_import(entries, name, self.name, problems)
 
@@ -262,4 +393,5 @@ class TmxFormat(GlossaryFormat):
                      xref=tuple(x for x in split_values(prop("xref")) if x))
 
 
-__all__ = ["TmxFormat", "TmxUnit", "seg_text", "tmx_date", "tuv_lang", "write_tmx"]
+__all__ = ["TmxFile", "TmxFormat", "TmxTu", "TmxUnit", "lang_matches", "read_tmx_file",
+           "read_tmx_units", "seg_text", "tmx_date", "tuv_lang", "write_tmx"]

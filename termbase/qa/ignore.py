@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, List, Optional, Set, Tuple, Union
 
 from ..errors import InputError
-from ..textio import atomic_write_text, read_text
+from ..textio import atomic_write_text, read_text, source_name
 from .base import Issue
 
 PathLike = Union[str, Path]
@@ -58,6 +58,7 @@ class IgnoreList:
 def load_ignore(path: PathLike, known_checks: Optional[Iterable[str]] = None) -> IgnoreList:
     """Read an ignore file (raises InputError naming the bad line)."""
     text = read_text(path, allow_empty=True)
+    name = source_name(path)  # <stdin> for -
     known = set(known_checks) if known_checks is not None else None
     entries = set()
     for n, line in enumerate(text.splitlines(), 1):
@@ -66,11 +67,11 @@ def load_ignore(path: PathLike, known_checks: Optional[Iterable[str]] = None) ->
             continue
         fields = body.rstrip("\n").split("\t")
         if len(fields) < 2:
-            raise InputError(str(path), "expected 'check<TAB>fingerprint[<TAB>span]'", line=n)
+            raise InputError(name, "expected 'check<TAB>fingerprint[<TAB>span]'", line=n)
         check, fp = fields[0].strip(), fields[1].strip()
         span = _unescape(fields[2]) if len(fields) > 2 and fields[2] != "" else "*"
         if known is not None and check not in known:
-            raise InputError(str(path), f"unknown check {check!r}", line=n)
+            raise InputError(name, f"unknown check {check!r}", line=n)
         entries.add((check, fp, span))
     return IgnoreList(entries)
 

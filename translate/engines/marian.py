@@ -42,7 +42,7 @@ def resolve_model(model: str) -> tuple:
 def unavailable_message(model: str) -> str:
     """The one-sentence fix for a hub model that is not cached while offline."""
     return (f"Model '{model}' is not available offline: download it once with network access "
-            f"(e.g. `huggingface-cli download {model}`) or pass --model DIR pointing at a local copy.")
+            f"(e.g. `hf download {model}`) or pass --model DIR pointing at a local copy.")
 
 
 def hub_reachable(timeout: float = 3.0) -> bool:
@@ -108,7 +108,7 @@ class MarianEngine(TranslationEngine):
                 raise ModelUnavailableError(
                     f"Model '{self.model}' is not in the local cache and the Hugging Face hub "
                     f"cannot be reached: download it once with network access (e.g. "
-                    f"`huggingface-cli download {self.model}`) or pass --model DIR pointing at a "
+                    f"`hf download {self.model}`) or pass --model DIR pointing at a "
                     f"local copy.") from None
             try:  # not cached: download it
                 self.tokenizer, self.net = self._load(name, local_only=False)
