@@ -586,10 +586,20 @@ def _write_ignore_file(planned, issues, keep) -> int:
 
 
 @main.command("translate")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", metavar="OUT", help="Output file (default NAME.en.EXT; - for stdout).")
-@click.option("--engine", type=click.Choice(["marian", "ctranslate2", "fake"]), default="marian",
-              show_default=True, help="Translation engine ('fake' is for testing: no model).")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...",
+                type=click.Path(allow_dash=True))
+@click.option("-o", "--output", metavar="OUT|DIR",
+              help="Output file (default NAME.en.EXT next to the input; - for stdout), or with "
+                   "several inputs or a folder the output folder (a mirrored tree of NAME.en.EXT).")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="In folders, translate only files matching GLOB (path below the folder; "
+                   "repeatable), e.g. 'chapters/**' or '*.docx'.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="In folders, leave out files matching GLOB (repeatable), e.g. '*draft*'.")
+@click.option("--engine", type=click.Choice(["marian", "ctranslate2", "fake", "none"]),
+              default="marian", show_default=True,
+              help="Translation engine ('none': glossary and memory matches only, the rest left "
+                   "for the translator; 'fake' is for testing: no model).")
 @click.option("--model", metavar="ID|DIR",
               help="Hub id or local model directory (default Helsinki-NLP/opus-mt-zh-en).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
@@ -599,67 +609,136 @@ def _write_ignore_file(planned, issues, keep) -> int:
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "docx", "xliff"]),
               help="Input format (default: from the extension; txt for stdin).")
 @click.option("--bilingual", is_flag=True, help="Each Chinese paragraph followed by its English.")
+@click.option("--tm", "tm_files", multiple=True, metavar="FILE",
+              help="Translation memory to reuse (TMX, XLIFF, TSV/CSV with zh/en columns; "
+                   "repeatable, the first given wins).")
+@click.option("--tm-threshold", type=_FiniteFloat(1, 100), default=75.0, show_default=True,
+              help="Lowest fuzzy match score (1-100) offered from the memories.")
+@click.option("--tm-apply-fuzzy", is_flag=True,
+              help="Use the best fuzzy match as the draft (its glossary terms repaired) instead "
+                   "of machine translation; without it fuzzy matches are only offered.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the persistent translation cache.")
+@click.option("--cluster", metavar="ADDRESS|local:N",
+              help="Translate on a Dask cluster: a scheduler address (tcp://host:8786) or "
+                   "local:N worker processes on this machine (pip install 'termtrans[cluster]').")
 @click.option("--report", "report_path", metavar="FILE.json",
-              help="Write the term report as JSON (- for stdout).")
+              help="Write the report as JSON (- for stdout): per file and, with several inputs, "
+                   "a project summary.")
 @click.option("--force", is_flag=True,
-              help="Overwrite an existing output or report file (never an input).")
+              help="Overwrite existing outputs or report (never an input).")
+@click.option("--skip-existing", is_flag=True,
+              help="Leave inputs whose output already exists (a rerun after an interruption: only "
+                   "the files not yet written are translated).")
 @click.option("--overwrite", "overwrite_states", metavar="STATES",
               help="XLIFF: also replace targets in these states (comma-separated, e.g. "
                    "needs-review-translation,translated; 'all' = all but final/signed-off). "
                    "Default: only empty, new and needs-translation targets are filled.")
+@click.option("--fail-on-term-failures", is_flag=True,
+              help="Exit with status 1 when a glossary term could not be applied.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr.")
 @pass_state
-def translate_cmd(state: State, file: str, output: Optional[str], engine: str, model: Optional[str],
-                  device: str, beam: int, batch_size: Optional[int], fmt: Optional[str], bilingual: bool,
-                  report_path: Optional[str], force: bool, overwrite_states: Optional[str],
-                  quiet: bool) -> None:
-    """English draft of a Chinese FILE (.txt, .md, .docx, .xlf; - for stdin), glossary enforced."""
+def translate_cmd(state: State, paths: tuple, output: Optional[str], include: tuple,
+                  exclude: tuple, engine: str, model: Optional[str], device: str, beam: int,
+                  batch_size: Optional[int], fmt: Optional[str], bilingual: bool, tm_files: tuple,
+                  tm_threshold: float, tm_apply_fuzzy: bool, no_cache: bool,
+                  cluster: Optional[str], report_path: Optional[str], force: bool,
+                  skip_existing: bool, overwrite_states: Optional[str],
+                  fail_on_term_failures: bool, quiet: bool) -> None:
+    """English drafts of Chinese files (.txt, .md, .docx, .xlf; - for stdin) and folders of them,
+    glossary enforced, memories and the cache reused, the engine loaded once for the whole run.
+    """
     from termbase.outputs import Outputs
     from termbase.textio import open_input
-    from translate.documents import format_for, load_document
+    from translate.documents import format_for
     from translate.documents.xliff import parse_overwrite
-    from translate.engines import get_engine
-    from translate.output import plan_translation_output
+    from translate.project import (DaskExecutor, ProjectOptions, collect_inputs, plan_outputs,
+                                   project_report_json, project_summary_text, translate_project)
     from translate.report import report_json, summary_text
-    from translate.translator import Translator, translate_document
 
-    source = open_input(file).check()  # a missing input is said first, before anything else
-    fmt = format_for(file, fmt)
-    outputs = Outputs([file, state.path], force=force)
-    planned = plan_translation_output(outputs, file, output)
+    single = len(paths) == 1 and (paths[0] == "-" or not Path(paths[0]).is_dir())
+    if single:
+        open_input(paths[0]).check()  # a missing input is said first, before anything else
+        format_for(paths[0], fmt)
+    elif "-" in paths:
+        raise click.UsageError("- (standard input) can only be translated on its own")
+    overwrite = parse_overwrite(overwrite_states)
+    inputs = collect_inputs(paths, include=include, exclude=exclude)
+    outputs = Outputs([state.path, *tm_files], force=force)
+    jobs = plan_outputs(inputs, output, force=force, skip_existing=skip_existing,
+                        outputs=outputs)
     report_out = outputs.plan(report_path, option="--report", what="report") \
         if report_path is not None else None
-    out = planned.path
-    overwrite = parse_overwrite(overwrite_states)
-    data = source.data()
-    doc = load_document(data, source.name, fmt, overwrite=overwrite)
+    options = ProjectOptions(engine=engine, model=model, device=device, beam=beam,
+                             batch_size=batch_size, fmt=fmt, bilingual=bilingual,
+                             overwrite=sorted(overwrite), tm=list(tm_files),
+                             tm_threshold=tm_threshold, tm_apply_fuzzy=tm_apply_fuzzy,
+                             cache=not no_cache)
     glossary = state.glossary
-    sizes = {} if batch_size is None else {"batch_size": batch_size}  # else the engine's default
-    translator = Translator(get_engine(engine, model=model, device=device, beam=beam, **sizes),
-                            glossary)
-    show_bar = not quiet and sys.stderr.isatty()
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if not show_bar or total < 2:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="translating", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
-
+    progress = _TranslateProgress(quiet=quiet, per_file=not single)
     try:
-        result, report = translate_document(doc, translator, bilingual=bilingual, progress=progress,
-                                            input_name=file, output_name=out)
+        if cluster:
+            with DaskExecutor(cluster) as executor:
+                result = translate_project(jobs, glossary, options, progress=progress,
+                                           cluster=executor,
+                                           warn=lambda m: click.echo(m, err=True))
+        else:
+            result = translate_project(jobs, glossary, options, progress=progress,
+                                       warn=lambda m: click.echo(m, err=True))
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    planned.write_bytes(result)
+        progress.close()
+    files = result.report["files"]
     if report_out is not None:
-        report_out.write_text(report_json(report))
+        report_out.write_text(report_json(files[0]) if single and files
+                              else project_report_json(result.report))
     if not quiet:
-        click.echo(summary_text(report), err=True)
+        if single and files:
+            click.echo(summary_text(files[0]), err=True)
+        else:
+            click.echo(project_summary_text(result.report, per_file=False), err=True)
+    if fail_on_term_failures and result.terms_failed:
+        click.echo(f"{result.terms_failed} glossary term(s) not applied "
+                   "(--fail-on-term-failures): exit status 1", err=True)
+        sys.exit(1)
+
+
+class _TranslateProgress:
+    """Progress on stderr: one bar over the segments the engine translates (on a terminal) and,
+    for a project, a line per file written or skipped."""
+
+    def __init__(self, *, quiet: bool, per_file: bool):
+        self.quiet = quiet
+        self.per_file = per_file
+        self.show_bar = not quiet and sys.stderr.isatty()
+        self.bar = None
+
+    def __call__(self, event) -> None:
+        if self.quiet:
+            return
+        if event.kind == "prepared" and self.show_bar and event.total > 1:
+            self.bar = click.progressbar(length=event.total, label="translating", file=sys.stderr)
+            self.bar.__enter__()
+        elif event.kind == "segments" and self.bar is not None:
+            self.bar.update(event.done - self.bar.pos)
+        elif event.kind == "written" and self.per_file:
+            s = event.summary or {}
+            self._line(f"{event.file}: {s.get('paragraphs_translated', 0)} of "
+                       f"{s.get('paragraphs', 0)} paragraph(s), {s.get('segments', 0)} "
+                       f"segment(s), terms failed: {s.get('terms_failed', 0)}")
+        elif event.kind == "skipped":
+            self._line(f"{event.file}: exists, skipped (--skip-existing)")
+
+    def _line(self, text: str) -> None:
+        if self.bar is not None:
+            click.echo("\r\x1b[K" + text, err=True)
+            self.bar.render_progress()
+        else:
+            click.echo(text, err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @main.group("cache", cls=_Group)

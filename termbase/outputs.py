@@ -10,7 +10,9 @@ Rules (README, "Outputs"):
 * A character device, FIFO or ``/dev/stdout``-like path is written directly, never replaced;
   a block device, socket or directory is refused.
 * A missing or unwritable folder is found when the output is planned, before any work: a
-  temporary file is created there and removed.
+  temporary file is created there and removed. A mirrored output tree (``-o DIR`` with several
+  inputs: :meth:`Outputs.plan_in`) may name folders that do not exist yet: the nearest existing
+  one is probed, and the missing ones are created when the file is written.
 * A regular file is written through a temporary file in the same folder and an atomic rename
   (its permissions kept, the symbolic link that named it kept); a failed write (full disk,
   read-only file system) leaves the old file as it was and no temporary file behind.
@@ -179,6 +181,7 @@ class PlannedOutput:
     target: Optional[Path] = None  # the regular file to replace (symbolic links resolved)
     fd: Optional[int] = None       # for /dev/stdout, /dev/stderr, /dev/fd/N
     option: str = ""               # the option that named it, for messages
+    make_folders: bool = False     # create the missing folders above it when written
 
     def __str__(self) -> str:
         return STDOUT_NAME if self.kind == "stdout" else self.path
@@ -207,6 +210,12 @@ class PlannedOutput:
                 os.close(fd)
         else:
             assert self.target is not None
+            if self.make_folders:
+                try:
+                    self.target.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise OutputError(f"{self.path}: cannot create folder {self.target.parent} "
+                                      f"({os_error_reason(exc)})") from None
             write_atomic(self.target, data)
 
     def write_text(self, text: str, *, bom: bool = False, newline: str = "\n") -> None:
@@ -295,11 +304,14 @@ class Outputs:
             self.inputs.append(p)
 
     def plan(self, path: PathLike, *, option: str = "-o", what: str = "output",
-             force: Optional[bool] = None) -> PlannedOutput:
+             force: Optional[bool] = None, make_folders: bool = False) -> PlannedOutput:
         """Check ``path`` against the policy now; raise :class:`OutputError` (one line) or
-        return the :class:`PlannedOutput` to write later."""
+        return the :class:`PlannedOutput` to write later. With ``make_folders`` the folders
+        above it may be missing: they are created when it is written (the nearest existing one
+        must be a writable folder)."""
         force = self.force if force is None else force
-        out = plan_output(path, inputs=self.inputs, force=force, option=option, what=what)
+        out = plan_output(path, inputs=self.inputs, force=force, option=option, what=what,
+                          make_folders=make_folders)
         out.option = option
         for prev in self.planned:
             if out.is_stdout and prev.is_stdout:
@@ -312,9 +324,21 @@ class Outputs:
         self.planned.append(out)
         return out
 
+    def plan_in(self, folder: PathLike, relative: PathLike, *, option: str = "-o",
+                what: str = "output", force: Optional[bool] = None) -> PlannedOutput:
+        """Plan ``relative`` inside the output ``folder`` (a mirrored tree: ``-o DIR`` with
+        several inputs); the folder and those below it are created when the file is written."""
+        base = Path(folder)
+        if base.exists() and not base.is_dir():
+            raise OutputError(f"{folder}: is not a folder; give a folder for {option} with "
+                              "several inputs or an input folder")
+        return self.plan(base / relative, option=option, what=what, force=force,
+                         make_folders=True)
+
 
 def plan_output(path: PathLike, *, inputs: Iterable[PathLike] = (), force: bool = False,
-                option: str = "-o", what: str = "output") -> PlannedOutput:
+                option: str = "-o", what: str = "output",
+                make_folders: bool = False) -> PlannedOutput:
     """Check one output against the policy (see the module docstring) before any work."""
     p = str(path)
     if p == "-":
@@ -360,12 +384,17 @@ def plan_output(path: PathLike, *, inputs: Iterable[PathLike] = (), force: bool 
     except (OSError, RuntimeError):
         raise OutputError(f"{p}: symbolic link loop; choose another name with {option}") from None
     folder = target.parent
-    if not folder.exists():
+    if make_folders:
+        while not folder.exists() and folder.parent != folder:
+            folder = folder.parent  # the folders below it are made when the file is written
+        if not folder.is_dir():
+            raise OutputError(f"{p}: {folder} is not a folder")
+    elif not folder.exists():
         raise OutputError(f"{p}: folder {Path(p).parent} does not exist; create it first")
     if not folder.is_dir():
         raise OutputError(f"{p}: {Path(p).parent} is not a folder")
     _probe_folder(folder, p)
-    return PlannedOutput(p, "file", target=target)
+    return PlannedOutput(p, "file", target=target, make_folders=make_folders)
 
 
 __all__ = ["Outputs", "PlannedOutput", "plan_output", "write_atomic", "write_stdout"]

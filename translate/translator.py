@@ -187,7 +187,9 @@ def translate_document(doc, translator: Translator, *, bilingual: bool = False,
                                                  progress=progress)
     results: List[Optional[ParagraphResult]] = [None] * len(doc.units)
     for i, r in zip(todo, translated):
-        if r.translated:
+        # a paragraph left untranslated stays as it is (a format with notes, XLIFF, may note
+        # what the translator should know about it)
+        if r.translated or getattr(r, "origin", ""):
             results[i] = r
     sig = signature(translator.signature(), translator.glossary)
     data = doc.render(results, bilingual=bilingual, signature=sig)

@@ -1,4 +1,5 @@
-"""TMX 1.4 translation memories: each ``tu`` gives one pair (its zh ``tuv`` and its en ``tuv``)."""
+"""TMX 1.4 translation memories: each ``tu`` gives one pair (its zh ``tuv`` and its en ``tuv``),
+with inline codes (``<bpt>``/``<ept>``/``<ph>``/``<it>``/``<hi>``) read by :func:`termbase.inline.tmx.read_seg`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,8 @@ from typing import List, Optional, Union
 from ..errors import InputError
 from ..xmlsafe import read_xml
 from . import SegmentPair
-from .xliff import _local, inline_text
+from ..inline.tmx import read_seg
+from .xliff import _local
 
 PathLike = Union[str, Path]
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -33,6 +35,7 @@ def read_tmx(path: PathLike, root=None) -> List[SegmentPair]:
         seen_tu = True
         zh: Optional[str] = None
         en: Optional[str] = None
+        zh_inline = en_inline = None
         for tuv in tu:
             if _local(tuv.tag) != "tuv":
                 continue
@@ -44,14 +47,17 @@ def read_tmx(path: PathLike, root=None) -> List[SegmentPair]:
             if seg is None:
                 raise InputError(name, "<tuv> without <seg>", line=tuv.sourceline)
             if lang.startswith("zh") and zh is None:
-                zh = inline_text(seg).strip()
+                zh_inline = read_seg(seg)
+                zh = zh_inline.text.strip()
             elif lang.startswith("en") and en is None:
-                en = inline_text(seg).strip()
+                en_inline = read_seg(seg)
+                en = en_inline.text.strip()
         if zh is None and en is None:
             continue
         tuid = tu.get("tuid") or ""
         where = f"{name}:{tu.sourceline}" + (f" ({tuid})" if tuid else "")
-        pairs.append(SegmentPair(len(pairs), zh or "", en or "", where, line=tu.sourceline or 0))
+        pairs.append(SegmentPair(len(pairs), zh or "", en or "", where, line=tu.sourceline or 0,
+                                 source_inline=zh_inline, target_inline=en_inline))
     if not seen_tu:
         raise InputError(name, "no <tu> elements found; is this a TMX 1.4 file?")
     if not pairs:
