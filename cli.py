@@ -456,11 +456,14 @@ def _check_ids(ctx: click.Context, param: click.Parameter, values) -> list:
 
 
 @main.command("check")
-@click.argument("source", required=False, type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("target", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("paths", nargs=-1, metavar="PATH...", type=click.Path(allow_dash=True))
 @click.option("--input-format", default="auto", show_default=True,
               type=click.Choice(["auto", "parallel", "tsv", "csv", "xlsx", "xliff", "tmx", "mixed"]),
-              help="How SOURCE is read (auto: by extension/content; two files: parallel).")
+              help="How a single SOURCE is read (auto: by extension/content; two files: parallel).")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="In folders, check only files matching GLOB (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="In folders, leave out files matching GLOB (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text",
               show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
@@ -486,16 +489,20 @@ def _check_ids(ctx: click.Context, param: click.Parameter, values) -> list:
               help="Processes for large documents (default: one per core; at most the CPUs "
                    "available).")
 @pass_state
-def check(state: State, source: Optional[str], target: Optional[str], input_format: str, fmt: str,
-          output: Optional[str], fail_on: str, only: list, skip: list, ignore_file: Optional[str],
-          write_ignore: Optional[str], force: bool, list_checks: bool, color: Optional[bool],
-          no_boundary_check: bool, jobs: Optional[int]) -> None:
-    """Check an English translation against its Chinese source and the glossary.
+def check(state: State, paths: tuple, input_format: str, include: tuple, exclude: tuple,
+          fmt: str, output: Optional[str], fail_on: str, only: list, skip: list,
+          ignore_file: Optional[str], write_ignore: Optional[str], force: bool,
+          list_checks: bool, color: Optional[bool], no_boundary_check: bool,
+          jobs: Optional[int]) -> None:
+    """Check English translations against their Chinese sources and the glossary.
 
-    SOURCE and TARGET: two files aligned by paragraph (.txt, .md, .docx). SOURCE alone: one
-    bilingual file: TSV/CSV/XLSX with zh and en columns, XLIFF 1.2, TMX 1.4, or a mixed document where
-    each Chinese passage is followed by its English. Exit status: 0 clean, 1 when an issue at or
-    above --fail-on is found, 2 for usage or input errors.
+    SOURCE TARGET: two files aligned by paragraph (.txt, .md, .docx; paragraph counts may
+    differ: the two are aligned and gaps reported). SOURCE alone: one bilingual file: TSV/CSV/XLSX
+    with zh and en columns, XLIFF 1.2/2.x, TMX 1.4, or a mixed document where each Chinese
+    passage is followed by its English. Folders or more files: a project, checked in one report
+    with consistency across files; files pair by name (x.zh.docx + x.en.docx, or x.docx +
+    x.en.docx), a file without partner is read as a bilingual file. Exit status: 0 clean, 1 when
+    an issue at or above --fail-on is found, 2 for usage or input errors.
     """
     from termbase.qa.registry import describe_checks
 
@@ -505,8 +512,14 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
             for r in d["rules"]:
                 click.echo(f"  {r['id']:<22} {r['severity']:<8} {r['description']}")
         return
-    if source is None:
-        raise click.UsageError("missing SOURCE (a bilingual file, or SOURCE TARGET)")
+    if not paths:
+        raise click.UsageError("missing PATH (a bilingual file, SOURCE TARGET, or folders)")
+    project = _check_is_project(paths)
+    if project and input_format != "auto":
+        raise click.UsageError("--input-format applies to one file or one SOURCE TARGET pair; "
+                               "a project's files are read by their extension")
+    if not project and (include or exclude):
+        raise click.UsageError("--include/--exclude filter the files of folders")
     import gc
 
     # reference counting frees what the check drops; the cyclic collector would only rescan the
@@ -514,17 +527,33 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _check(state, source, target, input_format, fmt, output, fail_on, only, skip,
-               ignore_file, write_ignore, force, color, no_boundary_check, jobs)
+        _check(state, paths, project, input_format, include, exclude, fmt, output, fail_on,
+               only, skip, ignore_file, write_ignore, force, color, no_boundary_check, jobs)
     finally:
         gc.freeze()  # what the run built lives until exit: no collection need scan it again
         if collecting:
             gc.enable()
 
 
-def _check(state: State, source: str, target: Optional[str], input_format: str, fmt: str,
-           output: Optional[str], fail_on: str, only: list, skip: list,
-           ignore_file: Optional[str], write_ignore: Optional[str], force: bool,
+#: extensions of files that hold both languages (two of them are two bilingual files)
+_BILINGUAL_EXTENSIONS = {".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".tmx", ".tsv", ".tab",
+                         ".csv", ".xlsx", ".xlsm"}
+
+
+def _check_is_project(paths: tuple) -> bool:
+    """One file, or SOURCE TARGET, is checked as today; folders, more files, or two bilingual
+    files are a project."""
+    if any(p not in ("-", "") and Path(p).is_dir() for p in paths):
+        return True
+    if len(paths) > 2:
+        return True
+    return len(paths) == 2 and all(Path(p).suffix.lower() in _BILINGUAL_EXTENSIONS
+                                   for p in paths)
+
+
+def _check(state: State, paths: tuple, project: bool, input_format: str, include: tuple,
+           exclude: tuple, fmt: str, output: Optional[str], fail_on: str, only: list,
+           skip: list, ignore_file: Optional[str], write_ignore: Optional[str], force: bool,
            color: Optional[bool], no_boundary_check: bool, jobs: Optional[int]) -> None:
     from termbase.aligned import read_aligned
     from termbase.outputs import Outputs
@@ -533,19 +562,38 @@ def _check(state: State, source: str, target: Optional[str], input_format: str, 
     from termbase.reports import render_report
     from termbase.textio import open_input
 
-    outputs = Outputs([source, target, ignore_file, state.path], force=force)
+    outputs = Outputs([*paths, ignore_file, state.path], force=force)
+    items = []
+    if project:
+        from termbase.qa.project import find_check_inputs
+
+        items, warnings = find_check_inputs(paths, include=include, exclude=exclude)
+        for item in items:
+            outputs.add_input(item.source)
+            outputs.add_input(item.target)
+        for w in warnings:
+            click.echo(f"warning: {w}", err=True)
     # without -o the report goes to stdout: planned too, so that no other output joins it there
     report_out = outputs.plan("-" if output is None else output,
                               option="the report" if output is None else "-o", what="report")
     ignore_out = outputs.plan(write_ignore, option="--write-ignore", what="ignore file") \
         if write_ignore is not None else None
-    pairs = read_aligned(open_input(source), target,
-                         None if input_format == "auto" else input_format)
     ignore = load_ignore(ignore_file, CHECKS) if ignore_file is not None else None
-    report = run_checks(pairs, state.glossary, only=only, skip=skip, ignore=ignore,
-                        boundary_check=not no_boundary_check, jobs=jobs)
-    report.inputs = {"source": source, "target": target,
-                     "format": input_format if target is None else "parallel"}
+    options = dict(only=only, skip=skip, ignore=ignore, boundary_check=not no_boundary_check,
+                   jobs=jobs)
+    if project:
+        from termbase.qa.project import check_project
+
+        report = check_project(items, state.glossary, **options)
+    else:
+        source = paths[0]
+        target = paths[1] if len(paths) > 1 else None
+        pairs = read_aligned(open_input(source), target,
+                             None if input_format == "auto" else input_format,
+                             glossary=state.glossary)
+        report = run_checks(pairs, state.glossary, **options)
+        report.inputs = {"source": source, "target": target,
+                         "format": input_format if target is None else "parallel"}
     if fmt == "text" and report_out.kind == "stdout":
         use_color = color if color is not None else (output is None and sys.stdout.isatty())
 
@@ -656,7 +704,7 @@ def translate_cmd(state: State, paths: tuple, output: Optional[str], include: tu
                                    project_report_json, project_summary_text, translate_project)
     from translate.report import report_json, summary_text
 
-    single = len(paths) == 1 and (paths[0] == "-" or not Path(paths[0]).is_dir())
+    single = len(paths) == 1 and (paths[0] in ("-", "") or not Path(paths[0]).is_dir())
     if single:
         open_input(paths[0]).check()  # a missing input is said first, before anything else
         format_for(paths[0], fmt)
@@ -694,12 +742,27 @@ def translate_cmd(state: State, paths: tuple, output: Optional[str], include: tu
     if not quiet:
         if single and files:
             click.echo(summary_text(files[0]), err=True)
+            line = _leverage_line(result.report["summary"])
+            if line:
+                click.echo(line, err=True)
         else:
             click.echo(project_summary_text(result.report, per_file=False), err=True)
     if fail_on_term_failures and result.terms_failed:
         click.echo(f"{result.terms_failed} glossary term(s) not applied "
                    "(--fail-on-term-failures): exit status 1", err=True)
         sys.exit(1)
+
+
+def _leverage_line(summary: dict) -> str:
+    """Where a single file's English came from, when memories or the cache gave any of it."""
+    origins = summary.get("origins", {})
+    cache = summary.get("cache") or {}
+    if set(origins) <= {"leveraged-mt"} and not cache.get("hits"):
+        return ""
+    text = "origins: " + ", ".join(f"{k} {v}" for k, v in origins.items())
+    if cache:
+        text += f"; cache: {cache['hits']} hit(s), {cache['stored']} stored"
+    return text
 
 
 class _TranslateProgress:

@@ -49,6 +49,9 @@ def find_check_inputs(paths: Sequence[PathLike], *, include: Sequence[str] = (),
     files: List[Path] = []
     seen = set()
     for raw in paths:
+        if str(raw) == "":
+            raise InputError("''", "empty file name (an unset shell variable?); give a file or "
+                                   "a folder")
         p = Path(raw)
         if not p.exists():
             raise InputError(p, "no such file or folder")

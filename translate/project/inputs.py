@@ -94,6 +94,9 @@ def collect_inputs(paths: Iterable[PathLike], *, include: Sequence[str] = (),
     found: List[InputFile] = []
     seen = set()
     for raw in paths:
+        if str(raw) == "":
+            raise InputError("''", "empty file name (an unset shell variable?); give a file, a "
+                                   "folder or -")
         if str(raw) == "-":
             if "-" in seen:
                 raise InputError("-", "standard input can be read only once")
