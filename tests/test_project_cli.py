@@ -273,8 +273,18 @@ def test_a_local_cluster_gives_byte_identical_outputs(cli, tmp_path):
     pytest.importorskip("distributed")
     root = _tree(tmp_path / "p", {f"s{k % 2}/f{k}.txt": f"城市很美丽。\n第{k}句话在重庆。\n讲好重庆故事\n"
                                   for k in range(6)})
-    helpers.write_xliff(root / "x.xlf", {"1": "他们访问了重庆。", "2": "城市很美丽。"})
-    helpers.write_docx(root / "d.docx", ["我们加强国际传播。", "今天天气很好。"])
+    (root / "x.xlf").write_text(helpers.XLIFF.format(units=(  # codes travel to the workers too
+        '<trans-unit id="1"><source>他们<g id="1">访问</g>了重庆。</source></trans-unit>'
+        '<trans-unit id="2"><source>城市很美丽。<x id="2"/></source></trans-unit>')),
+        encoding="utf-8")
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("我们加强国际传播。")
+    p = d.add_paragraph("今天")
+    p.add_run("天气").bold = True
+    p.add_run("很好。")
+    d.save(str(root / "d.docx"))
     runs = {}
     for name, extra in (("local", ()), ("cluster", ("--cluster", "local:2"))):
         res = cli("translate", root, "-o", tmp_path / name, "--engine", "fake", "--no-cache",

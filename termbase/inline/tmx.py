@@ -23,11 +23,14 @@ from .xliff import local
 _NATIVE = {"bpt", "ept", "it", "ph", "ut"}
 
 
-def _serialise(el) -> str:
+def _serialise(el, shallow: bool = False) -> str:
     import copy
 
     from lxml import etree
 
+    if shallow:  # the start tag alone (a <hi>: its content is the segment's text)
+        dup = etree.Element(el.tag, dict(el.attrib))
+        return etree.tostring(dup, encoding="unicode")[:-2] + ">"
     dup = copy.deepcopy(el)
     dup.tail = None
     return etree.tostring(dup, encoding="unicode")
@@ -66,9 +69,10 @@ def _read(el, out: List[Part], counter: List[int]) -> None:
             ident = child.get("x", "")
             common = dict(id=ident, pair=f"hi:{ident or counter[0]}",
                           type=child.get("type") or "hi", format="tmx", attrs=_attrs(child))
-            out.append(Code(OPEN, **common))
+            shallow = _serialise(child, shallow=True)
+            out.append(Code(OPEN, markup=shallow, **common))
             _read(child, out, counter)
-            out.append(Code(CLOSE, **common))
+            out.append(Code(CLOSE, markup="</hi>", **common))
         elif tag in _NATIVE:
             out.append(_code(child, tag))
         else:  # an element TMX does not define: its text is kept, the element is not
