@@ -733,6 +733,12 @@ def translate_cmd(state: State, paths: tuple, output: Optional[str], include: tu
         else:
             result = translate_project(jobs, glossary, options, progress=progress,
                                        warn=lambda m: click.echo(m, err=True))
+    except KeyboardInterrupt:
+        progress.close()
+        if not single:
+            click.echo("files written so far are complete and what was translated is cached: "
+                       "rerun with --skip-existing to translate the rest", err=True)
+        raise
     finally:
         progress.close()
     files = result.report["files"]

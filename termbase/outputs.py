@@ -291,6 +291,7 @@ class Outputs:
         self.force = force
         self.inputs: List[str] = []
         self.planned: List[PlannedOutput] = []
+        self._probed: set = set()  # folders already found writable (a project's many outputs)
         for i in inputs:
             self.add_input(i)
 
@@ -311,7 +312,7 @@ class Outputs:
         must be a writable folder)."""
         force = self.force if force is None else force
         out = plan_output(path, inputs=self.inputs, force=force, option=option, what=what,
-                          make_folders=make_folders)
+                          make_folders=make_folders, probed=self._probed)
         out.option = option
         for prev in self.planned:
             if out.is_stdout and prev.is_stdout:
@@ -338,7 +339,7 @@ class Outputs:
 
 def plan_output(path: PathLike, *, inputs: Iterable[PathLike] = (), force: bool = False,
                 option: str = "-o", what: str = "output",
-                make_folders: bool = False) -> PlannedOutput:
+                make_folders: bool = False, probed: Optional[set] = None) -> PlannedOutput:
     """Check one output against the policy (see the module docstring) before any work."""
     p = str(path)
     if p == "-":
@@ -393,7 +394,10 @@ def plan_output(path: PathLike, *, inputs: Iterable[PathLike] = (), force: bool 
         raise OutputError(f"{p}: folder {Path(p).parent} does not exist; create it first")
     if not folder.is_dir():
         raise OutputError(f"{p}: {Path(p).parent} is not a folder")
-    _probe_folder(folder, p)
+    if probed is None or folder not in probed:
+        _probe_folder(folder, p)
+        if probed is not None:
+            probed.add(folder)
     return PlannedOutput(p, "file", target=target, make_folders=make_folders)
 
 

@@ -199,6 +199,7 @@ def test_a_rerun_after_an_interrupt_redoes_only_the_missing_files(cli, tmp_path,
     monkeypatch.setitem(ENGINES, "fake", "tests.project_helpers:BuiltInterruptingEngine")
     res = cli("translate", root, "--engine", "fake")
     assert res.exit_code == 130 and "Interrupted" in res.stderr
+    assert "rerun with --skip-existing" in res.stderr
     assert (root / "a.en.txt").exists() and not (root / "b.en.txt").exists()
     again = cli("translate", root, "--engine", "fake")   # without a flag: the choice is said
     assert again.exit_code == 2 and "--skip-existing" in again.stderr

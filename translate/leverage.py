@@ -231,12 +231,14 @@ class _LeveragingEnforcer:
         return getattr(self.inner, name)
 
     def _pending(self, source: Source) -> LeveragedSegment:
-        """A segment left for the translator, with the glossary terms it holds."""
+        """A segment left for the translator, with the glossary terms it holds (looked up for a
+        pre-translation only: otherwise the engine takes it later)."""
         from termbase.zh_match import matcher_for
 
         text = _text(source)
         terms = [TermOutcome(m.entry.term, m.matched, m.entry.preferred, PENDING)
-                 for m in matcher_for(self.owner.glossary).find(text)]
+                 for m in matcher_for(self.owner.glossary).find(text)] \
+            if self.owner.pretranslation else []
         return LeveragedSegment(text, text, "kept", terms, [],
                                 source if _coded(source) else None, [],  # type: ignore[arg-type]
                                 source if _coded(source) else None,  # type: ignore[arg-type]
@@ -287,9 +289,11 @@ class ProjectTranslator(Translator):
     """
 
     def __init__(self, engine, glossary: Glossary, *, leverage: Optional[Leverage] = None,
-                 mt: bool = True, on_fresh=None, **options):
+                 mt: bool = True, on_fresh=None, pretranslation: bool = False, **options):
         super().__init__(engine, glossary, **options)
         self.leverage = leverage
+        #: a pre-translation (engine ``none``): segments left untranslated list their terms
+        self.pretranslation = pretranslation
         self.enforcer = _LeveragingEnforcer(self.enforcer, self)
         self.on_fresh = on_fresh
         self.begin(Resolutions(), lookup=leverage is not None, mt=mt)

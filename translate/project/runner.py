@@ -238,7 +238,7 @@ class ProjectRun:
         leverage = Leverage(self.glossary, tm=self.tm, threshold=o.tm_threshold,
                             apply_fuzzy=o.tm_apply_fuzzy, cache=self.cache, plan=self.plan)
         return ProjectTranslator(engine, self.glossary, leverage=leverage, mt=False,
-                                 on_fresh=self._on_fresh)
+                                 on_fresh=self._on_fresh, pretranslation=self.none)
 
     def _built(self, engine: TranslationEngine) -> None:
         self._record_signature(engine.signature())
