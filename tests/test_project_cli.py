@@ -337,3 +337,17 @@ def test_check_a_project_folder_in_one_report_with_cross_file_consistency(cli, t
     assert inconsistent and {i["segment"] for i in inconsistent} <= {0, 2}
     res = cli("check", tmp_path / "proj", "--input-format", "tsv")
     assert res.exit_code == 2 and "--input-format applies to one file" in res.stderr
+
+
+def test_check_a_translated_tree_against_its_source_tree(cli, tmp_path, counting_fake):
+    root = _tree(tmp_path / "proj", {"a.txt": "城市很美丽。\n", "notes/b.md": "今天天气很好。\n"})
+    helpers.write_xliff(root / "notes" / "c.xlf", {"1": "他们访问了重庆。"})
+    assert cli("translate", root, "-o", tmp_path / "en", "--engine", "fake", "-q").exit_code == 0
+    res = cli("check", root, tmp_path / "en", "--format", "json", "--fail-on", "none")
+    assert res.exit_code == 0, res.stderr
+    pairs = [(Path(f["source"]).relative_to(tmp_path).as_posix(),
+              f["target"] and Path(f["target"]).relative_to(tmp_path).as_posix())
+             for f in json.loads(res.stdout)["inputs"]["files"]]
+    assert pairs == [("proj/a.txt", "en/a.en.txt"), ("proj/notes/b.md", "en/notes/b.en.md"),
+                     ("en/notes/c.en.xlf", None)]   # the XLIFF output holds both languages
+    assert "proj/notes/c.xlf: not checked; its translation" in res.stderr
