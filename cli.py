@@ -704,6 +704,9 @@ def translate_cmd(state: State, paths: tuple, output: Optional[str], include: tu
                                    project_report_json, project_summary_text, translate_project)
     from translate.report import report_json, summary_text
 
+    if force and skip_existing:
+        raise click.UsageError("--force translates existing outputs again, --skip-existing "
+                               "leaves them: choose one")
     single = len(paths) == 1 and (paths[0] in ("-", "") or not Path(paths[0]).is_dir())
     if single:
         open_input(paths[0]).check()  # a missing input is said first, before anything else
@@ -743,8 +746,10 @@ def translate_cmd(state: State, paths: tuple, output: Optional[str], include: tu
         progress.close()
     files = result.report["files"]
     if report_out is not None:
-        report_out.write_text(report_json(files[0]) if single and files
-                              else project_report_json(result.report))
+        if single and files:  # the single-file report, with the engine that was (or was not) built
+            report_out.write_text(report_json(dict(files[0], engine=result.report["engine"])))
+        else:
+            report_out.write_text(project_report_json(result.report))
     if not quiet:
         if single and files:
             click.echo(summary_text(files[0]), err=True)

@@ -38,7 +38,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Union
+from typing import Dict, Iterable, List, Optional, Union
 
 from .errors import OutputError
 
@@ -225,17 +225,42 @@ class PlannedOutput:
         self.write_bytes(TextLayout("utf-8", bom, newline).encode(text))
 
 
-def _same_file(a: PathLike, b: PathLike) -> bool:
-    """True when ``a`` and ``b`` name one file: same resolved path, or same inode (hard link)."""
-    try:
-        if os.path.samefile(a, b):
-            return True
-    except OSError:
-        pass
-    try:
-        return os.path.realpath(a) == os.path.realpath(b)
-    except (OSError, ValueError):
-        return False
+class FileIndex:
+    """Files compared as files — by resolved path (symbolic links followed) and by device and
+    inode (hard links) — in constant time per lookup, so that a project's thousands of outputs
+    are checked against its thousands of inputs without comparing every pair."""
+
+    def __init__(self, paths: Iterable[PathLike] = ()):
+        self._by_path: Dict[str, str] = {}
+        self._by_inode: Dict[tuple, str] = {}
+        for p in paths:
+            self.add(p)
+
+    def add(self, path: PathLike) -> None:
+        name = str(path)
+        try:
+            self._by_path.setdefault(os.path.realpath(name), name)
+        except (OSError, ValueError):
+            pass
+        try:
+            st = os.stat(name)
+            self._by_inode.setdefault((st.st_dev, st.st_ino), name)
+        except (OSError, ValueError):
+            pass
+
+    def find(self, path: PathLike) -> Optional[str]:
+        """The indexed file that ``path`` names, or None."""
+        try:
+            hit = self._by_path.get(os.path.realpath(str(path)))
+        except (OSError, ValueError):
+            hit = None
+        if hit is not None:
+            return hit
+        try:
+            st = os.stat(str(path))
+        except (OSError, ValueError):
+            return None
+        return self._by_inode.get((st.st_dev, st.st_ino))
 
 
 def _lexical_std_fd(path: str) -> Optional[int]:
@@ -292,6 +317,9 @@ class Outputs:
         self.inputs: List[str] = []
         self.planned: List[PlannedOutput] = []
         self._probed: set = set()  # folders already found writable (a project's many outputs)
+        self._input_index = FileIndex()
+        self._planned_files = FileIndex()
+        self._stdout: Optional[PlannedOutput] = None
         for i in inputs:
             self.add_input(i)
 
@@ -303,6 +331,7 @@ class Outputs:
         p = str(p)
         if p and p != "-":
             self.inputs.append(p)
+            self._input_index.add(p)
 
     def plan(self, path: PathLike, *, option: str = "-o", what: str = "output",
              force: Optional[bool] = None, make_folders: bool = False) -> PlannedOutput:
@@ -311,17 +340,21 @@ class Outputs:
         above it may be missing: they are created when it is written (the nearest existing one
         must be a writable folder)."""
         force = self.force if force is None else force
-        out = plan_output(path, inputs=self.inputs, force=force, option=option, what=what,
+        out = plan_output(path, inputs=self._input_index, force=force, option=option, what=what,
                           make_folders=make_folders, probed=self._probed)
         out.option = option
-        for prev in self.planned:
-            if out.is_stdout and prev.is_stdout:
-                earlier = prev.option if prev.path == "-" else f"{prev.option} {prev.path}"
-                raise OutputError(f"{option} {path}: standard output already receives "
-                                  f"{earlier}; write one of them to a file")
-            if out.kind == "file" and prev.kind == "file" and _same_file(out.target, prev.target):
-                raise OutputError(f"{path}: two outputs of this command would be the same "
-                                  f"file; give {option} another name")
+        if out.is_stdout and self._stdout is not None:
+            prev = self._stdout
+            earlier = prev.option if prev.path == "-" else f"{prev.option} {prev.path}"
+            raise OutputError(f"{option} {path}: standard output already receives "
+                              f"{earlier}; write one of them to a file")
+        if out.kind == "file" and self._planned_files.find(out.target) is not None:
+            raise OutputError(f"{path}: two outputs of this command would be the same "
+                              f"file; give {option} another name")
+        if out.is_stdout:
+            self._stdout = out
+        if out.kind == "file":
+            self._planned_files.add(out.target)
         self.planned.append(out)
         return out
 
@@ -337,7 +370,8 @@ class Outputs:
                          make_folders=True)
 
 
-def plan_output(path: PathLike, *, inputs: Iterable[PathLike] = (), force: bool = False,
+def plan_output(path: PathLike, *, inputs: Union[Iterable[PathLike], FileIndex] = (),
+                force: bool = False,
                 option: str = "-o", what: str = "output",
                 make_folders: bool = False, probed: Optional[set] = None) -> PlannedOutput:
     """Check one output against the policy (see the module docstring) before any work."""
@@ -349,11 +383,13 @@ def plan_output(path: PathLike, *, inputs: Iterable[PathLike] = (), force: bool 
                           "name, or - for standard output")
     choose = f"choose another name with {option}" if option.startswith("-") else \
         f"choose another {option}"
-    for i in inputs:
-        if str(i) != "-" and _same_file(p, i):
-            same = "" if os.path.abspath(str(i)) == os.path.abspath(p) else f" {i}"
-            raise OutputError(f"{p}: the {what} would overwrite the input{same} (the same "
-                              f"file); {choose}")
+    index = inputs if isinstance(inputs, FileIndex) else \
+        FileIndex(i for i in inputs if str(i) != "-")
+    same_as = index.find(p)
+    if same_as is not None:
+        same = "" if os.path.abspath(same_as) == os.path.abspath(p) else f" {same_as}"
+        raise OutputError(f"{p}: the {what} would overwrite the input{same} (the same "
+                          f"file); {choose}")
     fd = _std_fd(p)
     if fd is not None:
         return PlannedOutput(p, "stream", fd=fd)
@@ -401,4 +437,5 @@ def plan_output(path: PathLike, *, inputs: Iterable[PathLike] = (), force: bool 
     return PlannedOutput(p, "file", target=target, make_folders=make_folders)
 
 
-__all__ = ["Outputs", "PlannedOutput", "plan_output", "write_atomic", "write_stdout"]
+__all__ = ["FileIndex", "Outputs", "PlannedOutput", "plan_output", "write_atomic",
+           "write_stdout"]
