@@ -261,3 +261,16 @@ def test_a_docx_hit_puts_the_bold_on_the_memorys_words(tmp_path, glossary):
     assert "".join(t for t, _ in runs) == "They visited Chongqing."
     assert [t for t, bold in runs if bold] == ["visited"]
     assert result.report["files"][0]["segments"][0]["origin"] == "exact-match"
+
+
+def test_transfer_codes_by_structure_across_formats():
+    from termbase.inline import transfer_codes
+
+    old_source = InlineText(["我们", TMX_B, "加强", TMX_E, "国际传播。"])    # TMX types: bpt/ept
+    old_target = InlineText(["We ", TMX_B, "strengthen", TMX_E, " it."])
+    new_source = InlineText(["我们", B1, "加强", E1, "国际传播。"])           # Word: bold
+    target, missing = transfer_codes(old_source, old_target, new_source)
+    assert target.codes == (B1, E1) and not missing
+    other = InlineText(["我们", B1, "加强", E1, "国际传播。", FN])           # not the same shape
+    target, missing = transfer_codes(old_source, old_target, other)
+    assert not target.codes and missing == [B1, E1, FN]

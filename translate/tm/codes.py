@@ -4,19 +4,18 @@ A memory unit matches a segment by its text; the codes come from the segment (a 
 ``<g>``), never from the memory (a TMX ``<bpt>`` of another document). :func:`codes_from_memory`
 puts each code of the segment where the memory's English had the corresponding code: codes at the
 segment's edges (a pair around everything, a trailing footnote reference) stay at the edges; the
-others correspond to the unit's source codes by position when both have the same code structure,
-else by kind and type (:func:`termbase.inline.transfer_codes`), and a unit target code follows its
-source code by :meth:`~termbase.inline.Code.match_key`. A code the memory's English does not place
+others are carried over by :func:`termbase.inline.transfer_codes` (by position when both sources
+have the same code structure, else by kind and type; a unit target code follows its source code
+by :meth:`~termbase.inline.Code.match_key`). A code the memory's English does not place
 is put at the end of the segment and reported (:data:`translate.enforce.CODE_APPENDED`), or left
 out of a mere proposal.
 """
 from __future__ import annotations
 
 from difflib import SequenceMatcher
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Tuple, Union
 
-from termbase.inline import (Code, InlineText, partners, restore_codes, strip_edges,
-                             transfer_codes)
+from termbase.inline import Code, InlineText, restore_codes, strip_edges, transfer_codes
 
 from ..enforce import CODE_APPENDED, CODE_OUTSIDE, CODE_PLACED, CodeOutcome
 
@@ -24,11 +23,6 @@ Source = Union[str, InlineText]
 
 #: recovery label of a code placed where the memory's translation had it
 FROM_MEMORY = "from the memory"
-
-
-def _structure(codes: Sequence[Code]) -> Tuple:
-    pairs = partners(codes)
-    return tuple((c.kind, pairs.get(i, -1)) for i, c in enumerate(codes))
 
 
 def move_codes(inline: InlineText, text: str) -> InlineText:
@@ -57,24 +51,6 @@ def move_codes(inline: InlineText, text: str) -> InlineText:
     return InlineText(parts)
 
 
-def _correspondence(unit_codes: Sequence[Code], codes: Sequence[Code]) -> Dict[Tuple, int]:
-    """Unit source code (by match key) → index of the segment's code it stands for."""
-    if _structure(unit_codes) == _structure(codes):
-        return {c.match_key(): i for i, c in enumerate(unit_codes)}
-    out: Dict[Tuple, int] = {}
-    by_kind: Dict[Tuple[str, str], List[int]] = {}
-    for i, c in enumerate(codes):
-        by_kind.setdefault((c.kind, c.type), []).append(i)
-    taken: Dict[Tuple[str, str], int] = {}
-    for c in unit_codes:
-        k = (c.kind, c.type)
-        n = taken.get(k, 0)
-        if n < len(by_kind.get(k, [])):
-            out.setdefault(c.match_key(), by_kind[k][n])
-            taken[k] = n + 1
-    return out
-
-
 def codes_from_memory(source: InlineText, unit_source: Optional[InlineText],
                       unit_target: Optional[InlineText], target: str, *,
                       append_missing: bool = True
@@ -90,13 +66,10 @@ def codes_from_memory(source: InlineText, unit_source: Optional[InlineText],
     seq: List[Union[str, int]] = []
     if codes and unit_target is not None and unit_target.has_codes and unit_source is not None:
         _, ucore, _ = strip_edges(unit_source)
-        where = _correspondence(ucore.codes, codes)
         unit_tgt = move_codes(unit_target, target) if unit_target.text != target else unit_target
-        for p in unit_tgt.parts:
-            if isinstance(p, str):
-                seq.append(p)
-            elif p.match_key() in where:
-                seq.append(where[p.match_key()])
+        carried, _ = transfer_codes(ucore, unit_tgt, core)
+        where = {id(c): i for i, c in enumerate(codes)}
+        seq.extend(where[id(p)] if isinstance(p, Code) else p for p in carried.parts)
         texts = [k for k, p in enumerate(seq) if isinstance(p, str)]
         if texts:  # the memory's own edge spacing is not the segment's
             seq[texts[0]] = str(seq[texts[0]]).lstrip()
