@@ -728,7 +728,7 @@ def translate_cmd(state: State, paths: tuple, output: Optional[str], include: tu
     glossary = state.glossary
     progress = _TranslateProgress(quiet=quiet, per_file=not single)
     try:
-        if cluster:
+        if cluster and engine != "none":  # a pre-translation has nothing for workers to do
             with DaskExecutor(cluster) as executor:
                 result = translate_project(jobs, glossary, options, progress=progress,
                                            cluster=executor,
