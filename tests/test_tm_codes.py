@@ -271,6 +271,9 @@ def test_transfer_codes_by_structure_across_formats():
     new_source = InlineText(["我们", B1, "加强", E1, "国际传播。"])           # Word: bold
     target, missing = transfer_codes(old_source, old_target, new_source)
     assert target.codes == (B1, E1) and not missing
-    other = InlineText(["我们", B1, "加强", E1, "国际传播。", FN])           # not the same shape
+    other = InlineText(["我们", B1, "加强", E1, "国际传播。", FN])   # another shape: by place
     target, missing = transfer_codes(old_source, old_target, other)
+    assert target.codes == (B1, E1) and missing == [FN]
+    elsewhere = InlineText([B1, "我们", E1, "加强国际传播。", FN])        # nothing at the same place
+    target, missing = transfer_codes(old_source, old_target, elsewhere)
     assert not target.codes and missing == [B1, E1, FN]
