@@ -739,8 +739,9 @@ def translate_cmd(state: State, paths: tuple, output: Optional[str], include: tu
     except KeyboardInterrupt:
         progress.close()
         if not single:
-            click.echo("files written so far are complete and what was translated is cached: "
-                       "rerun with --skip-existing to translate the rest", err=True)
+            click.echo("files written so far are complete"
+                       + ("" if no_cache else " and what was translated is cached")
+                       + ": rerun with --skip-existing to translate the rest", err=True)
         raise
     finally:
         progress.close()
