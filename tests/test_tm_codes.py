@@ -2,8 +2,6 @@
 hit, the cache keyed by text and code places, and what the XLIFF writer says about each segment."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from lxml import etree
 
