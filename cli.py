@@ -530,11 +530,14 @@ def _check_ids(ctx: click.Context, param: click.Parameter, values) -> list:
 
 
 @main.command("check")
-@click.argument("source", required=False, type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("target", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("paths", nargs=-1, metavar="PATH...", type=click.Path(allow_dash=True))
 @click.option("--input-format", default="auto", show_default=True,
               type=click.Choice(["auto", "parallel", "tsv", "csv", "xlsx", "xliff", "tmx", "mixed"]),
-              help="How SOURCE is read (auto: by extension/content; two files: parallel).")
+              help="How a single SOURCE is read (auto: by extension/content; two files: parallel).")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="In folders, check only files matching GLOB (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="In folders, leave out files matching GLOB (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text",
               show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
@@ -562,16 +565,20 @@ def _check_ids(ctx: click.Context, param: click.Parameter, values) -> list:
                    "available).")
 @_encoding_option("text inputs (TSV/CSV, .txt, .md, mixed documents)")
 @pass_state
-def check(state: State, source: Optional[str], target: Optional[str], input_format: str, fmt: str,
-          output: Optional[str], fail_on: str, only: list, skip: list, ignore_file: Optional[str],
-          write_ignore: Optional[str], force: bool, list_checks: bool, color: Optional[bool],
-          no_boundary_check: bool, jobs: Optional[int], encoding: Optional[str]) -> None:
-    """Check an English translation against its Chinese source and the glossary.
+def check(state: State, paths: tuple, input_format: str, include: tuple, exclude: tuple,
+          fmt: str, output: Optional[str], fail_on: str, only: list, skip: list,
+          ignore_file: Optional[str], write_ignore: Optional[str], force: bool,
+          list_checks: bool, color: Optional[bool], no_boundary_check: bool,
+          jobs: Optional[int], encoding: Optional[str]) -> None:
+    """Check English translations against their Chinese sources and the glossary.
 
-    SOURCE and TARGET: two files aligned by paragraph (.txt, .md, .docx). SOURCE alone: one
-    bilingual file: TSV/CSV/XLSX with zh and en columns, XLIFF 1.2, TMX 1.4, or a mixed document where
-    each Chinese passage is followed by its English. Exit status: 0 clean, 1 when an issue at or
-    above --fail-on is found, 2 for usage or input errors.
+    SOURCE TARGET: two files aligned by paragraph (.txt, .md, .docx; paragraph counts may
+    differ: the two are aligned and gaps reported). SOURCE alone: one bilingual file: TSV/CSV/XLSX
+    with zh and en columns, XLIFF 1.2/2.x, TMX 1.4, or a mixed document where each Chinese
+    passage is followed by its English. Folders or more files: a project, checked in one report
+    with consistency across files; files pair by name (x.zh.docx + x.en.docx, or x.docx +
+    x.en.docx), a file without partner is read as a bilingual file. Exit status: 0 clean, 1 when
+    an issue at or above --fail-on is found, 2 for usage or input errors.
     """
     from termbase.qa.registry import describe_checks
 
@@ -581,8 +588,14 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
             for r in d["rules"]:
                 click.echo(f"  {r['id']:<22} {r['severity']:<8} {r['description']}")
         return
-    if source is None:
-        raise click.UsageError("missing SOURCE (a bilingual file, or SOURCE TARGET)")
+    if not paths:
+        raise click.UsageError("missing PATH (a bilingual file, SOURCE TARGET, or folders)")
+    project = _check_is_project(paths)
+    if project and input_format != "auto":
+        raise click.UsageError("--input-format applies to one file or one SOURCE TARGET pair; "
+                               "a project's files are read by their extension")
+    if not project and (include or exclude):
+        raise click.UsageError("--include/--exclude filter the files of folders")
     import gc
 
     # reference counting frees what the check drops; the cyclic collector would only rescan the
@@ -590,17 +603,34 @@ def check(state: State, source: Optional[str], target: Optional[str], input_form
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _check(state, source, target, input_format, fmt, output, fail_on, only, skip,
-               ignore_file, write_ignore, force, color, no_boundary_check, jobs, encoding)
+        _check(state, paths, project, input_format, include, exclude, fmt, output, fail_on,
+               only, skip, ignore_file, write_ignore, force, color, no_boundary_check, jobs,
+               encoding)
     finally:
         gc.freeze()  # what the run built lives until exit: no collection need scan it again
         if collecting:
             gc.enable()
 
 
-def _check(state: State, source: str, target: Optional[str], input_format: str, fmt: str,
-           output: Optional[str], fail_on: str, only: list, skip: list,
-           ignore_file: Optional[str], write_ignore: Optional[str], force: bool,
+#: extensions of files that hold both languages (two of them are two bilingual files)
+_BILINGUAL_EXTENSIONS = {".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".tmx", ".tsv", ".tab",
+                         ".csv", ".xlsx", ".xlsm"}
+
+
+def _check_is_project(paths: tuple) -> bool:
+    """One file, or SOURCE TARGET, is checked as today; folders, more files, or two bilingual
+    files are a project."""
+    if any(p not in ("-", "") and Path(p).is_dir() for p in paths):
+        return True
+    if len(paths) > 2:
+        return True
+    return len(paths) == 2 and all(Path(p).suffix.lower() in _BILINGUAL_EXTENSIONS
+                                   for p in paths)
+
+
+def _check(state: State, paths: tuple, project: bool, input_format: str, include: tuple,
+           exclude: tuple, fmt: str, output: Optional[str], fail_on: str, only: list,
+           skip: list, ignore_file: Optional[str], write_ignore: Optional[str], force: bool,
            color: Optional[bool], no_boundary_check: bool, jobs: Optional[int],
            encoding: Optional[str] = None) -> None:
     from termbase.aligned import read_aligned
@@ -609,20 +639,39 @@ def _check(state: State, source: str, target: Optional[str], input_format: str, 
     from termbase.qa.registry import CHECKS
     from termbase.reports import render_report
 
-    outputs = Outputs([source, target, ignore_file, state.path], force=force)
+    outputs = Outputs([*paths, ignore_file, state.path], force=force)
+    items = []
+    if project:
+        from termbase.qa.project import find_check_inputs
+
+        items, warnings = find_check_inputs(paths, include=include, exclude=exclude)
+        for item in items:
+            outputs.add_input(item.source)
+            outputs.add_input(item.target)
+        for w in warnings:
+            click.echo(f"warning: {w}", err=True)
     # without -o the report goes to stdout: planned too, so that no other output joins it there
     report_out = outputs.plan("-" if output is None else output,
                               option="the report" if output is None else "-o", what="report")
     ignore_out = outputs.plan(write_ignore, option="--write-ignore", what="ignore file") \
         if write_ignore is not None else None
-    pairs = read_aligned(_text_input(source, encoding),
-                         _text_input(target, encoding) if target is not None else None,
-                         None if input_format == "auto" else input_format)
     ignore = load_ignore(ignore_file, CHECKS) if ignore_file is not None else None
-    report = run_checks(pairs, state.glossary, only=only, skip=skip, ignore=ignore,
-                        boundary_check=not no_boundary_check, jobs=jobs)
-    report.inputs = {"source": source, "target": target,
-                     "format": input_format if target is None else "parallel"}
+    options = dict(only=only, skip=skip, ignore=ignore, boundary_check=not no_boundary_check,
+                   jobs=jobs)
+    if project:
+        from termbase.qa.project import check_project
+
+        report = check_project(items, state.glossary, encoding=encoding, **options)
+    else:
+        source = paths[0]
+        target = paths[1] if len(paths) > 1 else None
+        pairs = read_aligned(_text_input(source, encoding),
+                             _text_input(target, encoding) if target is not None else None,
+                             None if input_format == "auto" else input_format,
+                             glossary=state.glossary)
+        report = run_checks(pairs, state.glossary, **options)
+        report.inputs = {"source": source, "target": target,
+                         "format": input_format if target is None else "parallel"}
     if fmt == "text" and report_out.kind == "stdout":
         use_color = color if color is not None else (output is None and _stdout_is_terminal()
                                                      and not no_color())
@@ -663,23 +712,21 @@ def _write_ignore_file(planned, issues, keep) -> int:
     return n
 
 
-def _sniff_stdin_document(source) -> str:
-    """The format of a document piped to stdin, from its buffered first bytes: .docx (a ZIP),
-    XLIFF (its root element), else plain text."""
-    head = source.head(4096)
-    if head.startswith(b"PK\x03\x04"):
-        return "docx"
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if start.startswith(b"<") and b"<xliff" in start.lower():
-        return "xliff"
-    return "txt"
-
-
 @main.command("translate")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("-o", "--output", metavar="OUT", help="Output file (default NAME.en.EXT; - for stdout).")
-@click.option("--engine", type=click.Choice(["marian", "ctranslate2", "fake"]), default="marian",
-              show_default=True, help="Translation engine ('fake' is for testing: no model).")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...",
+                type=click.Path(allow_dash=True))
+@click.option("-o", "--output", metavar="OUT|DIR",
+              help="Output file (default NAME.en.EXT next to the input; - for stdout), or with "
+                   "several inputs or a folder the output folder (a mirrored tree of NAME.en.EXT).")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="In folders, translate only files matching GLOB (path below the folder; "
+                   "repeatable), e.g. 'chapters/**' or '*.docx'.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="In folders, leave out files matching GLOB (repeatable), e.g. '*draft*'.")
+@click.option("--engine", type=click.Choice(["marian", "ctranslate2", "fake", "none"]),
+              default="marian", show_default=True,
+              help="Translation engine ('none': glossary and memory matches only, the rest left "
+                   "for the translator; 'fake' is for testing: no model).")
 @click.option("--model", metavar="ID|DIR",
               help="Hub id or local model directory (default Helsinki-NLP/opus-mt-zh-en).")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
@@ -689,91 +736,174 @@ def _sniff_stdin_document(source) -> str:
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "docx", "xliff"]),
               help="Input format (default: from the extension; txt for stdin).")
 @click.option("--bilingual", is_flag=True, help="Each Chinese paragraph followed by its English.")
+@click.option("--tm", "tm_files", multiple=True, metavar="FILE",
+              help="Translation memory to reuse (TMX, XLIFF, TSV/CSV with zh/en columns; "
+                   "repeatable, the first given wins).")
+@click.option("--tm-threshold", type=_FiniteFloat(1, 100), default=75.0, show_default=True,
+              help="Lowest fuzzy match score (1-100) offered from the memories.")
+@click.option("--tm-apply-fuzzy", is_flag=True,
+              help="Use the best fuzzy match as the draft (its glossary terms repaired) instead "
+                   "of machine translation; without it fuzzy matches are only offered.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the persistent translation cache.")
+@click.option("--cluster", metavar="ADDRESS|local:N",
+              help="Translate on a Dask cluster: a scheduler address (tcp://host:8786) or "
+                   "local:N worker processes on this machine (pip install 'termtrans[cluster]').")
 @click.option("--report", "report_path", metavar="FILE.json",
-              help="Write the term report as JSON (- for stdout).")
+              help="Write the report as JSON (- for stdout): per file and, with several inputs, "
+                   "a project summary.")
 @click.option("--tmx", "tmx_path", metavar="OUT.tmx",
               help="Also write each segment's source and draft as a TMX 1.4b memory for CAT "
                    "tools, with props for origin, method and term status (- for stdout).")
 @click.option("--force", is_flag=True,
-              help="Overwrite an existing output, report or TMX file (never an input).")
+              help="Overwrite existing outputs, report or TMX file (never an input).")
+@click.option("--skip-existing", is_flag=True,
+              help="Leave inputs whose output already exists (a rerun after an interruption: only "
+                   "the files not yet written are translated).")
 @click.option("--overwrite", "overwrite_states", metavar="STATES",
               help="XLIFF: also replace targets in these states (comma-separated, e.g. "
                    "needs-review-translation,translated; 'all' = all but final/signed-off). "
                    "Default: only empty, new and needs-translation targets are filled.")
+@click.option("--fail-on-term-failures", is_flag=True,
+              help="Exit with status 1 when a glossary term could not be applied.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr.")
-@_encoding_option("a .txt or .md FILE (the translation is written in UTF-8)")
+@_encoding_option(".txt and .md inputs (the translation is written in UTF-8)")
 @pass_state
-def translate_cmd(state: State, file: str, output: Optional[str], engine: str, model: Optional[str],
-                  device: str, beam: int, batch_size: Optional[int], fmt: Optional[str], bilingual: bool,
-                  report_path: Optional[str], tmx_path: Optional[str], force: bool,
-                  overwrite_states: Optional[str], quiet: bool, encoding: Optional[str]) -> None:
-    """English draft of a Chinese FILE (.txt, .md, .docx, .xlf; - for stdin: .docx and XLIFF
-    recognised by content, else text), glossary enforced."""
+def translate_cmd(state: State, paths: tuple, output: Optional[str], include: tuple,
+                  exclude: tuple, engine: str, model: Optional[str], device: str, beam: int,
+                  batch_size: Optional[int], fmt: Optional[str], bilingual: bool, tm_files: tuple,
+                  tm_threshold: float, tm_apply_fuzzy: bool, no_cache: bool,
+                  cluster: Optional[str], report_path: Optional[str], tmx_path: Optional[str],
+                  force: bool, skip_existing: bool, overwrite_states: Optional[str],
+                  fail_on_term_failures: bool, quiet: bool, encoding: Optional[str]) -> None:
+    """English drafts of Chinese files (.txt, .md, .docx, .xlf; - for stdin: .docx and XLIFF
+    recognised by content, else text) and folders of them, glossary enforced, memories and the
+    cache reused, the engine loaded once for the whole run.
+    """
     from termbase.outputs import Outputs
-    from translate.documents import format_for, load_document
+    from translate.documents import format_for
     from translate.documents.xliff import parse_overwrite
-    from translate.engines import get_engine
-    from translate.output import plan_translation_output
+    from translate.project import (DaskExecutor, ProjectOptions, collect_inputs, plan_outputs,
+                                   project_report_json, project_summary_text, translate_project)
     from translate.report import report_json, summary_text
-    from translate.translator import Translator, translate_document
 
-    source = _text_input(file, encoding).check()  # a missing input is said first
-    if file == "-" and fmt is None:
-        fmt = _sniff_stdin_document(source)
-    fmt = format_for(file, fmt)
-    outputs = Outputs([file, state.path], force=force)
-    planned = plan_translation_output(outputs, file, output)
+    if force and skip_existing:
+        raise click.UsageError("--force translates existing outputs again, --skip-existing "
+                               "leaves them: choose one")
+    single = len(paths) == 1 and (paths[0] in ("-", "") or not Path(paths[0]).is_dir())
+    if single:
+        _text_input(paths[0], encoding).check()  # a missing input is said first
+        if paths[0] != "-":
+            format_for(paths[0], fmt)
+    elif "-" in paths:
+        raise click.UsageError("- (standard input) can only be translated on its own")
+    overwrite = parse_overwrite(overwrite_states)
+    inputs = collect_inputs(paths, include=include, exclude=exclude)
+    outputs = Outputs([state.path, *tm_files], force=force)
+    jobs = plan_outputs(inputs, output, force=force, skip_existing=skip_existing,
+                        outputs=outputs)
     report_out = outputs.plan(report_path, option="--report", what="report") \
         if report_path is not None else None
     tmx_out = outputs.plan(tmx_path, option="--tmx", what="TMX memory") \
         if tmx_path is not None else None
-    out = planned.path
-    overwrite = parse_overwrite(overwrite_states)
-    data = source.data()
-    if fmt in ("txt", "md"):  # decoded here, so that an error names --encoding
-        text = source.text()
-        if encoding is not None:
-            data = text.encode("utf-8")
-    elif encoding is not None:
-        click.echo(f"warning: --encoding applies to .txt and .md inputs; {source.name} is read "
-                   f"as {fmt} declares", err=True)
-    doc = load_document(data, source.name, fmt, overwrite=overwrite)
+    options = ProjectOptions(engine=engine, model=model, device=device, beam=beam,
+                             batch_size=batch_size, fmt=fmt, bilingual=bilingual,
+                             overwrite=sorted(overwrite), tm=list(tm_files),
+                             tm_threshold=tm_threshold, tm_apply_fuzzy=tm_apply_fuzzy,
+                             cache=not no_cache, encoding=encoding, tmx=tmx_out is not None)
     glossary = state.glossary
-    sizes = {} if batch_size is None else {"batch_size": batch_size}  # else the engine's default
-    translator = Translator(get_engine(engine, model=model, device=device, beam=beam, **sizes),
-                            glossary)
-    if tmx_out is not None:
-        from translate.draft_tmx import RecordingTranslator
-
-        translator = RecordingTranslator(translator)
-    show_bar = not quiet and sys.stderr.isatty()
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if not show_bar or total < 2:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="translating", file=sys.stderr)
-            bar.__enter__()
-        bar.update(done - bar.pos)
-
+    progress = _TranslateProgress(quiet=quiet, per_file=not single)
+    warn = lambda m: click.echo(m, err=True)  # noqa: E731
     try:
-        result, report = translate_document(doc, translator, bilingual=bilingual, progress=progress,
-                                            input_name=file, output_name=out)
+        if cluster and engine != "none":  # a pre-translation has nothing for workers to do
+            with DaskExecutor(cluster) as executor:
+                result = translate_project(jobs, glossary, options, progress=progress,
+                                           cluster=executor, warn=warn)
+        else:
+            result = translate_project(jobs, glossary, options, progress=progress, warn=warn)
+    except KeyboardInterrupt:
+        progress.close()
+        if not single:
+            click.echo("files written so far are complete"
+                       + ("" if no_cache else " and what was translated is cached")
+                       + ": rerun with --skip-existing to translate the rest", err=True)
+        raise
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-    planned.write_bytes(result)
+        progress.close()
+    files = result.report["files"]
     if report_out is not None:
-        report_out.write_text(report_json(report))
+        if single and files:  # the single-file report, with the engine that was (or was not) built
+            report_out.write_text(report_json(dict(files[0], engine=result.report["engine"])))
+        else:
+            report_out.write_text(project_report_json(result.report))
     if tmx_out is not None:
-        from translate.draft_tmx import draft_tmx, draft_units
+        from translate.draft_tmx import draft_tmx
 
-        units = draft_units(translator.results, doc=doc, document=source.name)
-        tmx_out.write_bytes(draft_tmx(units, report["signature"], path=str(tmx_out)))
+        tmx_out.write_bytes(draft_tmx(result.tmx_units, result.report["signature"],
+                                      path=str(tmx_out)))
     if not quiet:
-        click.echo(summary_text(report), err=True)
+        if single and files:
+            click.echo(summary_text(files[0]), err=True)
+            line = _leverage_line(result.report["summary"])
+            if line:
+                click.echo(line, err=True)
+        else:
+            click.echo(project_summary_text(result.report, per_file=False), err=True)
+    if fail_on_term_failures and result.terms_failed:
+        click.echo(f"{result.terms_failed} glossary term(s) not applied "
+                   "(--fail-on-term-failures): exit status 1", err=True)
+        sys.exit(1)
+
+
+def _leverage_line(summary: dict) -> str:
+    """Where a single file's English came from, when memories or the cache gave any of it."""
+    origins = summary.get("origins", {})
+    cache = summary.get("cache") or {}
+    if set(origins) <= {"leveraged-mt"} and not cache.get("hits"):
+        return ""
+    text = "origins: " + ", ".join(f"{k} {v}" for k, v in origins.items())
+    if cache:
+        text += f"; cache: {cache['hits']} hit(s), {cache['stored']} stored"
+    return text
+
+
+class _TranslateProgress:
+    """Progress on stderr: one bar over the segments the engine translates (on a terminal) and,
+    for a project, a line per file written or skipped."""
+
+    def __init__(self, *, quiet: bool, per_file: bool):
+        self.quiet = quiet
+        self.per_file = per_file
+        self.show_bar = not quiet and sys.stderr.isatty()
+        self.bar = None
+
+    def __call__(self, event) -> None:
+        if self.quiet:
+            return
+        if event.kind == "prepared" and self.show_bar and event.total > 1:
+            self.bar = click.progressbar(length=event.total, label="translating", file=sys.stderr)
+            self.bar.__enter__()
+        elif event.kind == "segments" and self.bar is not None:
+            self.bar.update(event.done - self.bar.pos)
+        elif event.kind == "written" and self.per_file:
+            s = event.summary or {}
+            self._line(f"{event.file}: {s.get('paragraphs_translated', 0)} of "
+                       f"{s.get('paragraphs', 0)} paragraph(s), {s.get('segments', 0)} "
+                       f"segment(s), terms failed: {s.get('terms_failed', 0)}")
+        elif event.kind == "skipped":
+            self._line(f"{event.file}: exists, skipped (--skip-existing)")
+
+    def _line(self, text: str) -> None:
+        if self.bar is not None:
+            click.echo("\r\x1b[K" + text, err=True)
+            self.bar.render_progress()
+        else:
+            click.echo(text, err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @main.group("cache", cls=_Group)

@@ -10,7 +10,9 @@ Rules (README, "Outputs"):
 * A character device, FIFO or ``/dev/stdout``-like path is written directly, never replaced;
   a block device, socket or directory is refused.
 * A missing or unwritable folder is found when the output is planned, before any work: a
-  temporary file is created there and removed.
+  temporary file is created there and removed. A mirrored output tree (``-o DIR`` with several
+  inputs: :meth:`Outputs.plan_in`) may name folders that do not exist yet: the nearest existing
+  one is probed, and the missing ones are created when the file is written.
 * A regular file is written through a temporary file in the same folder and an atomic rename
   (its permissions kept, the symbolic link that named it kept); a failed write (full disk,
   read-only file system) leaves the old file as it was and no temporary file behind.
@@ -36,7 +38,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Union
+from typing import Dict, Iterable, List, Optional, Union
 
 from .errors import OutputError
 
@@ -179,6 +181,7 @@ class PlannedOutput:
     target: Optional[Path] = None  # the regular file to replace (symbolic links resolved)
     fd: Optional[int] = None       # for /dev/stdout, /dev/stderr, /dev/fd/N
     option: str = ""               # the option that named it, for messages
+    make_folders: bool = False     # create the missing folders above it when written
 
     def __str__(self) -> str:
         return STDOUT_NAME if self.kind == "stdout" else self.path
@@ -207,6 +210,12 @@ class PlannedOutput:
                 os.close(fd)
         else:
             assert self.target is not None
+            if self.make_folders:
+                try:
+                    self.target.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise OutputError(f"{self.path}: cannot create folder {self.target.parent} "
+                                      f"({os_error_reason(exc)})") from None
             write_atomic(self.target, data)
 
     def write_text(self, text: str, *, bom: bool = False, newline: str = "\n") -> None:
@@ -216,17 +225,42 @@ class PlannedOutput:
         self.write_bytes(TextLayout("utf-8", bom, newline).encode(text))
 
 
-def _same_file(a: PathLike, b: PathLike) -> bool:
-    """True when ``a`` and ``b`` name one file: same resolved path, or same inode (hard link)."""
-    try:
-        if os.path.samefile(a, b):
-            return True
-    except OSError:
-        pass
-    try:
-        return os.path.realpath(a) == os.path.realpath(b)
-    except (OSError, ValueError):
-        return False
+class FileIndex:
+    """Files compared as files — by resolved path (symbolic links followed) and by device and
+    inode (hard links) — in constant time per lookup, so that a project's thousands of outputs
+    are checked against its thousands of inputs without comparing every pair."""
+
+    def __init__(self, paths: Iterable[PathLike] = ()):
+        self._by_path: Dict[str, str] = {}
+        self._by_inode: Dict[tuple, str] = {}
+        for p in paths:
+            self.add(p)
+
+    def add(self, path: PathLike) -> None:
+        name = str(path)
+        try:
+            self._by_path.setdefault(os.path.realpath(name), name)
+        except (OSError, ValueError):
+            pass
+        try:
+            st = os.stat(name)
+            self._by_inode.setdefault((st.st_dev, st.st_ino), name)
+        except (OSError, ValueError):
+            pass
+
+    def find(self, path: PathLike) -> Optional[str]:
+        """The indexed file that ``path`` names, or None."""
+        try:
+            hit = self._by_path.get(os.path.realpath(str(path)))
+        except (OSError, ValueError):
+            hit = None
+        if hit is not None:
+            return hit
+        try:
+            st = os.stat(str(path))
+        except (OSError, ValueError):
+            return None
+        return self._by_inode.get((st.st_dev, st.st_ino))
 
 
 def _lexical_std_fd(path: str) -> Optional[int]:
@@ -282,6 +316,10 @@ class Outputs:
         self.force = force
         self.inputs: List[str] = []
         self.planned: List[PlannedOutput] = []
+        self._probed: set = set()  # folders already found writable (a project's many outputs)
+        self._input_index = FileIndex()
+        self._planned_files = FileIndex()
+        self._stdout: Optional[PlannedOutput] = None
         for i in inputs:
             self.add_input(i)
 
@@ -293,28 +331,49 @@ class Outputs:
         p = str(p)
         if p and p != "-":
             self.inputs.append(p)
+            self._input_index.add(p)
 
     def plan(self, path: PathLike, *, option: str = "-o", what: str = "output",
-             force: Optional[bool] = None) -> PlannedOutput:
+             force: Optional[bool] = None, make_folders: bool = False) -> PlannedOutput:
         """Check ``path`` against the policy now; raise :class:`OutputError` (one line) or
-        return the :class:`PlannedOutput` to write later."""
+        return the :class:`PlannedOutput` to write later. With ``make_folders`` the folders
+        above it may be missing: they are created when it is written (the nearest existing one
+        must be a writable folder)."""
         force = self.force if force is None else force
-        out = plan_output(path, inputs=self.inputs, force=force, option=option, what=what)
+        out = plan_output(path, inputs=self._input_index, force=force, option=option, what=what,
+                          make_folders=make_folders, probed=self._probed)
         out.option = option
-        for prev in self.planned:
-            if out.is_stdout and prev.is_stdout:
-                earlier = prev.option if prev.path == "-" else f"{prev.option} {prev.path}"
-                raise OutputError(f"{option} {path}: standard output already receives "
-                                  f"{earlier}; write one of them to a file")
-            if out.kind == "file" and prev.kind == "file" and _same_file(out.target, prev.target):
-                raise OutputError(f"{path}: two outputs of this command would be the same "
-                                  f"file; give {option} another name")
+        if out.is_stdout and self._stdout is not None:
+            prev = self._stdout
+            earlier = prev.option if prev.path == "-" else f"{prev.option} {prev.path}"
+            raise OutputError(f"{option} {path}: standard output already receives "
+                              f"{earlier}; write one of them to a file")
+        if out.kind == "file" and self._planned_files.find(out.target) is not None:
+            raise OutputError(f"{path}: two outputs of this command would be the same "
+                              f"file; give {option} another name")
+        if out.is_stdout:
+            self._stdout = out
+        if out.kind == "file":
+            self._planned_files.add(out.target)
         self.planned.append(out)
         return out
 
+    def plan_in(self, folder: PathLike, relative: PathLike, *, option: str = "-o",
+                what: str = "output", force: Optional[bool] = None) -> PlannedOutput:
+        """Plan ``relative`` inside the output ``folder`` (a mirrored tree: ``-o DIR`` with
+        several inputs); the folder and those below it are created when the file is written."""
+        base = Path(folder)
+        if base.exists() and not base.is_dir():
+            raise OutputError(f"{folder}: is not a folder; give a folder for {option} with "
+                              "several inputs or an input folder")
+        return self.plan(base / relative, option=option, what=what, force=force,
+                         make_folders=True)
 
-def plan_output(path: PathLike, *, inputs: Iterable[PathLike] = (), force: bool = False,
-                option: str = "-o", what: str = "output") -> PlannedOutput:
+
+def plan_output(path: PathLike, *, inputs: Union[Iterable[PathLike], FileIndex] = (),
+                force: bool = False,
+                option: str = "-o", what: str = "output",
+                make_folders: bool = False, probed: Optional[set] = None) -> PlannedOutput:
     """Check one output against the policy (see the module docstring) before any work."""
     p = str(path)
     if p == "-":
@@ -324,11 +383,13 @@ def plan_output(path: PathLike, *, inputs: Iterable[PathLike] = (), force: bool 
                           "name, or - for standard output")
     choose = f"choose another name with {option}" if option.startswith("-") else \
         f"choose another {option}"
-    for i in inputs:
-        if str(i) != "-" and _same_file(p, i):
-            same = "" if os.path.abspath(str(i)) == os.path.abspath(p) else f" {i}"
-            raise OutputError(f"{p}: the {what} would overwrite the input{same} (the same "
-                              f"file); {choose}")
+    index = inputs if isinstance(inputs, FileIndex) else \
+        FileIndex(i for i in inputs if str(i) != "-")
+    same_as = index.find(p)
+    if same_as is not None:
+        same = "" if os.path.abspath(same_as) == os.path.abspath(p) else f" {same_as}"
+        raise OutputError(f"{p}: the {what} would overwrite the input{same} (the same "
+                          f"file); {choose}")
     fd = _std_fd(p)
     if fd is not None:
         return PlannedOutput(p, "stream", fd=fd)
@@ -360,12 +421,21 @@ def plan_output(path: PathLike, *, inputs: Iterable[PathLike] = (), force: bool 
     except (OSError, RuntimeError):
         raise OutputError(f"{p}: symbolic link loop; choose another name with {option}") from None
     folder = target.parent
-    if not folder.exists():
+    if make_folders:
+        while not folder.exists() and folder.parent != folder:
+            folder = folder.parent  # the folders below it are made when the file is written
+        if not folder.is_dir():
+            raise OutputError(f"{p}: {folder} is not a folder")
+    elif not folder.exists():
         raise OutputError(f"{p}: folder {Path(p).parent} does not exist; create it first")
     if not folder.is_dir():
         raise OutputError(f"{p}: {Path(p).parent} is not a folder")
-    _probe_folder(folder, p)
-    return PlannedOutput(p, "file", target=target)
+    if probed is None or folder not in probed:
+        _probe_folder(folder, p)
+        if probed is not None:
+            probed.add(folder)
+    return PlannedOutput(p, "file", target=target, make_folders=make_folders)
 
 
-__all__ = ["Outputs", "PlannedOutput", "plan_output", "write_atomic", "write_stdout"]
+__all__ = ["FileIndex", "Outputs", "PlannedOutput", "plan_output", "write_atomic",
+           "write_stdout"]

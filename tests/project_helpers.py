@@ -17,6 +17,24 @@ def counting_factory(name: str, **options) -> FakeEngine:
     return engine
 
 
+class CountingFakeEngine(FakeEngine):
+    """The fake engine, recorded in :data:`BUILT` when built (for ``ENGINES["fake"]`` in CLI
+    tests: ``tests.project_helpers:CountingFakeEngine``)."""
+
+    def __init__(self, model=None, **options):
+        super().__init__(model, **{k: v for k, v in options.items() if k in ("beam", "device")})
+        BUILT.append(self)
+
+
+class DroppingEngine(CountingFakeEngine):
+    """Loses every glossary term: always "We strengthen it." (no constraints)."""
+
+    def __init__(self, model=None, **options):
+        super().__init__(model, **options)
+        self.script = lambda s, **kw: "We strengthen it."
+        self.supports_constraints = False
+
+
 class InterruptingEngine(FakeEngine):
     """Raises KeyboardInterrupt (a Ctrl-C) at its ``stop_at``-th batch."""
 
@@ -32,6 +50,14 @@ def interrupting_factory(name: str, **options) -> FakeEngine:
     engine = InterruptingEngine()
     BUILT.append(engine)
     return engine
+
+
+class BuiltInterruptingEngine(InterruptingEngine):
+    """:class:`InterruptingEngine` as a registered engine (``ENGINES["fake"]``)."""
+
+    def __init__(self, model=None, **options):
+        super().__init__(model)
+        BUILT.append(self)
 
 
 def sentences_sent(engines=None) -> List[str]:

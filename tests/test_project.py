@@ -84,13 +84,13 @@ def test_outputs_next_to_inputs_or_mirrored(tmp_path):
     assert plan_outputs(one, tmp_path / "x.txt")[0].output == tmp_path / "x.txt"  # a file name
 
 
-@pytest.mark.parametrize("case, message", [
-    ("input", "would overwrite an input"),
-    ("hardlink", "would overwrite an input"),
-    ("exists", "already exists; pass --force"),
+@pytest.mark.parametrize("case, message", [  # the messages of termbase.outputs, every writer's
+    ("input", "would overwrite the input"),
+    ("hardlink", "would overwrite the input"),
+    ("exists", "already exists; pass --force .* or --skip-existing"),
     ("collision", "would be written there"),
-    ("glossary", "glossary or translation memory"),
-    ("unwritable", "cannot be created or written"),
+    ("glossary", "would overwrite the input"),
+    ("unwritable", "not a folder"),
 ])
 def test_output_policy_holds_for_each_file(tmp_path, case, message):
     root = _tree(tmp_path / "p", {"a.txt": "一。", "b.txt": "二。", "g.csv": "zh,en\n"})
@@ -122,7 +122,8 @@ def test_output_policy_holds_for_each_file(tmp_path, case, message):
     assert "\n" not in str(err.value)
     if case == "exists":
         assert len(plan_outputs(inputs, output, force=True)) == 2
-        assert len(plan_outputs(inputs, output, skip_existing=True)) == 2
+        jobs = plan_outputs(inputs, output, skip_existing=True)
+        assert [j.skip for j in jobs] == [False, True]
 
 
 # -- a project run ------------------------------------------------------------------------------

@@ -313,6 +313,17 @@ class TermEnforcer:
             w.done = self._finish(w)
         return [w.done for w in work]  # type: ignore[misc]
 
+    def exact_result(self, source: Union[str, InlineText]) -> Optional[SegmentResult]:
+        """The result of a segment that *is* a glossary term (method ``exact``, codes kept in
+        place), without calling the engine; None for any other segment."""
+        if isinstance(source, InlineText):
+            text = strip_edges(source)[1].text if source.has_codes else source.text
+        else:
+            text = source
+        if self._exact(text) is None:  # the cheap test first: most segments are no term
+            return None
+        return self._prepare(source).done
+
     # -- stages -----------------------------------------------------------------------------------
     def _prepare(self, source: Union[str, InlineText]) -> _Work:
         inline = protect_literals(source if isinstance(source, InlineText)

@@ -11,12 +11,18 @@ from typing import Optional
 from termbase.outputs import Outputs, PlannedOutput
 
 
+def translated_name(name: str) -> str:
+    """``report.docx`` → ``report.en.docx`` (a file name, no folder)."""
+    p = Path(name)
+    return f"{p.stem}.en{p.suffix}"
+
+
 def default_output(input_name: str) -> str:
     """``report.docx`` → ``report.en.docx``; ``-`` (stdin) → ``-`` (stdout)."""
     if input_name == "-":
         return "-"
     p = Path(input_name)
-    return str(p.with_name(f"{p.stem}.en{p.suffix}"))
+    return str(p.with_name(translated_name(p.name)))
 
 
 def plan_translation_output(outputs: Outputs, input_name: str,

@@ -48,7 +48,7 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
     chinese_left: List[Dict[str, object]] = []
     kept = 0
     for n, (unit, result) in enumerate(zip(doc.units, results), 1):
-        if result is None:
+        if result is None or not result.translated:
             kept += 1
             continue
         for s in result.segments:

@@ -5,7 +5,9 @@ the *plan* is a hash of what decides the English before the engine is built (eng
 — a local model directory by its path and its files' sizes and times —, beam, constraints), so a
 rerun can find its segments without loading torch or the model. Writes go through SQLite's WAL
 journal (a crash leaves the last committed state); a damaged file is moved aside and rebuilt
-with a warning. Sources are compared as :func:`translate.tm.match_key` normalises them.
+with a warning. Sources are compared as :func:`translate.tm.match_key` normalises them; a segment
+with inline codes is keyed by its text and the places of its codes (:func:`segment_key`), and a hit
+gets the segment's own codes back in the stored translation.
 """
 from __future__ import annotations
 
@@ -20,7 +22,9 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Union
 from termbase.cache_home import cache_home
 from termbase.errors import OutputError
 
-from .enforce import SegmentResult, TermOutcome
+from termbase.inline import Code, InlineText
+
+from .enforce import CodeOutcome, SegmentResult, TermOutcome
 
 PathLike = Union[str, Path]
 #: file name inside the termtrans cache directory
@@ -46,31 +50,95 @@ def plan_key(description: Dict[str, object]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def result_to_dict(r: SegmentResult) -> Dict[str, object]:
-    return {"source": r.source, "target": r.target, "method": r.method,
-            "terms": [t.as_dict() for t in r.terms], "notes": list(r.notes)}
+Source = Union[str, InlineText]
+#: stands for an inline code in a key's text
+_CODE_MARK = "\ue000"
 
 
-def result_from_dict(d: Dict[str, object]) -> SegmentResult:
+def segment_key(source: Source) -> str:
+    """The cache key of a segment: its normalised text (:func:`translate.tm.match_key`) and, for
+    a segment with inline codes, where its codes stand and how they pair
+    (:meth:`~termbase.inline.InlineText.key`): two segments that read the same to an engine
+    share a key, whatever their codes hold (a link target, a font)."""
+    from .tm import match_key
+
+    if not isinstance(source, InlineText):
+        return match_key(source)
+    if not source.has_codes:
+        return match_key(source.text)
+    structure = source.key()
+    text = "".join(p if isinstance(p, str) else _CODE_MARK for p in structure)
+    codes = [list(p) for p in structure if not isinstance(p, str)]
+    return match_key(text) + "\x1f" + json.dumps(codes, separators=(",", ":"))
+
+
+def _source_of(r: SegmentResult) -> Source:
+    return r.source_inline if r.source_inline is not None and r.source_inline.has_codes \
+        else r.source
+
+
+def result_to_dict(r: SegmentResult) -> Optional[Dict[str, object]]:
+    """A result as stored (None when its codes cannot be stored: a target code that is not one
+    of the source's). Codes are stored by their position among the source's codes, so a hit
+    takes the codes of the segment it is for."""
+    d: Dict[str, object] = {"source": r.source, "target": r.target, "method": r.method,
+                            "terms": [t.as_dict() for t in r.terms], "notes": list(r.notes)}
+    source = r.source_inline
+    if source is not None and source.has_codes:
+        codes = source.codes
+        where = {id(c): k for k, c in enumerate(codes)}
+        parts: List[object] = []
+        for p in (r.inline.parts if r.inline is not None else (r.target,)):
+            if isinstance(p, str):
+                parts.append(p)
+            elif id(p) in where:
+                parts.append(where[id(p)])
+            elif p in codes:
+                parts.append(codes.index(p))
+            else:
+                return None
+        d["codes"] = [[c.kind, c.type] for c in codes]
+        d["inline"] = parts
+        d["code_outcomes"] = [dict(c.as_dict(), code=c.code) for c in r.codes]
+    return d
+
+
+def result_from_dict(d: Dict[str, object], source: Optional[Source] = None) -> SegmentResult:
+    """A stored result; for a segment with codes, ``source`` (the segment asked for) gives them."""
     terms = [TermOutcome(t["term"], t["matched"], t["english"], t["method"], t.get("recovery"),
                          t.get("problem")) for t in d.get("terms", [])]
-    return SegmentResult(d["source"], d["target"], d["method"], terms, list(d.get("notes", [])))
+    result = SegmentResult(d["source"], d["target"], d["method"], terms, list(d.get("notes", [])))
+    if "codes" not in d:
+        return result
+    if not isinstance(source, InlineText) or len(source.codes) != len(d["codes"]):
+        raise ValueError("a stored result with codes needs its segment")
+    stand_in = [Code(kind, type=kind_type) for kind, kind_type in d["codes"]]
+    result.inline = InlineText(stand_in[p] if isinstance(p, int) else p for p in d["inline"])
+    result.codes = [CodeOutcome(c["code"], c["type"], c["method"], c.get("recovery"),
+                                c.get("problem"), bool(c.get("literal")))
+                    for c in d.get("code_outcomes", [])]
+    result.source_inline = InlineText(stand_in)
+    bound = result.rebind(stand_in, source.codes)
+    bound.source_inline = source
+    return bound
 
 
-def adapt_result(result: SegmentResult, source: str) -> SegmentResult:
+def adapt_result(result: SegmentResult, source: Source) -> SegmentResult:
     """A stored result for a source that differs only by normalisation: its source and the
     matched forms of its terms taken from ``source``."""
-    if result.source == source:
+    text = source.text if isinstance(source, InlineText) else source
+    if result.source == text:
         return result
     from termbase.normalize import normalize_zh
 
-    norm = normalize_zh(source)
+    norm = normalize_zh(text)
     terms = []
     for t in result.terms:
         at = norm.find(normalize_zh(t.matched)) if t.matched else -1
-        matched = source[at:at + len(t.matched)] if at >= 0 else t.matched
+        matched = text[at:at + len(t.matched)] if at >= 0 else t.matched
         terms.append(TermOutcome(t.term, matched, t.english, t.method, t.recovery, t.problem))
-    return SegmentResult(source, result.target, result.method, terms, list(result.notes))
+    return SegmentResult(text, result.target, result.method, terms, list(result.notes),
+                         result.inline, list(result.codes), result.source_inline)
 
 
 class SegmentCache:
@@ -178,16 +246,15 @@ class SegmentCache:
                                         (text, plan)))
 
     # -- segments ------------------------------------------------------------------------------
-    def get_many(self, plan: str, glossary: str, sources: Iterable[str]
-                 ) -> Dict[str, SegmentResult]:
-        """Stored results for ``sources`` (by source; misses are absent)."""
-        from .tm import match_key
-
-        by_key: Dict[str, List[str]] = {}
+    def get_many(self, plan: str, glossary: str, sources: Iterable[Source]
+                 ) -> Dict[Source, SegmentResult]:
+        """Stored results for ``sources`` (strings, or segments with inline codes: the result
+        then carries the segment's own codes); misses are absent."""
+        by_key: Dict[str, List[Source]] = {}
         for s in sources:
-            by_key.setdefault(match_key(s), []).append(s)
+            by_key.setdefault(segment_key(s), []).append(s)
         keys = list(by_key)
-        found: Dict[str, SegmentResult] = {}
+        found: Dict[Source, SegmentResult] = {}
 
         def select(db):
             rows = []
@@ -199,21 +266,28 @@ class SegmentCache:
             return rows
 
         for key, text in self._run(select):
-            stored = result_from_dict(json.loads(text))
+            stored = json.loads(text)
             for s in by_key.get(key, ()):
-                found[s] = adapt_result(stored, s)
+                try:
+                    found[s] = adapt_result(result_from_dict(stored, s), s)
+                except (ValueError, KeyError, TypeError, IndexError):
+                    continue  # a row this version cannot use: translated again
         self.hits += len(found)
         return found
 
     def put_many(self, plan: str, glossary: str, results: Sequence[SegmentResult]) -> None:
         """Store ``results`` in one transaction (a result already stored is kept)."""
-        from .tm import match_key
-
         if not results:
             return
         now = time.time()
-        rows = [(plan, glossary, match_key(r.source),
-                 json.dumps(result_to_dict(r), ensure_ascii=False), now) for r in results]
+        rows = []
+        for r in results:
+            d = result_to_dict(r)
+            if d is not None:
+                rows.append((plan, glossary, segment_key(_source_of(r)),
+                             json.dumps(d, ensure_ascii=False), now))
+        if not rows:
+            return
 
         def insert(db):
             db.execute("BEGIN IMMEDIATE")
@@ -266,4 +340,4 @@ class SegmentCache:
 
 
 __all__ = ["CACHE_FILE", "SegmentCache", "adapt_result", "default_cache_path", "plan_key",
-           "result_from_dict", "result_to_dict"]
+           "result_from_dict", "result_to_dict", "segment_key"]

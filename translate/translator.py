@@ -17,6 +17,7 @@ from .cache import CachingEngine
 from .engines.base import TranslationEngine
 from .enforce import KEPT, CodeOutcome, SegmentResult, TermEnforcer
 from .segment import DEFAULT_MAX_CHARS, Piece, join_translation, segment_paragraph
+from .tm import UNTRANSLATED
 
 #: segments handed to the enforcer at once (progress is reported after each chunk)
 CHUNK = 64
@@ -187,7 +188,9 @@ def translate_document(doc, translator: Translator, *, bilingual: bool = False,
                                                  progress=progress)
     results: List[Optional[ParagraphResult]] = [None] * len(doc.units)
     for i, r in zip(todo, translated):
-        if r.translated:
+        # a paragraph a pre-translation left for the translator stays as it is (a format with
+        # notes, XLIFF, notes its glossary terms: see translate.leverage)
+        if r.translated or getattr(r, "origin", "") == UNTRANSLATED:
             results[i] = r
     sig = signature(translator.signature(), translator.glossary)
     data = doc.render(results, bilingual=bilingual, signature=sig)

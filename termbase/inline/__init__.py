@@ -382,21 +382,42 @@ def compare_codes(source: InlineText, target: InlineText) -> List[CodeProblem]:
 def transfer_codes(old_source: InlineText, old_target: InlineText,
                    new_source: InlineText) -> Tuple[InlineText, List[Code]]:
     """``old_target`` with its codes replaced by those of ``new_source`` (a translation memory hit:
-    same text, codes from another document). Codes pair up by position among codes of the same
-    kind and type in the two sources; a target code matches its source code by
-    :meth:`Code.match_key`. Returns the new target and the codes of ``new_source`` it lacks
-    (to place by hand or with :func:`restore_codes`)."""
-    slots: Dict[Tuple, List[Code]] = {}
-    for c in new_source.codes:
-        slots.setdefault((c.kind, c.type), []).append(c)
+    same text, codes from another document). When the two sources have the same code structure
+    (kinds and pairing, in order) their codes pair up by position, whatever their types (a TMX
+    ``<bpt>`` for a Word bold run); otherwise a code of the same kind at the same place in the
+    text (when the two texts are as long), then by position among codes of the same kind and type.
+    A target code matches its source code by :meth:`Code.match_key`. Returns the new target and
+    the codes of ``new_source`` it lacks (to place by hand or with :func:`restore_codes`)."""
     mapping: Dict[Tuple, Code] = {}
-    taken: Dict[Tuple, int] = {}
-    for c in old_source.codes:
-        k = (c.kind, c.type)
-        n = taken.get(k, 0)
-        if n < len(slots.get(k, [])):
-            mapping.setdefault(c.match_key(), slots[k][n])
-            taken[k] = n + 1
+    old_codes, new_codes = old_source.codes, new_source.codes
+    if _structure(old_codes) == _structure(new_codes):
+        for c, n in zip(old_codes, new_codes):
+            mapping.setdefault(c.match_key(), n)
+    else:
+        free = list(new_codes)
+        if len(old_source.text.strip()) == len(new_source.text.strip()):
+            # the same text: a code of the same kind at the same place is the same code
+            at: Dict[Tuple[int, str], List[Code]] = {}
+            for off, n in _text_offsets(new_source):
+                at.setdefault((off, n.kind), []).append(n)
+            for off, c in _text_offsets(old_source):
+                here = at.get((off, c.kind))
+                if here and c.match_key() not in mapping:
+                    n = here.pop(0)
+                    mapping[c.match_key()] = n
+                    free.remove(n)
+        slots: Dict[Tuple, List[Code]] = {}
+        for n in free:
+            slots.setdefault((n.kind, n.type), []).append(n)
+        taken: Dict[Tuple, int] = {}
+        for c in old_codes:
+            if c.match_key() in mapping:
+                continue
+            k = (c.kind, c.type)
+            i = taken.get(k, 0)
+            if i < len(slots.get(k, [])):
+                mapping[c.match_key()] = slots[k][i]
+                taken[k] = i + 1
     parts: List[Part] = []
     used: set = set()
     for p in old_target.parts:
@@ -409,6 +430,18 @@ def transfer_codes(old_source: InlineText, old_target: InlineText,
             used.add(id(new))
     missing = [c for c in new_source.codes if id(c) not in used]
     return InlineText(parts), missing
+
+
+def _text_offsets(inline: InlineText) -> List[Tuple[int, Code]]:
+    """Each code with its offset in the text without leading whitespace."""
+    lead = len(inline.text) - len(inline.text.lstrip())
+    return [(max(0, off - lead), c) for off, c in inline.code_offsets()]
+
+
+def _structure(codes: Sequence[Code]) -> Tuple:
+    """Kinds and pairing of a segment's codes (what an engine would read), types left out."""
+    pairs = partners(codes)
+    return tuple((c.kind, c.isolated, pairs.get(i, -1)) for i, c in enumerate(codes))
 
 
 # -- what translation does with codes -----------------------------------------------------------

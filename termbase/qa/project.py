@@ -2,7 +2,8 @@
 
 :func:`find_check_inputs` pairs files by name — ``x.zh.docx`` with ``x.en.docx`` (any ``zh*`` /
 ``en*`` language tag, or an untagged source with ``x.en.EXT``, the name ``termtrans translate``
-gives its output) — and takes a file without partner as a bilingual file (TSV/CSV, XLIFF, TMX, a
+gives its output; in the same folder, or at the same place below another folder given: the tree
+``translate -o DIR`` mirrors) — and takes a file without partner as a bilingual file (TSV/CSV, XLIFF, TMX, a
 mixed document). :func:`check_project` reads them all, numbers their segments in one sequence
 and runs the checks once, so the consistency checks (``inconsistent-target``,
 ``inconsistent-source``, ``inconsistent-term``) compare segments across files.
@@ -45,45 +46,75 @@ def language_tag(path: Path) -> Tuple[str, str]:
 
 def find_check_inputs(paths: Sequence[PathLike], *, include: Sequence[str] = (),
                       exclude: Sequence[str] = ()) -> Tuple[List[CheckInput], List[str]]:
-    """The inputs of a project check and warnings (an English file with no source)."""
+    """The inputs of a project check and warnings (an English file with no source).
+
+    An English file pairs with its source in the same folder first; else with the source at the
+    same place below another folder given (``check yearbook/ yearbook-en/``: the tree
+    ``translate -o`` mirrors)."""
     files: List[Path] = []
+    relative: Dict[Path, str] = {}
     seen = set()
     for raw in paths:
+        if str(raw) == "":
+            raise InputError("''", "empty file name (an unset shell variable?); give a file or "
+                                   "a folder")
         p = Path(raw)
         if not p.exists():
             raise InputError(p, "no such file or folder")
-        found = [p] if not p.is_dir() else \
-            [f for f, _ in walk_files(p, CHECK_EXTENSIONS, include=include, exclude=exclude)]
+        found = [(p, p.name)] if not p.is_dir() else \
+            list(walk_files(p, CHECK_EXTENSIONS, include=include, exclude=exclude))
         if p.is_dir() and not found:
             raise InputError(p, "no files to check in this folder (looked for "
                                 f"{' '.join(CHECK_EXTENSIONS)})")
-        for f in found:
+        for f, rel in found:
             if f.resolve() not in seen:
                 seen.add(f.resolve())
                 files.append(f)
-    groups: Dict[Tuple[Path, str], Dict[str, List[Path]]] = {}
+                relative[f] = rel
+    groups: Dict[Tuple[str, str], Dict[str, List[Path]]] = {}
     for f in files:
         base, tag = language_tag(f)
-        groups.setdefault((f.parent, base), {}).setdefault(tag, []).append(f)
+        groups.setdefault((str(f.parent), base), {}).setdefault(tag, []).append(f)
     inputs: List[CheckInput] = []
     warnings: List[str] = []
     paired = set()
+    lonely: List[Tuple[Path, str]] = []  # English files without a source in their folder
     for (_, base), tags in groups.items():
         targets = tags.get("en", [])
         sources = tags.get("zh", []) or tags.get("", [])
         for t in targets:
-            same_ext = [s for s in sources if s.suffix.lower() == t.suffix.lower()]
-            partner = same_ext[0] if same_ext else (sources[0] if len(sources) == 1 else None)
-            if partner is None or partner in paired:
-                if len(targets) == 1 and t.suffix.lower() in (".xlf", ".xliff", ".tmx", ".tsv",
-                                                               ".csv", ".tab"):
-                    continue  # a bilingual file named .en: checked on its own below
-                warnings.append(f"{t}: no Chinese source found for it (expected "
-                                f"{base}.zh{t.suffix} or {base}{t.suffix}); not checked")
-                paired.add(t)
+            partner = _partner(t, sources, paired)
+            if partner is None:
+                lonely.append((t, base))
                 continue
             inputs.append(CheckInput(partner, t))
             paired.update((partner, t))
+    # the same place below another folder given
+    elsewhere: Dict[Tuple[str, str], List[Path]] = {}
+    for f in files:
+        base, tag = language_tag(f)
+        if tag != "en" and f not in paired:
+            where = relative[f].rsplit("/", 1)[0] if "/" in relative[f] else ""
+            elsewhere.setdefault((where, base), []).append(f)
+    for t, base in lonely:
+        where = relative[t].rsplit("/", 1)[0] if "/" in relative[t] else ""
+        partner = _partner(t, elsewhere.get((where, base), []), paired)
+        if partner is not None:
+            inputs.append(CheckInput(partner, t))
+            paired.update((partner, t))
+            continue
+        if t.suffix.lower() in _BILINGUAL:
+            # a bilingual file named .en (translate's XLIFF output): checked on its own, and the
+            # original it was made from (the same name without .en) is not checked as well
+            for s in groups[(str(t.parent), base)].get("", []) + \
+                    elsewhere.get((where, base), []):
+                if s.suffix.lower() == t.suffix.lower() and s not in paired:
+                    paired.add(s)
+                    warnings.append(f"{s}: not checked; its translation {t} is")
+            continue
+        warnings.append(f"{t}: no Chinese source found for it (expected {base}.zh{t.suffix} "
+                        f"or {base}{t.suffix}); not checked")
+        paired.add(t)
     for f in files:
         if f not in paired:
             inputs.append(CheckInput(f))
@@ -92,16 +123,40 @@ def find_check_inputs(paths: Sequence[PathLike], *, include: Sequence[str] = (),
     return inputs, warnings
 
 
-def check_project(inputs: Sequence[CheckInput], glossary=None, **options):
-    """Check every input in one run (``options``: those of :func:`run_checks`); the report's
-    ``inputs`` lists each file with its segment range and issue counts."""
+#: files that hold both languages: never paired with another file
+_BILINGUAL = {".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".tmx", ".tsv", ".tab", ".csv"}
+
+
+def _partner(target: Path, sources: Sequence[Path], paired) -> Optional[Path]:
+    """The source of ``target`` among ``sources`` (same extension first; else the only one)."""
+    if target.suffix.lower() in _BILINGUAL:
+        return None
+    free = [s for s in sources if s not in paired and s.suffix.lower() not in _BILINGUAL]
+    same_ext = [s for s in free if s.suffix.lower() == target.suffix.lower()]
+    if same_ext:
+        return same_ext[0]
+    return free[0] if len(free) == 1 else None
+
+
+def check_project(inputs: Sequence[CheckInput], glossary=None, *, encoding: Optional[str] = None,
+                  **options):
+    """Check every input in one run (``options``: those of :func:`run_checks`; ``encoding``: of
+    the text inputs, as ``--encoding`` names it); the report's ``inputs`` lists each file with its
+    segment range and issue counts."""
     from ..aligned import read_aligned
+    from ..textio import open_input
     from .runner import run_checks
+
+    def text_input(path):
+        if path is None or encoding is None:
+            return path
+        return open_input(path, encoding=encoding, encoding_option="--encoding")
 
     pairs = []
     files = []
     for item in inputs:
-        found = read_aligned(item.source, item.target, None, glossary=glossary)
+        found = read_aligned(text_input(item.source), text_input(item.target), None,
+                             glossary=glossary)
         start = len(pairs)
         pairs.extend(dataclasses.replace(p, index=start + k) for k, p in enumerate(found))
         files.append({"source": str(item.source),

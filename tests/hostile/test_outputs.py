@@ -107,6 +107,8 @@ def test_existing_file_needs_force_and_force_replaces_it(ws, writer):
     ("symlink-loop", "symbolic link loop"),
 ])
 def test_bad_output_path_is_refused_before_any_work(ws, writer, case, message):
+    if case == "directory" and writer.startswith("translate"):
+        pytest.skip("translate -o DIR writes into the folder (tests/test_project_cli.py)")
     if case == "directory":
         (ws.root / "adir").mkdir()
         out = "adir"

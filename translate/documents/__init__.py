@@ -40,6 +40,17 @@ def format_for(name: str, fmt: Optional[str] = None) -> str:
                            f"(or pass --format)")
 
 
+def sniff_document_format(head: bytes) -> str:
+    """The format of a document read from stdin, from its first bytes: ``docx`` (a ZIP),
+    ``xliff`` (its root element), else ``txt``."""
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(b"<") and b"<xliff" in start.lower():
+        return "xliff"
+    return "txt"
+
+
 def load_document(data: bytes, name: str, fmt: Optional[str] = None, **options) -> Document:
     """Parse ``data`` (the bytes of file ``name``) as a document of its format.
 
@@ -49,4 +60,5 @@ def load_document(data: bytes, name: str, fmt: Optional[str] = None, **options) 
     return getattr(importlib.import_module(module), cls).from_bytes(data, name, **options)
 
 
-__all__ = ["EXTENSIONS", "FORMATS", "Document", "Unit", "format_for", "load_document"]
+__all__ = ["EXTENSIONS", "FORMATS", "Document", "Unit", "format_for", "load_document",
+           "sniff_document_format"]

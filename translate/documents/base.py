@@ -29,6 +29,12 @@ class Unit:
         return self.content if self.content is not None and self.content.has_codes else self.text
 
 
+def filled(results: Sequence[Optional["ParagraphResult"]]) -> List[Optional["ParagraphResult"]]:
+    """``results`` with None for every paragraph left as it is (a pre-translation leaves the
+    paragraphs it found nothing for: formats without notes just keep them)."""
+    return [r if r is not None and r.translated else None for r in results]
+
+
 class Document(ABC):
     """A loaded document. ``units`` are its paragraphs in reading order."""
 
@@ -41,7 +47,8 @@ class Document(ABC):
     @abstractmethod
     def render(self, results: Sequence[Optional["ParagraphResult"]], *, bilingual: bool = False,
                signature: Optional[Dict[str, object]] = None) -> bytes:
-        """The translated document; ``results[i]`` belongs to ``units[i]`` (None: kept as is)."""
+        """The translated document; ``results[i]`` belongs to ``units[i]`` (None, or a result
+        that is not ``translated``: kept as is — see :func:`filled`)."""
 
     @property
     def supports_bilingual(self) -> bool:

@@ -26,7 +26,7 @@ from termbase.inline.docx import (UNIQUE_TYPES, ParagraphCodec, ParagraphRef, do
                                   docx_stories, load_docx, save_stories, w)
 from termbase.normalize import has_cjk
 
-from .base import Document, Unit
+from .base import Document, Unit, filled
 
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
@@ -84,6 +84,7 @@ class DocxDocument(Document):
 
     def render(self, results: Sequence[Optional[object]], *, bilingual: bool = False,
                signature: Optional[Dict[str, object]] = None) -> bytes:
+        results = filled(results)
         for ref, unit, base, result in zip(self.refs, self.units, self.bases, results):
             if result is None:
                 continue

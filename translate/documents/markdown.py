@@ -17,7 +17,7 @@ from termbase.inline.markdown import MdLine, markdown_lines, render_line
 from termbase.normalize import has_cjk
 from termbase.textio import decode_text
 
-from .base import Document, Unit
+from .base import Document, Unit, filled
 
 
 class MarkdownDocument(Document):
@@ -45,6 +45,7 @@ class MarkdownDocument(Document):
 
     def render(self, results: Sequence[Optional[object]], *, bilingual: bool = False,
                signature: Optional[Dict[str, object]] = None) -> bytes:
+        results = filled(results)
         out: List[str] = []
         held: Optional[str] = None  # a table header's English row, written after the rule
         for k, (line, slots) in enumerate(zip(self.lines, self.slots)):

@@ -6,7 +6,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from termbase.normalize import has_cjk
 from termbase.textio import decode_text
 
-from .base import Document, Unit
+from .base import Document, Unit, filled
 
 
 def split_lines(text: str) -> List[Tuple[str, str]]:
@@ -41,6 +41,7 @@ class TextDocument(Document):
 
     def render(self, results: Sequence[Optional[object]], *, bilingual: bool = False,
                signature: Optional[Dict[str, object]] = None) -> bytes:
+        results = filled(results)
         out: List[str] = []
         for (body, ending), unit, result, target in zip(self.lines, self.units, results,
                                                         self._targets(results)):

@@ -154,8 +154,12 @@ class XliffDocument(Document):
         done = [(s, a, r) for s, a, r in items if r is not None]
         if not done:
             return
-        filled = [(s, r) for s, a, r in done if a == FILL]
-        proposed = [(s, r) for s, a, r in done if a == PROPOSE]
+        for old in list(tu):  # termtrans's earlier memory offers: replaced by this run's
+            if local(old.tag) == "alt-trans" and old.get("tool-id") == "termtrans" \
+                    and old.get("match-quality") is not None:
+                tu.remove(old)
+        filled = [(s, r) for s, a, r in done if a == FILL and r.translated]
+        proposed = [(s, r) for s, a, r in done if a == PROPOSE and r.translated]
         segmented = any(s.mid for s, _, _ in items)
         target = next((c for c in tu if local(c.tag) == "target"), None)
         previous = copy.deepcopy(target) if target is not None and filled and \
@@ -178,22 +182,49 @@ class XliffDocument(Document):
                         write_inline(mark, result.target_inline, 1)
             else:
                 write_inline(target, filled[0][1].target_inline, 1)
-            exact = all(s.method == "exact" for _, r in filled for s in r.segments) and \
-                all(r.segments for _, r in filled)
-            target.set("state", "needs-review-translation")
+            state, qualifier = _state1([r for _, r in filled])
+            target.set("state", state)
             if self.version != "1.1":
-                origins = {getattr(r, "origin", "") for _, r in filled}  # translate.leverage
-                origin = origins.pop() if len(origins) == 1 else ""
-                target.set("state-qualifier", origin if origin in _QUALIFIERS else
-                           ("leveraged-glossary" if exact else "leveraged-mt"))
+                target.set("state-qualifier", qualifier)
+            else:
+                target.attrib.pop("state-qualifier", None)
             if previous is not None:
                 self._alt_trans(tu, None, previous, "previous-version", origin="previous target")
         for seg, result in proposed:
             mt = self._el("target")
             write_inline(mt, result.target_inline, 1)
             self._alt_trans(tu, seg, mt, "proposal", origin="termtrans")
+        for seg, _, result in done:
+            for offer in _offers(result):
+                self._memory_offer(tu, seg, offer)
         terms = [t for _, _, r in done for s in r.segments for t in s.terms]
         self._term_note1(tu, terms, target)
+
+    def _memory_offer(self, tu, seg: XliffSegment, match) -> None:
+        """A translation memory match offered as ``<alt-trans match-quality="…" origin="TM">``
+        (its source and English with this segment's codes where the memory had codes)."""
+        from ..tm.codes import codes_from_memory
+
+        unit = match.unit
+        source, _, _ = codes_from_memory(seg.source, unit.source_inline, unit.source_inline,
+                                         unit.source, append_missing=False)
+        english, _, _ = codes_from_memory(seg.source, unit.source_inline, unit.target_inline,
+                                          unit.target, append_missing=False)
+        alt = self._el("alt-trans")
+        if seg.mid:
+            alt.set("mid", seg.mid)
+        alt.set("match-quality", f"{round(match.score, 1):g}")
+        alt.set("origin", unit.origin or "translation memory")
+        alt.set("tool-id", "termtrans")
+        if self.version != "1.1":
+            alt.set("alttranstype", "proposal")
+        src_el = self._el("source")
+        write_inline(src_el, source, 1)
+        tgt_el = self._el("target")
+        write_inline(tgt_el, english, 1)
+        alt.append(src_el)
+        alt.append(tgt_el)
+        _insert_after(tu[-1], alt)
 
     def _target_from_seg_source(self, tu, target) -> None:
         """A new segmented target: the seg-source's content (inter-segment text and codes too)."""
@@ -251,7 +282,7 @@ class XliffDocument(Document):
         else:
             tu.append(note)
         note.set("from", "termtrans")
-        note.text = "Glossary: " + "; ".join(f"{t.matched} → {t.english} ({t.method})" for t in terms)
+        note.text = _glossary_note(terms)
         note.tail = target.tail if target is not None else None
 
     def _add_tool(self, file_el, signature: Optional[Dict[str, object]]) -> None:
@@ -289,6 +320,12 @@ class XliffDocument(Document):
                 continue
             label = f"segment {seg.mid}" if seg.mid else "segment"
             terms.extend(t for s in result.segments for t in s.terms)
+            for offer in _offers(result):
+                notes.append(f"{label}: translation memory match {offer.score:g}% "
+                             f"({offer.unit.origin or 'memory'}): {offer.unit.source} → "
+                             f"{offer.unit.target}")
+            if not result.translated:
+                continue
             if action == PROPOSE:
                 notes.append(f"{label}: target kept (state {seg.state or 'initial'}); machine "
                              f"translation not applied: {result.target_inline.display()}")
@@ -301,11 +338,11 @@ class XliffDocument(Document):
                 notes.append(f"{label}: previous target (state {seg.state or 'initial'}) replaced: "
                              f"{seg.target.display()}")
             write_inline(target, result.target_inline, 2)
-            seg.holder.set("state", "translated")
-            seg.holder.set("subState", "termtrans:mt")
+            state, sub = _state2(result)
+            seg.holder.set("state", state)
+            seg.holder.set("subState", sub)
         if terms:
-            notes.insert(0, "Glossary: " + "; ".join(f"{t.matched} → {t.english} ({t.method})"
-                                                     for t in terms))
+            notes.insert(0, _glossary_note(terms))
         if notes:
             self._notes2(unit, notes)
 
@@ -336,6 +373,64 @@ class XliffDocument(Document):
             return
         self._notes2(file_el, ["Machine translation draft: " + ", ".join(
             f"{k}={v}" for k, v in sorted(signature.items())) + f"; termtrans {__version__}"])
+
+
+#: a 1.2 state a memory unit had → the 2.x state it stands for, and back
+_STATE_2_OF_1 = {"final": "final", "signed-off": "reviewed", "translated": "translated"}
+_STATE_1_OF_2 = {"final": "final", "reviewed": "signed-off", "translated": "translated"}
+
+
+def _origins(result) -> List[object]:
+    """The segments of a paragraph result (each may say where its English came from)."""
+    return list(getattr(result, "segments", []) or [])
+
+
+def _state1(results) -> Tuple[str, str]:
+    """``(state, state-qualifier)`` of a 1.2 target filled with ``results``.
+
+    A translator's work reused whole (every segment an ``exact-match`` from a memory) is
+    ``translated``, or the reviewed state the unit had in this document's earlier output;
+    anything else — a normalised or fuzzy memory match, machine translation, a glossary term —
+    needs review."""
+    segments = [s for r in results for s in _origins(r)]
+    origins = {getattr(s, "origin", "") for s in segments}
+    origins |= {getattr(r, "origin", "") for r in results if not _origins(r)}
+    origin = origins.pop() if len(origins) == 1 else ""
+    exact = bool(segments) and all(s.method == "exact" for s in segments)
+    qualifier = origin if origin in _QUALIFIERS else \
+        ("leveraged-glossary" if exact else "leveraged-mt")
+    if qualifier == "exact-match":
+        states = {_STATE_1_OF_2.get(getattr(s, "state", ""), getattr(s, "state", ""))
+                  for s in segments}
+        state = states.pop() if len(states) == 1 else ""
+        return (state if state in STATES_1 and state else "translated"), qualifier
+    return "needs-review-translation", qualifier
+
+
+def _state2(result) -> Tuple[str, str]:
+    """``(state, subState)`` of a 2.x segment filled with ``result`` (see :func:`_state1`)."""
+    state, qualifier = _state1([result])
+    if qualifier == "exact-match":
+        return _STATE_2_OF_1.get(state, "translated"), "termtrans:exact-match"
+    return "translated", "termtrans:" + ("mt" if qualifier == "leveraged-mt" else qualifier)
+
+
+def _offers(result) -> List[object]:
+    """Translation memory matches to offer for a paragraph result: the fuzzy matches not used
+    and, when a fuzzy match was used as the draft, that match too (with its original English)."""
+    out: List[object] = []
+    for s in _origins(result):
+        if getattr(s, "origin", "") == "fuzzy-match" and getattr(s, "match", None) is not None:
+            out.append(s.match)
+        out.extend(getattr(s, "offers", []) or [])
+    return out
+
+
+def _glossary_note(terms) -> str:
+    """The note listing a unit's glossary terms (``pending``: for the translator to apply)."""
+    return "Glossary: " + "; ".join(
+        f"{t.matched} → {t.english}" + ("" if t.method == "pending" else f" ({t.method})")
+        for t in terms)
 
 
 def _insert_after(anchor, el) -> None:

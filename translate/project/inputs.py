@@ -4,9 +4,10 @@ Inputs are files and folders; a folder is searched recursively for the supported
 (hidden files and folders, and earlier outputs named ``NAME.en.EXT``, are left out), filtered by
 ``include``/``exclude`` globs matched against the path relative to that folder (``**`` crosses
 folders; a pattern without ``/`` also matches the file name). Outputs go next to each input
-(``NAME.en.EXT``) or into an output folder that mirrors the input folders. The output policy of
-single files holds for each: an output is never an input, a glossary or a memory, and an
-existing output is replaced only when asked.
+(``NAME.en.EXT``) or into an output folder that mirrors the input folders. Every output is planned
+through :class:`termbase.outputs.Outputs` (the policy of every writer): an output is never an
+input, a glossary or a memory, an existing output is replaced only when asked, and the folders of
+a mirrored tree are created when its files are written.
 """
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from typing import Dict, Iterable, List, Optional, Sequence, Union
 
 from termbase.discovery import walk_files
 from termbase.errors import InputError, OutputError
+from termbase.outputs import Outputs, PlannedOutput
+from termbase.textio import InputSource
 
 from ..documents import EXTENSIONS
-from ..output import default_output
+from ..output import default_output, translated_name
 
 PathLike = Union[str, Path]
 #: earlier outputs (report.en.docx) are not inputs when a folder is searched
@@ -30,24 +33,51 @@ _OUTPUT_NAME = re.compile(r"\.en\.[^.]+$", re.IGNORECASE)
 @dataclass(frozen=True)
 class InputFile:
     """A file to translate; ``relative`` is its path below the folder it was found in (its name
-    when it was given directly) and decides where its output goes in an output folder."""
+    when it was given directly) and decides where its output goes in an output folder. ``-``
+    is standard input."""
 
     path: Path
     relative: str
     root: Optional[Path] = None
 
+    @property
+    def is_stdin(self) -> bool:
+        return str(self.path) == "-"
 
-@dataclass(frozen=True)
+
+@dataclass
 class FileJob:
-    """One input and the output it is written to."""
+    """One input and the output it is written to (``planned``: through the output policy);
+    ``skip``: its output exists and the run leaves it (a rerun after an interruption)."""
 
     input: Path
     output: Path
     relative: str
+    planned: Optional[PlannedOutput] = None
+    skip: bool = False
+    source: Optional[InputSource] = None  # standard input or a pipe: read once, kept
 
     @property
     def name(self) -> str:
         return str(self.input)
+
+    def read(self) -> bytes:
+        """The input's bytes (a regular file is read afresh; stdin and pipes are kept)."""
+        if self.source is None:
+            src = InputSource(self.input)
+            if str(self.input) == "-" or not _regular(self.input):
+                self.source = src
+            return src.data()
+        return self.source.data()
+
+
+def _regular(path: Path) -> bool:
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # a missing file: reading says so
 
 
 def collect_inputs(paths: Iterable[PathLike], *, include: Sequence[str] = (),
@@ -55,14 +85,24 @@ def collect_inputs(paths: Iterable[PathLike], *, include: Sequence[str] = (),
                    extensions: Optional[Iterable[str]] = None) -> List[InputFile]:
     """The files to translate, in a stable order (folders sorted, each file once).
 
-    A file named directly is always taken (its format is checked when it is read); folders
-    give the files with a supported extension that pass ``include`` (any, when given) and not
-    ``exclude``. Raises :class:`InputError` for a missing path or a folder with nothing to do.
+    A file named directly (or ``-``, standard input) is always taken (its format is checked when
+    it is read); folders give the files with a supported extension that pass ``include`` (any,
+    when given) and not ``exclude``. Raises :class:`InputError` for a missing path or a folder
+    with nothing to do.
     """
     exts = {e.lower() for e in (extensions or EXTENSIONS)}
     found: List[InputFile] = []
     seen = set()
     for raw in paths:
+        if str(raw) == "":
+            raise InputError("''", "empty file name (an unset shell variable?); give a file, a "
+                                   "folder or -")
+        if str(raw) == "-":
+            if "-" in seen:
+                raise InputError("-", "standard input can be read only once")
+            seen.add("-")
+            found.append(InputFile(Path("-"), "-"))
+            continue
         p = Path(raw)
         if not p.exists():
             raise InputError(p, "no such file or folder")
@@ -88,43 +128,10 @@ def collect_inputs(paths: Iterable[PathLike], *, include: Sequence[str] = (),
     return found
 
 
-class _FileSet:
-    """Paths compared as files: by resolved path, and by device and inode (hard links)."""
-
-    def __init__(self, paths: Iterable[Path]):
-        self.resolved = set()
-        self.inodes = set()
-        for p in paths:
-            self.resolved.add(p.resolve())
-            try:
-                st = p.stat()
-                self.inodes.add((st.st_dev, st.st_ino))
-            except OSError:
-                pass
-
-    def __contains__(self, path: Path) -> bool:
-        if path.resolve() in self.resolved:
-            return True
-        try:
-            st = path.stat()
-        except OSError:
-            return False
-        return (st.st_dev, st.st_ino) in self.inodes
-
-
-def _writable_folder(folder: Path) -> bool:
-    probe = folder
-    while not probe.exists():
-        if probe.parent == probe:
-            return False
-        probe = probe.parent
-    return probe.is_dir() and os.access(probe, os.W_OK | os.X_OK)
-
-
 def output_is_folder(inputs: Sequence[InputFile], output: Optional[PathLike]) -> bool:
     """Whether ``output`` names a folder: several inputs, an input folder, an existing folder,
     or a name ending in a path separator."""
-    if output is None:
+    if output is None or str(output) in ("-", ""):
         return False
     text = str(output)
     return (len(inputs) != 1 or inputs[0].root is not None or Path(text).is_dir()
@@ -133,44 +140,56 @@ def output_is_folder(inputs: Sequence[InputFile], output: Optional[PathLike]) ->
 
 def plan_outputs(inputs: Sequence[InputFile], output: Optional[PathLike] = None, *,
                  force: bool = False, skip_existing: bool = False,
-                 protect: Iterable[PathLike] = ()) -> List[FileJob]:
-    """An output for every input (see the module doc); raises :class:`OutputError` before any
-    work for an output that is an input or a protected file, that exists (unless ``force`` or
-    ``skip_existing``), that two inputs share, or whose folder cannot be written."""
-    protected = [Path(p) for p in protect if p]
-    protected_set = _FileSet(protected)
-    input_set = _FileSet(i.path for i in inputs)
+                 protect: Iterable[PathLike] = (),
+                 outputs: Optional[Outputs] = None) -> List[FileJob]:
+    """An output for every input (see the module doc), each planned with the output policy of
+    :class:`termbase.outputs.Outputs` (``outputs``, or one made here with every input and the
+    ``protect`` files — glossary, memories — as inputs). Raises :class:`OutputError` before any
+    work for an output that is an input or a protected file, that exists (unless ``force``, or
+    ``skip_existing``: the job is then marked ``skip``), that two inputs share, or whose folder
+    cannot be written."""
+    if outputs is None:
+        outputs = Outputs(force=force)
+    for p in protect:
+        outputs.add_input(p)
+    for item in inputs:
+        outputs.add_input(item.path)
     folder = output_is_folder(inputs, output)
+    if output is not None and str(output) == "-" and len(inputs) != 1:
+        raise OutputError("-o -: several inputs cannot all go to standard output; give an "
+                          "output folder")
     jobs: List[FileJob] = []
     taken: Dict[Path, Path] = {}
     for item in inputs:
-        if output is None:
-            out = Path(default_output(str(item.path)))
-        elif folder:
+        if folder:
             rel = Path(item.relative)
-            out = Path(output) / rel.parent / f"{rel.stem}.en{rel.suffix}"
+            out = Path(output) / rel.parent / translated_name(rel.name)  # type: ignore[arg-type]
+        elif output is None:
+            out = Path(default_output(str(item.path)))
         else:
             out = Path(output)
-        if out in input_set:
-            raise OutputError(f"{out}: the output of {item.path} would overwrite an input; "
-                              "choose another output folder with -o")
-        if out in protected_set:
-            raise OutputError(f"{out}: the output of {item.path} would overwrite a glossary or "
-                              "translation memory; choose another output")
-        key = out.resolve()
-        if key in taken:
-            raise OutputError(f"{out}: both {taken[key]} and {item.path} would be written "
-                              "there; translate them into different folders")
-        taken[key] = item.path
-        if out.is_dir():
-            raise OutputError(f"{out}: is a folder; give a file name, or a folder for -o with "
-                              "several inputs")
-        if out.exists() and not force and not skip_existing:
-            raise OutputError(f"{out}: already exists; pass --force to overwrite it (or -o to "
-                              "choose another folder)")
-        if not _writable_folder(out.parent):
-            raise OutputError(f"{out}: folder {out.parent} cannot be created or written")
-        jobs.append(FileJob(item.path, out, item.relative))
+        if str(out) not in ("-", ""):
+            key = Path(os.path.realpath(out))
+            if key in taken:
+                raise OutputError(f"{out}: both {taken[key]} and {item.path} would be written "
+                                  "there; translate them into different folders")
+            taken[key] = item.path
+        # every rule of the policy now; an existing file is decided below, with the project's
+        # way out (--skip-existing) in the message
+        if folder:
+            planned = outputs.plan_in(output, out.relative_to(Path(output)),  # type: ignore[arg-type]
+                                      option="-o", what="translation", force=True)
+        else:
+            planned = outputs.plan(str(output) if output is not None else str(out), option="-o",
+                                   what="translation", force=True)
+        exists = planned.kind == "file" and planned.target is not None \
+            and planned.target.exists() and not (force or outputs.force)
+        if exists and not skip_existing:
+            raise OutputError(f"{out}: already exists; pass --force to translate it again, "
+                              "or --skip-existing to leave the files already written (a "
+                              "rerun after an interruption)")
+        skip = exists
+        jobs.append(FileJob(item.path, out, item.relative, planned, skip))
     return jobs
 
 

@@ -30,24 +30,31 @@ def annotate_report(report: Dict[str, object], results: Sequence[Optional[object
         origin = getattr(s, "origin", "leveraged-mt")
         row["origin"] = origin
         origins[origin] += 1
-        if getattr(s, "match", None):
-            row["tm_match"] = dict(s.match)
+        if getattr(s, "match", None) is not None:
+            row["tm_match"] = s.match.as_dict()
         if getattr(s, "offers", None):
-            row["tm_offers"] = [dict(o) for o in s.offers]
+            row["tm_offers"] = [o.as_dict() for o in s.offers]
     report["summary"]["origins"] = dict(sorted(origins.items()))
     return True
 
 
-def untranslated_section(units: Sequence[object], results: Sequence[Optional[object]],
-                         terms_of) -> List[Dict[str, object]]:
-    """Paragraphs a pre-translation left for the translator, with the glossary terms in them."""
+def untranslated_section(units: Sequence[object], results: Sequence[Optional[object]]
+                         ) -> List[Dict[str, object]]:
+    """Paragraphs a pre-translation left for the translator, with the glossary terms in them
+    (the ``pending`` terms of their segments; a paragraph filled from a memory is not listed)."""
     out = []
     for n, (unit, r) in enumerate(zip(units, results), 1):
         if r is None or getattr(r, "origin", "") != "untranslated":
             continue
+        terms = []
+        seen = set()
+        for s in r.segments:
+            for t in s.terms:
+                if (t.term, t.matched) not in seen:
+                    seen.add((t.term, t.matched))
+                    terms.append({"term": t.term, "matched": t.matched, "english": t.english})
         out.append({"paragraph": n, "location": getattr(unit, "location", ""), "source": r.source,
-                    "terms": [{"term": m.entry.term, "matched": m.matched,
-                               "english": m.entry.preferred} for m in terms_of(r.source)]})
+                    "terms": terms})
     return out
 
 
@@ -90,22 +97,33 @@ def project_report_json(report: Dict[str, object]) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
-def project_summary_text(report: Dict[str, object]) -> str:
-    """A few lines for stderr: per file one line, then the project."""
+def project_summary_text(report: Dict[str, object], *, per_file: bool = True) -> str:
+    """A few lines for stderr: per file one line (unless ``per_file`` is off: the progress
+    printed them), the terms that failed, then the project."""
     lines = []
+    failures = 0
     for f in report["files"]:
         s = f["summary"]
-        lines.append(f"{f['output']}: {s['paragraphs_translated']} of {s['paragraphs']} "
-                     f"paragraph(s), {s['segments']} segment(s), terms failed: {s['terms_failed']}")
-        for fail in f.get("failures", [])[:5]:
-            lines.append(f"  term not applied: {f['input']}: {fail['location']}: {fail['term']} "
-                         f"→ {fail['english']}")
-    for sk in report.get("skipped", []):
-        lines.append(f"{sk['output']}: skipped ({sk['reason']})")
+        if per_file:
+            lines.append(f"{f['output']}: {s['paragraphs_translated']} of {s['paragraphs']} "
+                         f"paragraph(s), {s['segments']} segment(s), terms failed: "
+                         f"{s['terms_failed']}")
+        for fail in f.get("failures", []):
+            failures += 1
+            if failures <= 20:
+                lines.append(f"  term not applied: {f['input']}: {fail['location']}: "
+                             f"{fail['term']} → {fail['english']}")
+    if failures > 20:
+        lines.append(f"  … {failures - 20} more in the report")
+    if per_file:
+        for sk in report.get("skipped", []):
+            lines.append(f"{sk['output']}: skipped ({sk['reason']})")
     s = report["summary"]
     origins = ", ".join(f"{k} {v}" for k, v in s["origins"].items()) or "none"
-    line = (f"project: {s['files_written']} file(s) written, {s['segments']} segment(s) "
-            f"({origins}); terms: {s['terms']}, failed: {s['terms_failed']}")
+    line = (f"project: {s['files_written']} file(s) written"
+            + (f", {s['files_skipped']} skipped" if s.get("files_skipped") else "")
+            + f", {s['segments']} segment(s) ({origins}); terms: {s['terms']}, failed: "
+            f"{s['terms_failed']}")
     if "cache" in s:
         line += f"; cache: {s['cache']['hits']} hit(s), {s['cache']['stored']} stored"
     lines.append(line)

@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Union
 
-from termbase.errors import InputError
 from termbase.glossary import Glossary
-from termbase.textio import atomic_write_bytes
+from termbase.textio import decode_text, source_name
 
-from ..documents import load_document
+from ..documents import format_for, load_document, sniff_document_format
 from ..engines import DEFAULT_ENGINE
 from ..engines.base import Hypothesis, TranslationEngine
 from ..engines.lazy import LazyEngine, plan_description
@@ -56,14 +55,21 @@ class ProjectOptions:
     engine_options: Dict[str, object] = field(default_factory=dict)
     fmt: Optional[str] = None
     bilingual: bool = False
+    #: XLIFF: target states whose earlier translations may be replaced (``--overwrite``)
+    overwrite: Sequence[str] = ()
     tm: Sequence[PathLike] = ()
     tm_threshold: float = 75.0
     tm_apply_fuzzy: bool = False
     cache: bool = True
     cache_path: Optional[PathLike] = None
+    #: encoding of .txt/.md inputs (``--encoding``; None: UTF-8 or what a byte-order mark says)
+    encoding: Optional[str] = None
+    #: collect every file's drafts as TMX units (``translate --tmx``, :mod:`translate.draft_tmx`)
+    tmx: bool = False
     chunk_paragraphs: int = DEFAULT_CHUNK_PARAGRAPHS
     #: an existing XLIFF output's reviewed targets (a human state) are reused as a memory
-    #: (after the ``tm`` files) before the output is replaced
+    #: (before the ``tm`` files: a reviewer's latest word on this very document wins) before the
+    #: output is replaced
     reuse_outputs: bool = True
     #: builds the engine (default :func:`translate.engines.get_engine`); tests pass their own.
     #: On a cluster it must be importable by the workers (a module-level function).
@@ -83,14 +89,15 @@ class ProgressEvent:
     """What the progress callback gets. ``kind``: ``prepared`` (``total`` segments the engine
     will translate, ``files``), ``file`` (a file started — on a cluster, submitted: ``file``,
     the ``total`` segments it leaves to the engine),
-    ``segments`` (``done`` of ``total`` over the project), ``written`` (``file`` written),
-    ``skipped`` (``file`` not written: its output exists)."""
+    ``segments`` (``done`` of ``total`` over the project), ``written`` (``file`` written;
+    ``summary``: its report's summary), ``skipped`` (``file`` not written: its output exists)."""
 
     kind: str
     file: str = ""
     done: int = 0
     total: int = 0
     files: int = 0
+    summary: Optional[Dict[str, object]] = None
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -102,7 +109,7 @@ class ChunkTask:
 
     file_index: int
     chunk_index: int
-    paragraphs: List[str]
+    paragraphs: List[object]  # str or InlineText
     resolutions: Resolutions
     glossary_sha256: str
     mt_segments: int = 0
@@ -146,6 +153,8 @@ class ProjectResult:
     engine_built: bool
     warnings: List[str]
     timing: Dict[str, float]
+    #: the drafts as TMX units, in file order (with ``ProjectOptions.tmx``)
+    tmx_units: List[object] = field(default_factory=list)
 
     @property
     def segments(self) -> int:
@@ -168,29 +177,17 @@ class _NoEngine(TranslationEngine):
 class _Prepared:
     index: int
     job: FileJob
-    paragraphs: List[str]
+    paragraphs: List[object]
     resolutions: Resolutions
     segments: int
     results: Optional[List[LeveragedParagraph]] = None  # engine none: the pre-translation
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, expected a file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read ({exc.strerror})") from None
-
-
 def _chunks(p: _Prepared, size: int) -> List[ChunkTask]:
     size = max(1, size)
     pieces = [p.paragraphs[i:i + size] for i in range(0, len(p.paragraphs), size)] or [[]]
-    unresolved = set(p.resolutions.unresolved)
     return [ChunkTask(p.index, k, piece, p.resolutions, "",
-                      len(unresolved) if len(pieces) == 1 else 0)
+                      len(p.resolutions.unresolved) if len(pieces) == 1 else 0)
             for k, piece in enumerate(pieces)]
 
 
@@ -214,6 +211,7 @@ class ProjectRun:
         self.tm = None
         self.mt_done = 0
         self.mt_total = 0
+        self.tmx_units: Dict[int, List[object]] = {}  # file index -> its draft units
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
@@ -226,16 +224,15 @@ class ProjectRun:
         from ..tm.loading import load_reviewed_xliff
 
         o = self.options
-        if o.tm:
-            self.tm = load_tm(o.tm)
+        memory = TranslationMemory()
         if o.reuse_outputs:
             for job in self.jobs:
-                if job.output.suffix.lower() in (".xlf", ".xliff") and job.output.is_file():
-                    if self.tm is None:
-                        self.tm = TranslationMemory()
-                    load_reviewed_xliff(job.output, self.tm)
-            if self.tm is not None and not len(self.tm):
-                self.tm = None
+                if job.output.suffix.lower() in (".xlf", ".xliff") and job.output.is_file() \
+                        and not job.skip:
+                    load_reviewed_xliff(job.output, memory)
+        if o.tm:
+            load_tm(o.tm, memory)
+        self.tm = memory if len(memory) else None
         if o.cache and not self.none:
             self.cache = SegmentCache(o.cache_path, warn=self.warn)
             self.cache.register_plan(self.plan, self.plan_desc)
@@ -249,7 +246,7 @@ class ProjectRun:
         leverage = Leverage(self.glossary, tm=self.tm, threshold=o.tm_threshold,
                             apply_fuzzy=o.tm_apply_fuzzy, cache=self.cache, plan=self.plan)
         return ProjectTranslator(engine, self.glossary, leverage=leverage, mt=False,
-                                 on_fresh=self._on_fresh)
+                                 on_fresh=self._on_fresh, pretranslation=self.none)
 
     def _built(self, engine: TranslationEngine) -> None:
         self._record_signature(engine.signature())
@@ -276,15 +273,30 @@ class ProjectRun:
         return {"engine": NO_ENGINE} if self.none else dict(self.plan_desc)
 
     # -- pass 1 --------------------------------------------------------------------------------
+    def _load(self, job: FileJob):
+        data, name, fmt = job.read(), str(job.input), self.options.fmt
+        if fmt is None and name == "-":
+            fmt = sniff_document_format(data[:4096])
+        fmt = format_for(name, fmt)
+        if fmt in ("txt", "md"):  # decoded here, so that a decoding error names --encoding
+            text = decode_text(data, source_name(name), encoding=self.options.encoding,
+                               option="--encoding")
+            if self.options.encoding is not None:
+                data = text.encode("utf-8")
+        return load_document(data, name, fmt, overwrite=set(self.options.overwrite))
+
     def _prepare(self, translator: ProjectTranslator) -> List[_Prepared]:
         prepared = []
         for index, job in enumerate(self.jobs):
-            doc = load_document(_read(job.input), str(job.input), self.options.fmt)
-            res = translator.begin(Resolutions(), lookup=True, mt=False)
+            if job.skip:
+                self.progress(ProgressEvent("skipped", str(job.output)))
+                continue
+            doc = self._load(job)
+            res = translator.begin(Resolutions(), lookup=True, mt=False,
+                                   document=str(job.output))
             translate_document(doc, translator, bilingual=self.options.bilingual,
                                input_name=str(job.input), output_name=str(job.output))
             paragraphs = translator.calls[-1] if translator.calls else []
-            res.unresolved = list(dict.fromkeys(res.unresolved))
             p = _Prepared(index, job, paragraphs, res,
                           len(res.segments) + len(res.unresolved) + len(res.paragraphs))
             if self.none:
@@ -295,32 +307,28 @@ class ProjectRun:
     # -- pass 3 --------------------------------------------------------------------------------
     def _write(self, p: _Prepared, results: List[LeveragedParagraph]) -> FileOutcome:
         job = p.job
-        doc = load_document(_read(job.input), str(job.input), self.options.fmt)
+        doc = self._load(job)
         sig = self._doc_signature()
-        if self.none:
-            _note_untranslated(doc, results, self._terms_of)
-        _offer_alternatives(doc, results)
         data, report = translate_document(doc, ReplayTranslator(results, self.glossary, sig),
                                           bilingual=self.options.bilingual,
                                           input_name=str(job.input), output_name=str(job.output))
         if data[:4] == b"PK\x03\x04":
-            data = stable_zip(data, reference=_read(job.input))
+            data = stable_zip(data, reference=job.read())
         if not annotate_report(report, results):
             self.warn(f"warning: {job.input}: the report's segments do not match the results; "
                       "their origins are left out")
         if self.none:
             todo = [u for u in doc.units if u.translate]
             units = todo if len(todo) == len(results) else [None] * len(results)
-            report["untranslated"] = untranslated_section(units, results, self._terms_of)
-        job.output.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(job.output, data)
-        self.progress(ProgressEvent("written", str(job.output)))
+            report["untranslated"] = untranslated_section(units, results)
+        if self.options.tmx:
+            from ..draft_tmx import draft_units
+
+            self.tmx_units[p.index] = draft_units(results, doc=doc, document=str(job.input))
+        assert job.planned is not None, "plan_outputs plans every job"
+        job.planned.write_bytes(data)
+        self.progress(ProgressEvent("written", str(job.output), summary=report["summary"]))
         return FileOutcome(job, report)
-
-    def _terms_of(self, text: str) -> list:
-        from termbase.zh_match import matcher_for
-
-        return matcher_for(self.glossary).find(text)
 
     # -- the run -------------------------------------------------------------------------------
     def run(self, executor=None) -> ProjectResult:
@@ -354,8 +362,10 @@ class ProjectRun:
                   "segments_per_s": segments / total if total else 0.0}
         if self.cache is not None:
             self.cache.close()
+        tmx_units = [u for p in prepared for u in self.tmx_units.get(p.index, [])]
         return ProjectResult(report, files, int(report["summary"]["terms_failed"]),
-                             self.engine_signature is not None, list(self.warnings), timing)
+                             self.engine_signature is not None, list(self.warnings), timing,
+                             tmx_units)
 
     def _run_local(self, translator, prepared, tasks, outcomes) -> None:
         by_file: Dict[int, List[ChunkTask]] = {}
@@ -403,8 +413,10 @@ class ProjectRun:
         tm = None
         if self.tm is not None:
             tm = {"units": len(self.tm), "files": list(self.tm.sources)}
+        skipped = [{"input": str(j.input), "output": str(j.output),
+                    "reason": "output exists (--skip-existing)"} for j in self.jobs if j.skip]
         return project_report([f.report for f in files], signature=sig, options=options,
-                              engine=engine, cache=cache, tm=tm)
+                              engine=engine, cache=cache, tm=tm, skipped=skipped)
 
 
 def stable_zip(data: bytes, *, reference: bytes = b"") -> bytes:
@@ -429,69 +441,6 @@ def stable_zip(data: bytes, *, reference: bytes = b"") -> bytes:
             copy.external_attr = info.external_attr
             dst.writestr(copy, src.read(info))
     return out.getvalue()
-
-
-def _note_untranslated(doc, results, terms_of) -> None:
-    """In an XLIFF pre-translation, a ``<note from="termtrans">`` on every unit left for the
-    translator lists its glossary terms (the unit's target is left as it was)."""
-    if getattr(doc, "format", "") != "xliff" or not hasattr(doc, "tus"):
-        return
-    from lxml import etree
-
-    todo = [tu for tu, u in zip(doc.tus, doc.units) if u.translate]
-    if len(todo) != len(results):
-        return
-    for tu, r in zip(todo, results):
-        if getattr(r, "origin", "") != "untranslated":
-            continue
-        terms = terms_of(r.source)
-        if not terms:
-            continue
-        ns = doc.ns
-        note = etree.Element(f"{{{ns}}}note" if ns else "note")
-        note.set("from", "termtrans")
-        note.text = "Glossary: " + "; ".join(f"{m.matched} → {m.entry.preferred}" for m in terms)
-        alt = tu.find(f"{{{ns}}}alt-trans" if ns else "alt-trans")
-        if alt is not None:
-            alt.addprevious(note)
-        else:
-            tu.append(note)
-
-
-def _offer_alternatives(doc, results) -> None:
-    """In XLIFF 1.2, the fuzzy matches offered for a unit's segments become
-    ``<alt-trans match-quality="…" origin="TM file">`` elements (after its notes)."""
-    if getattr(doc, "format", "") != "xliff" or not hasattr(doc, "tus"):
-        return
-    from lxml import etree
-
-    todo = [tu for tu, u in zip(doc.tus, doc.units) if u.translate]
-    if len(todo) != len(results):
-        return
-    ns = doc.ns
-
-    def q(tag: str) -> str:
-        return f"{{{ns}}}{tag}" if ns else tag
-
-    for tu, r in zip(todo, results):
-        if r is None:
-            continue
-        offers = [o for s in r.segments for o in getattr(s, "offers", [])]
-        if getattr(r, "origin", "") == "fuzzy-match":  # the match used is offered too
-            offers = [s.match for s in r.segments if getattr(s, "match", None)] + offers
-        for old in tu.findall(q("alt-trans")):
-            if old.get("tool-id") == "termtrans":
-                tu.remove(old)
-        for o in offers:
-            alt = etree.SubElement(tu, q("alt-trans"))
-            alt.set("match-quality", f"{o['score']:g}")
-            alt.set("origin", str(o.get("tm", "")))
-            alt.set("tool-id", "termtrans")
-            src = etree.SubElement(alt, q("source"))
-            src.text = str(o["source"])
-            tgt = etree.SubElement(alt, q("target"))
-            tgt.text = str(o["target"])
-            alt.tail = tu[-2].tail if len(tu) > 1 else None
 
 
 def translate_project(jobs: Sequence[FileJob], glossary: Glossary, options: ProjectOptions, *,

@@ -15,33 +15,38 @@ TM_FORMATS = {".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff", ".sdlxliff": "x
               ".mqxliff": "xliff", ".tsv": "tsv", ".tab": "tsv", ".csv": "csv", ".txt": "tsv"}
 
 
-#: XLIFF 1.2 target states that say a person translated or approved the unit
+#: XLIFF target states that say a person translated, reviewed or approved the unit (1.2 and 2.x)
 HUMAN_STATES = {"translated", "final", "signed-off", "needs-review-l10n", "needs-review-adaptation",
-                "needs-l10n", "needs-adaptation"}
+                "needs-l10n", "needs-adaptation", "reviewed"}
 
 
 def load_reviewed_xliff(path: PathLike, memory: TranslationMemory) -> int:
-    """Add to ``memory`` the units of an XLIFF 1.2 file whose targets a person translated or
-    approved (a human state, or ``approved="yes"``; termtrans's own unreviewed drafts are left
-    out); the number added. Used to reuse a project's earlier outputs."""
-    from termbase.aligned.xliff import _local, inline_text
+    """Add to ``memory`` the segments of an XLIFF file (1.x or 2.x) whose targets a person
+    translated or approved (a human state, or ``approved="yes"``; termtrans's own unreviewed
+    drafts are left out), with their inline codes and state; the number added. Used to reuse a
+    project's earlier outputs."""
+    from termbase.aligned.xliff import read_xliff_segments
     from termbase.xmlsafe import read_xml
 
     name = str(path)
     root = read_xml(path)
     added = 0
-    for tu in root.iter():
-        if _local(tu.tag) != "trans-unit":
+    for seg in read_xliff_segments(root, name):
+        if seg.target is None or seg.target_empty:
             continue
-        source = next((c for c in tu if _local(c.tag) == "source"), None)
-        target = next((c for c in tu if _local(c.tag) == "target"), None)
-        if source is None or target is None:
+        state = seg.state
+        if seg.approved and state not in ("final", "signed-off"):
+            state = "signed-off" if seg.major == 1 else "reviewed"
+        if not (seg.approved or state in HUMAN_STATES):
             continue
-        state = target.get("state")
-        if not (tu.get("approved") == "yes" or state in HUMAN_STATES):
-            continue
-        unit = TMUnit(inline_text(source).strip(), inline_text(target).strip(),
-                      f"{name} (earlier output)", f"{name}:{tu.sourceline}")
+        sub = seg.holder.get("subState", "") if seg.major == 2 and seg.holder is not None else ""
+        if sub.startswith("termtrans:") and state == "translated":
+            continue  # termtrans's own 2.x draft, not reviewed yet
+        unit = TMUnit(seg.source.text.strip(), seg.target.text.strip(),
+                      f"{name} (earlier output)", f"{name}:{seg.line}",
+                      source_inline=seg.source if seg.source.has_codes else None,
+                      target_inline=seg.target if seg.target.has_codes else None,
+                      state=state, document=name)
         added += memory.add(unit)
     if added:
         memory.sources.append(name)
@@ -68,6 +73,10 @@ def load_tm(paths: Iterable[PathLike], memory: Optional[TranslationMemory] = Non
             raise InputError(name, "no such file" if not Path(name).exists() else
                              "is not a file; pass a translation memory file")
         for pair in read_aligned(name, None, fmt):
-            tm.add(TMUnit(pair.source, pair.target, name, pair.location))
+            coded = (pair.source_inline is not None and pair.source_inline.has_codes) or \
+                (pair.target_inline is not None and pair.target_inline.has_codes)
+            tm.add(TMUnit(pair.source, pair.target, name, pair.location,
+                          source_inline=pair.source_inline if coded else None,
+                          target_inline=pair.target_inline if coded else None))
         tm.sources.append(name)
     return tm

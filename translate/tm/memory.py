@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from termbase.inline import InlineText
 from termbase.normalize import fold_width, is_cjk, to_simplified
 
 #: default lowest fuzzy score (0-100) offered
@@ -45,14 +46,27 @@ def _wide(ch: str) -> bool:
 
 @dataclass(frozen=True)
 class TMUnit:
-    """One translation unit. ``markup`` is reserved for the inline-code representation of the
-    source and target (None: plain text; units with tags are stored as their text for now)."""
+    """One translation unit: ``source``/``target`` are the text the memory compares and gives.
+
+    ``source_inline``/``target_inline`` hold the unit's inline codes (TMX ``<bpt>/<ept>/<ph>/<it>``,
+    XLIFF ``<g>``, ``<x/>``… read through :mod:`termbase.inline`), None for plain text; a hit carries
+    them over to the segment's own codes (:func:`translate.leverage.codes_from_memory`).
+    ``state`` is the reviewed state a project's earlier XLIFF output gave the target (``""``
+    otherwise); ``document`` the file such a unit came from."""
 
     source: str
     target: str
     origin: str = ""      # the memory file it came from
     location: str = ""    # where in that file
-    markup: Optional[object] = None
+    source_inline: Optional[InlineText] = None
+    target_inline: Optional[InlineText] = None
+    state: str = ""
+    document: str = ""
+
+    @property
+    def has_codes(self) -> bool:
+        return bool((self.source_inline is not None and self.source_inline.has_codes)
+                    or (self.target_inline is not None and self.target_inline.has_codes))
 
 
 @dataclass(frozen=True)
@@ -65,8 +79,13 @@ class TMMatch:
     exact: bool = False
 
     def as_dict(self) -> Dict[str, object]:
-        return {"score": round(self.score, 1), "source": self.unit.source,
-                "target": self.unit.target, "tm": self.unit.origin, "location": self.unit.location}
+        """What the report says about the match (plain text; codes are in the unit)."""
+        d: Dict[str, object] = {"score": round(self.score, 1), "source": self.unit.source,
+                                "target": self.unit.target, "tm": self.unit.origin,
+                                "location": self.unit.location}
+        if self.unit.state:
+            d["state"] = self.unit.state
+        return d
 
 
 class TranslationMemory:
