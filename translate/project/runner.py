@@ -273,7 +273,7 @@ class ProjectRun:
         return {"engine": NO_ENGINE} if self.none else dict(self.plan_desc)
 
     # -- pass 1 --------------------------------------------------------------------------------
-    def _load(self, job: FileJob):
+    def _load(self, job: FileJob, *, warn: bool = False):
         data, name, fmt = job.read(), str(job.input), self.options.fmt
         if fmt is None and name == "-":
             fmt = sniff_document_format(data[:4096])
@@ -283,6 +283,9 @@ class ProjectRun:
                                option="--encoding")
             if self.options.encoding is not None:
                 data = text.encode("utf-8")
+        elif self.options.encoding is not None and warn:
+            self.warn(f"warning: --encoding applies to .txt and .md inputs; {source_name(name)} "
+                      f"is read as {fmt} declares")
         return load_document(data, name, fmt, overwrite=set(self.options.overwrite))
 
     def _prepare(self, translator: ProjectTranslator) -> List[_Prepared]:
@@ -291,7 +294,7 @@ class ProjectRun:
             if job.skip:
                 self.progress(ProgressEvent("skipped", str(job.output)))
                 continue
-            doc = self._load(job)
+            doc = self._load(job, warn=True)
             res = translator.begin(Resolutions(), lookup=True, mt=False,
                                    document=str(job.output))
             translate_document(doc, translator, bilingual=self.options.bilingual,
@@ -324,7 +327,8 @@ class ProjectRun:
         if self.options.tmx:
             from ..draft_tmx import draft_units
 
-            self.tmx_units[p.index] = draft_units(results, doc=doc, document=str(job.input))
+            self.tmx_units[p.index] = draft_units(results, doc=doc,
+                                                document=source_name(str(job.input)))
         assert job.planned is not None, "plan_outputs plans every job"
         job.planned.write_bytes(data)
         self.progress(ProgressEvent("written", str(job.output), summary=report["summary"]))
