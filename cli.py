@@ -34,6 +34,7 @@ class State:
     def __init__(self, glossary_path: Optional[str]):
         self.glossary_path = glossary_path
         self._glossary = None
+        self._termbase = None
 
     @property
     def path(self) -> Path:
@@ -48,6 +49,16 @@ class State:
 
             self._glossary = load_glossary(self.path)
         return self._glossary
+
+    @property
+    def termbase(self):
+        """The compiled glossary (from the cache, built there when missing or out of date)."""
+        if self._termbase is None:
+            from termbase.compiled import load_compiled
+
+            self._termbase = load_compiled(
+                self.path, warn=lambda message: click.echo(f"warning: {message}", err=True))
+        return self._termbase
 
 
 pass_state = click.make_pass_decorator(State)
@@ -162,6 +173,28 @@ def terms_add(state: State, zh: str, en: str, note: str, forbidden: str, source:
     entry = add_entry(state.path, zh, en, note=note, forbidden=forbidden, source=source,
                       case_sensitive=case_sensitive)
     click.echo(f"added to {state.path}:{entry.line}: {' | '.join(entry.zh)} → {' | '.join(entry.en)}")
+
+
+@terms.command("compile")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Rebuild even when an up-to-date one is cached.")
+@pass_state
+def terms_compile(state: State, file: Optional[str], force: bool) -> None:
+    """Compile a glossary (default: the current one) into the termtrans cache now.
+
+    `check` compiles the glossary on its first run and whenever its content changes; compiling
+    ahead of time (in a CI image, after editing a large glossary) makes that first check fast.
+    """
+    import time
+
+    from termbase.compiled import build_compiled
+
+    path = Path(file) if file else state.path
+    t = time.perf_counter()
+    target, count, built = build_compiled(path, force=force)
+    what = f"compiled in {time.perf_counter() - t:.1f} s" if built else "already compiled"
+    click.echo(f"{path}: {count} entries {what}: {target} "
+               f"({target.stat().st_size / 1e6:.1f} MB)")
 
 
 @terms.command("find")
@@ -415,7 +448,7 @@ def _check(state: State, source: str, target: Optional[str], input_format: str, 
             raise OutputError(f"{out}: refusing to write over an input file; choose another name")
     pairs = read_aligned(source, target, None if input_format == "auto" else input_format)
     ignore = load_ignore(ignore_file, CHECKS) if ignore_file else None
-    report = run_checks(pairs, state.glossary, only=only, skip=skip, ignore=ignore,
+    report = run_checks(pairs, state.termbase, only=only, skip=skip, ignore=ignore,
                         boundary_check=not no_boundary_check, jobs=jobs)
     report.inputs = {"source": source, "target": target,
                      "format": input_format if target is None else "parallel"}

@@ -15,7 +15,7 @@ import io
 import os
 import sys
 import sysconfig
-from dataclasses import dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, replace
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
@@ -93,12 +93,19 @@ class Glossary:
     entries: List[Entry] = field(default_factory=list)
     path: Optional[str] = None
     sha256: str = ""
+    #: the normalised form of Chinese variants already known (from parsing): not normalised again
+    keys: InitVar[Optional[Dict[str, str]]] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, keys: Optional[Dict[str, str]] = None) -> None:
         self._by_zh: Dict[str, Entry] = {}
         self._zh_keys: Dict[int, List[str]] = {}  # id(entry) -> its normalised Chinese variants
         pairs = [(v, e) for e in self.entries for v in e.zh]
-        for key, (_, e) in zip(normalize_many([v for v, _ in pairs]), pairs):
+        known = keys or {}
+        todo = [v for v, _ in pairs if v not in known]
+        if todo:
+            known = {**known, **dict(zip(todo, normalize_many(todo)))}
+        for v, e in pairs:
+            key = known[v]
             self._by_zh.setdefault(key, e)
             self._zh_keys.setdefault(id(e), []).append(key)
         if not self.sha256:
@@ -106,6 +113,13 @@ class Glossary:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def zh_keys_of(self, entry: Entry) -> List[str]:
+        """The normalised form of each Chinese variant of ``entry`` (one of this glossary's)."""
+        keys = self._zh_keys.get(id(entry))
+        if keys is None or len(keys) != len(entry.zh):
+            return normalize_many(list(entry.zh))
+        return keys
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
@@ -233,7 +247,7 @@ def parse_glossary(text: str, path: PathLike = "<glossary>") -> Tuple[Glossary, 
                 problems.append(Problem(name, e.line, f"forbidden rendering '{f}' is approved "
                                         f"for {other.term} on line {other.line}", "warning"))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Glossary(entries, path=name, sha256=digest), problems
+    return Glossary(entries, path=name, sha256=digest, keys=key_of), problems
 
 
 def _parse_row(name: str, line: int, row: List[str], cols: List[str]

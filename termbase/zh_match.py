@@ -56,7 +56,11 @@ class ZhMatcher:
         self.boundary_check = boundary_check
         self._variants: Dict[str, Tuple[str, Entry]] = {}
         pairs = [(variant, entry) for entry in glossary for variant in entry.zh]
-        keys = normalize_many([v for v, _ in pairs])
+        keys_of = getattr(glossary, "zh_keys_of", None)
+        if keys_of is not None:  # a Glossary knows its normalised variants
+            keys = [k for entry in glossary for k in keys_of(entry)]
+        else:
+            keys = normalize_many([v for v, _ in pairs])
         variants = self._variants
         for key, pair in zip(keys, pairs):
             if key and key not in variants:
@@ -75,6 +79,14 @@ class ZhMatcher:
         self._tokenizer = None
         self._learned: set = set()
         self._cut_cache: Dict[str, List[Tuple[int, int]]] = {}
+
+    def _pair(self, key: str) -> Tuple[str, Entry]:
+        """(variant as written in the glossary, entry) of a normalised key."""
+        return self._variants[key]
+
+    def entry_for(self, key: str) -> Entry:
+        """The entry of a normalised key found by :meth:`candidates`."""
+        return self._pair(key)[1]
 
     def candidates(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
         """``(start, lengths)`` of every glossary key in the normalised ``norm`` (overlaps kept,
@@ -98,10 +110,12 @@ class ZhMatcher:
 
     def find(self, text: str) -> List[TermMatch]:
         """Every glossary term in ``text`` (longest first, non-overlapping, in text order)."""
-        if not self._variants or not text:
+        if not text:
             return []
         norm = normalize_zh(text)
         candidates = self.candidates(norm)
+        if not candidates:
+            return []
         starts = [c[0] for c in candidates]
         matches: List[TermMatch] = []
         pos = 0
@@ -114,7 +128,7 @@ class ZhMatcher:
                     continue
                 if self.boundary_check and self._cuts_word(norm, start, end, candidates, starts):
                     continue
-                variant, entry = self._variants[norm[start:end]]
+                variant, entry = self._pair(norm[start:end])
                 matches.append(TermMatch(start, end, text[start:end], variant, entry))
                 pos = end
                 break
@@ -198,6 +212,37 @@ class ZhMatcher:
         if self._tokenizer is None:
             self._tokenizer = new_tokenizer()
         return self._tokenizer
+
+
+class CompiledZhMatcher(ZhMatcher):
+    """A :class:`ZhMatcher` over a :class:`~termbase.compiled.CompiledTermbase`: the keys whose
+    first two characters occur in a text are decoded when the text is first seen, and an entry
+    when it is first matched, so that the work follows the texts, not the glossary size."""
+
+    def __init__(self, termbase, *, boundary_check: bool = True):
+        super().__init__((), boundary_check=boundary_check)
+        self._termbase = termbase
+        self._variants = dict(termbase._singles)
+        self._singles = frozenset(self._variants)
+        self._heads_seen: set = set()
+
+    def _pair(self, key: str) -> Tuple[str, Entry]:
+        return self._termbase.zh_pair(self._variants[key])
+
+    def _cover(self, norm: str) -> None:
+        heads = {norm[i:i + 2] for i in range(len(norm) - 1)}
+        heads -= self._heads_seen
+        if not heads:
+            return
+        self._heads_seen |= heads
+        lengths, keys = self._termbase.zh_shards_for(heads)
+        if keys:
+            self._variants.update(keys)
+            self._lengths.update(lengths)
+
+    def candidates(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
+        self._cover(norm)
+        return super().candidates(norm)
 
 
 def _compound(window: str, ws: int, we: int, s: int, e: int, freq: Dict[str, int]) -> bool:
