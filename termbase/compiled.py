@@ -76,12 +76,16 @@ def code_fingerprint() -> str:
     from . import __version__
 
     h = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version_info[:2]}|{marshal.version}".encode())
-    try:
-        from importlib.metadata import version
+    from importlib.util import find_spec
 
-        h.update(version("OpenCC").encode())
-    except Exception:  # pragma: no cover - OpenCC installed without metadata
-        pass
+    spec = find_spec("opencc")  # its conversion tables decide the normalised variants
+    if spec is not None and spec.origin:
+        for p in sorted(Path(spec.origin).parent.iterdir()):
+            try:
+                st = p.stat()
+            except OSError:  # pragma: no cover
+                continue
+            h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
     here = Path(__file__).resolve().parent
     for name in _SHAPING + tuple(sorted(str(p.relative_to(here)) for p in (here / "interop").glob("*.py"))):
         try:

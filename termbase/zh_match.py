@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 from .glossary import Entry, Glossary
 from .normalize import CJK, is_cjk, normalize_many, normalize_zh
-from .segmenter import add_word, new_tokenizer
+from .segmenter import WindowSegmenter
 
 _WINDOW = 8  # characters of context segmented on each side of a candidate match
 
@@ -79,6 +79,7 @@ class ZhMatcher:
         self._tokenizer = None
         self._learned: set = set()
         self._cut_cache: Dict[str, List[Tuple[int, int]]] = {}
+        self._decided: Dict[tuple, bool] = {}
 
     def _pair(self, key: str) -> Tuple[str, Entry]:
         """(variant as written in the glossary, entry) of a normalised key."""
@@ -163,12 +164,33 @@ class ZhMatcher:
             hi += 1
         window = norm[lo:hi]
         s, e = start - lo, end - lo
-        terms = [(i - lo, k) for i, lengths in candidates[bisect_left(starts, lo):bisect_left(starts, hi)]
-                 for k in lengths if i + k <= hi]
+        # the window's edges are real (text, punctuation) or artefacts of cutting it short
+        cut_left = lo > 0 and is_cjk(norm[lo - 1])
+        cut_right = hi < len(norm) and is_cjk(norm[hi])
+        # the answer depends on the window alone (its glossary terms and its cut are functions
+        # of its text): a term met again in the same context is decided once
+        memo_key = (window, s, e, cut_left, cut_right)
+        known = self._decided.get(memo_key)
+        if known is None:
+            if len(self._decided) > 100000:
+                self._decided.clear()
+            known = self._decided[memo_key] = self._window_cuts_term(
+                window, s, e, cut_left, cut_right,
+                [(i - lo, k) for i, lengths in candidates[bisect_left(starts, lo):bisect_left(starts, hi)]
+                 for k in lengths if i + k <= hi])
+        return known
+
+    def _window_cuts_term(self, window: str, s: int, e: int, cut_left: bool, cut_right: bool,
+                          terms: List[Tuple[int, int]]) -> bool:
+        """:meth:`_cuts_word` for the term ``window[s:e]``; ``terms`` are the window's glossary
+        terms (``(start, length)``)."""
+        segmenter = self._segmenter()
+        segmenter.cover(window)
+        # learned glossary words that cross the term are among ``terms``: jieba's own words suffice
         if not (any(i < s < i + k < e or s < i < e < i + k for i, k in terms)
-                or _word_crosses(window, s, e, self._segmenter().FREQ)):
+                or _word_crosses(window, s, e, segmenter.lexicon.freq)):
             return False  # no word, of jieba or of the glossary, can cut the term
-        freq = self._segmenter().FREQ
+        freq = segmenter  # its get() sees the learned words too
         for ws, we in self._cut(window, terms):
             if we <= s or ws >= e:
                 continue
@@ -178,8 +200,7 @@ class ZhMatcher:
                 # a word at the window's edge may be an artefact of the cut window, but only
                 # where the window was cut short: punctuation, a line break or Latin text is a
                 # real edge (平台 is not found in 和平台上 after a comma or on a later line)
-                if ((ws == 0 and lo > 0 and is_cjk(norm[lo - 1]))
-                        or (we == len(window) and hi < len(norm) and is_cjk(norm[hi]))):
+                if (ws == 0 and cut_left) or (we == len(window) and cut_right):
                     continue
                 if _compound(window, ws, we, s, e, freq):
                     continue
@@ -191,16 +212,16 @@ class ZhMatcher:
         pairs) the segmenter learns first."""
         spans = self._cut_cache.get(window)
         if spans is None:
-            tokenizer = self._segmenter()
+            segmenter = self._segmenter()
             for i, k in terms:
                 word = window[i:i + k]
                 if word not in self._learned:
                     self._learned.add(word)
                     if " " not in word and CJK.search(word):
-                        add_word(tokenizer, word)
+                        segmenter.learn(word)
             spans = []
             pos = 0
-            for word in tokenizer.cut(window, HMM=False):
+            for word in segmenter.cut(window):
                 spans.append((pos, pos + len(word)))
                 pos += len(word)
             if len(self._cut_cache) > 50000:
@@ -208,9 +229,14 @@ class ZhMatcher:
             self._cut_cache[window] = spans
         return spans
 
-    def _segmenter(self):
+    def expect(self, texts: Sequence[str]) -> None:
+        """Texts to be searched next (a whole document): what they need is read at once."""
+        if self.boundary_check and texts:
+            self._segmenter().expect(normalize_many([t for t in texts if t]))
+
+    def _segmenter(self) -> WindowSegmenter:
         if self._tokenizer is None:
-            self._tokenizer = new_tokenizer()
+            self._tokenizer = WindowSegmenter()
         return self._tokenizer
 
 

@@ -140,6 +140,7 @@ class CheckContext:
             if self.compiled:
                 self._en_matcher = self._compiled_en_matcher()
                 return self._en_matcher
+            self.all_zh_terms()
             found = {id(t.entry) for p in self.pairs for t in self.zh_terms(p)}
             m = EnMatcher()
             for e in self.glossary:
@@ -158,6 +159,7 @@ class CheckContext:
         from ..en_match import APPROVED, FORBIDDEN, EnMatcher, token_folds
 
         tb = self.glossary
+        self.all_zh_terms()
         found = {tb.entry_id(t.entry) for p in self.pairs for t in self.zh_terms(p)}
         folds = set()
         for p in self.pairs:
@@ -195,6 +197,17 @@ class CheckContext:
                 if p.target:
                     folds |= token_folds(p.target)
             index.prefetch(folds)
+
+    def all_zh_terms(self) -> None:
+        """Find the glossary terms of every source now (a matcher prepared for the whole
+        document at once)."""
+        if self.glossary is None:
+            return
+        todo = [p for p in self.pairs if p.index not in self._zh]
+        if len(todo) > 1:
+            self.zh_matcher().expect([p.source for p in todo])
+        for p in todo:
+            self.zh_terms(p)
 
     def zh_terms(self, pair: SegmentPair) -> list:
         """Glossary terms in the source (``TermMatch`` list)."""

@@ -120,6 +120,7 @@ class VariantIndex:
         self._termbase = None
         self._word_shards: Set[int] = set()
         self._made: Dict[int, Rendering] = {}
+        self._hits_memo: Dict[tuple, tuple] = {}
         if glossary is None:
             return
         by_word = self._by_word
@@ -173,6 +174,36 @@ class VariantIndex:
             return self._termbase.is_approved_words(words)
         return words in self._approved_words
 
+    def _buckets_at(self, a: str, b: str, c: Optional[str]) -> tuple:
+        """The index buckets hit at a text position whose word is ``a``, followed by ``b`` and
+        ``c`` (None at the end of the text), in lookup order. A key holds only words of indexed
+        renderings: only what can be there is looked up."""
+        by_word = self._by_word
+        inner, nxt = by_word.get(a), by_word.get(b)
+        out = []
+        if inner is not None:
+            if nxt is not None:
+                for bucket in (inner.get("p" + b),
+                               inner.get("s" + b),  # a word of the rendering dropped between a and b
+                               nxt.get("R" + a[0])):
+                    if bucket:
+                        out.append(bucket)
+            bucket = inner.get("L" + b[0])
+            if bucket:
+                out.append(bucket)
+            if c is not None and by_word.get(c) is not None:
+                bucket = inner.get("s" + c)  # the word between a and c changed
+                if bucket:
+                    out.append(bucket)
+                bucket = inner.get("p" + c)  # a word inserted in the text between a and c
+                if bucket:
+                    out.append(bucket)
+        elif nxt is not None:
+            bucket = nxt.get("R" + a[0])
+            if bucket:
+                out.append(bucket)
+        return tuple(out)
+
     def find(self, text: str, tokens: Sequence[Token], matches: Sequence) -> List[Variant]:
         """Variants in ``text``; ``matches`` are the EnMatcher matches (approved and forbidden)."""
         if len(tokens) < 2:
@@ -182,40 +213,19 @@ class VariantIndex:
         if self._termbase is not None and not by_word.keys() >= set(folds):
             self.prefetch(folds)
         n_tok = len(folds)
-        inners = [by_word.get(f) for f in folds]
+        memo = self._hits_memo
+        if len(memo) > 200000:
+            memo.clear()
         hits: List[Tuple[Sequence[int], int]] = []  # (bucket of codes, text position)
         hit = hits.append
-        # a key holds only words of indexed renderings: look up only what can be there
+        # the keys looked up at a position depend on its word and the next two only
         for p in range(n_tok - 1):
-            inner = inners[p]
-            nxt = inners[p + 1]
-            if inner is not None:
-                a, b = folds[p], folds[p + 1]
-                if nxt is not None:
-                    bucket = inner.get("p" + b)
-                    if bucket:
-                        hit((bucket, p))
-                    bucket = inner.get("s" + b)  # a word of the rendering dropped between a and b
-                    if bucket:
-                        hit((bucket, p))
-                    bucket = nxt.get("R" + a[0])
-                    if bucket:
-                        hit((bucket, p))
-                bucket = inner.get("L" + b[0])
-                if bucket:
-                    hit((bucket, p))
-                if p + 2 < n_tok and inners[p + 2] is not None:
-                    c = folds[p + 2]
-                    bucket = inner.get("s" + c)  # the word between a and c changed
-                    if bucket:
-                        hit((bucket, p))
-                    bucket = inner.get("p" + c)  # a word inserted in the text between a and c
-                    if bucket:
-                        hit((bucket, p))
-            elif nxt is not None:
-                bucket = nxt.get("R" + folds[p][0])
-                if bucket:
-                    hit((bucket, p))
+            key = (folds[p], folds[p + 1], folds[p + 2] if p + 2 < n_tok else None)
+            buckets = memo.get(key)
+            if buckets is None:
+                buckets = memo[key] = self._buckets_at(*key)
+            for bucket in buckets:
+                hit((bucket, p))
         if not hits:
             return []
         anchors: Dict[int, List[int]] = defaultdict(list)  # rendering id -> positions of word 0
@@ -234,6 +244,9 @@ class VariantIndex:
             if n == 2:
                 if not _two_words_may_vary(r, anchored, folds):
                     continue
+            elif not getattr(r.entry, "case_sensitive", False) and all(
+                    a >= 0 and tuple(folds[a:a + n]) == r.words for a in set(anchored)):
+                continue  # only exact occurrences: every window around them overlaps one
             elif n > 3:
                 if present is None:
                     present, letters = set(folds), "".join(folds)
@@ -315,6 +328,7 @@ def _two_words_may_vary(r: Rendering, anchored: Sequence[int], folds: Sequence[s
     """
     a, b = r.words
     nospace, joined = r.nospace, r.joined
+    case_sensitive = getattr(r.entry, "case_sensitive", False)
     a0, b0 = a[0], b[0]
     n_tok = len(folds)
     cutoff = THRESHOLD / 100
@@ -335,7 +349,9 @@ def _two_words_may_vary(r: Rendering, anchored: Sequence[int], folds: Sequence[s
             continue
         if f == a or g == b:
             if f == a and g == b:
-                return True  # the rendering itself (case and exclusions are decided later)
+                if case_sensitive:
+                    return True  # the rendering itself, perhaps in the wrong case
+                continue  # an exact occurrence is no near miss; windows beside it are tried
             x, y = (g, b) if f == a else (f, a)
             if x in STOPWORDS or y in STOPWORDS:
                 continue
