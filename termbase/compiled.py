@@ -469,6 +469,16 @@ class CompiledTermbase:
     def load_word_shard(self, s: int) -> Dict[str, dict]:
         return self._blob("words", self._word_offsets, s)
 
+    def rendering_text(self, eid: int, k: int) -> Tuple[str, bool]:
+        """(text, case-sensitive) of approved rendering ``k`` of entry ``eid``, without making
+        the entry (nothing is kept)."""
+        rec = self._records.get(eid)
+        if rec is None:
+            offs = self._entry_offsets
+            rec = self._blob("entries", offs, eid)
+        values = rec[0]
+        return values[_FIELD["en"]][k], values[_FIELD["case_sensitive"]]
+
     def rendering_of(self, rid: int) -> Tuple[int, int]:
         """(entry number, index in its ``en``) of indexed rendering ``rid``."""
         return self._rend_entry[rid], self._rend_k[rid]

@@ -84,16 +84,16 @@ def _write_cache(path: Path, freq: Dict[str, int], total: int) -> None:
 @lru_cache(maxsize=1)
 def _dictionary() -> Tuple[Dict[str, int], int]:
     """``(FREQ, total)`` of jieba's default dictionary, loaded once per process."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
     dictionary = _dictionary_file()
     cache = _cache_file(dictionary)
     hit = _read_cache(cache) if cache is not None else None
     if hit is not None:
         return hit
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
     with open(dictionary, "rb") as fh:
         freq, total = jieba.Tokenizer().gen_pfdict(fh)
     if cache is not None:
@@ -102,7 +102,11 @@ def _dictionary() -> Tuple[Dict[str, int], int]:
 
 
 def _tokenizer(freq: Dict[str, int], total: int):
+    import logging
+
     import jieba
+
+    jieba.setLogLevel(logging.WARNING)
 
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ = freq
@@ -161,7 +165,7 @@ _LEXICON_SHARDS = 1024
 _RE_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)  # jieba's re_han_default
 _RE_SKIP = re.compile("(\r\n|\\s)", re.U)  # jieba's re_skip_default
 _RE_ENG = re.compile("[a-zA-Z0-9]", re.U)  # jieba's re_eng
-_LEXICON_MAGIC = b"TTLEX\x00\x00\x01"
+_LEXICON_MAGIC = b"TTLEX\x00\x00\x02"
 
 
 def _shard_of(ch: str) -> int:
@@ -230,10 +234,9 @@ def _pack_lexicon(freq: Dict[str, int], total: int) -> bytes:
     for b in blobs:
         offsets.append(offsets[-1] + len(b))
     head = marshal.dumps(total)
-    body = b"".join(blobs)
-    crc = zlib.crc32(body)
-    return (_LEXICON_MAGIC + len(offsets.tobytes()).to_bytes(4, "little") + offsets.tobytes()
-            + body + head + len(head).to_bytes(4, "little") + crc.to_bytes(4, "little"))
+    data = (_LEXICON_MAGIC + len(offsets.tobytes()).to_bytes(4, "little") + offsets.tobytes()
+            + b"".join(blobs) + head + len(head).to_bytes(4, "little"))
+    return data + zlib.crc32(data).to_bytes(4, "little")
 
 
 def _unpack_lexicon(data) -> Optional[Lexicon]:
@@ -245,7 +248,7 @@ def _unpack_lexicon(data) -> Optional[Lexicon]:
         total = marshal.loads(data[-8 - hlen:-8])
         start = len(_LEXICON_MAGIC) + 4
         olen = int.from_bytes(data[len(_LEXICON_MAGIC):start], "little")
-        if olen != 4 * (_LEXICON_SHARDS + 1) or zlib.crc32(data[start + olen:-8 - hlen]) != crc:
+        if olen != 4 * (_LEXICON_SHARDS + 1) or zlib.crc32(memoryview(data)[:len(data) - 4]) != crc:
             return None
         if not isinstance(total, int) or total <= 0:
             return None

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from rapidfuzz.distance import Indel, Levenshtein
 
@@ -24,14 +24,30 @@ INFLECTION = 1.0  # score marking a window that differs from a rendering only by
 STOPWORDS = frozenset("a an and as at by for from in into of on or the to with".split())
 
 
-class Rendering(NamedTuple):
-    """An indexed approved rendering: its text, entry and folded words (joined two ways)."""
+class Rendering:
+    """An indexed approved rendering: its text, folded words (joined two ways), whether it is
+    case-sensitive, and its entry (from a compiled termbase, decoded only when asked for: most
+    renderings a segment's words point at are never reported)."""
 
-    text: str
-    entry: object
-    words: Tuple[str, ...]  # folded
-    joined: str
-    nospace: str
+    __slots__ = ("text", "words", "joined", "nospace", "case_sensitive", "_entry", "_termbase",
+                 "_eid")
+
+    def __init__(self, text: str, entry: object, words: Tuple[str, ...], case_sensitive: bool,
+                 termbase=None, eid: int = -1):
+        self.text = text
+        self.words = words  # folded
+        self.joined = " ".join(words)
+        self.nospace = "".join(words)
+        self.case_sensitive = case_sensitive
+        self._entry = entry
+        self._termbase = termbase
+        self._eid = eid
+
+    @property
+    def entry(self):
+        if self._entry is None and self._termbase is not None:
+            self._entry = self._termbase.entry(self._eid)
+        return self._entry
 
 
 @dataclass(frozen=True)
@@ -158,14 +174,15 @@ class VariantIndex:
     def _rendering(self, rid: int) -> Rendering:
         made = self._made.get(rid)
         if made is None:
-            if self._termbase is None:
+            tb = self._termbase
+            if tb is None:
                 text, entry, words = self.renderings[rid]
+                made = Rendering(text, entry, words, getattr(entry, "case_sensitive", False))
             else:
-                eid, k = self._termbase.rendering_of(rid)
-                entry = self._termbase.entry(eid)
-                text = entry.en[k]
-                words = _words(text)
-            made = self._made[rid] = Rendering(text, entry, words, " ".join(words), "".join(words))
+                eid, k = tb.rendering_of(rid)
+                text, case_sensitive = tb.rendering_text(eid, k)
+                made = Rendering(text, None, _words(text), case_sensitive, tb, eid)
+            self._made[rid] = made
         return made
 
     def _approved(self, words: Tuple[str, ...]) -> bool:
@@ -244,7 +261,7 @@ class VariantIndex:
             if n == 2:
                 if not _two_words_may_vary(r, anchored, folds):
                     continue
-            elif not getattr(r.entry, "case_sensitive", False) and all(
+            elif not r.case_sensitive and all(
                     a >= 0 and tuple(folds[a:a + n]) == r.words for a in set(anchored)):
                 continue  # only exact occurrences: every window around them overlaps one
             elif n > 3:
@@ -275,7 +292,7 @@ class VariantIndex:
         words = r.words
         n = len(words)
         n_tok = len(folds)
-        case_sensitive = getattr(r.entry, "case_sensitive", False)
+        case_sensitive = r.case_sensitive
         exact = [(s, s + n) for s in anchored if s >= 0 and tuple(folds[s:s + n]) == words]
         scored: List[Tuple[float, int, int]] = [(100.0, s, e) for s, e in exact]
         first, last = words[0][0], words[-1][0]
@@ -328,7 +345,7 @@ def _two_words_may_vary(r: Rendering, anchored: Sequence[int], folds: Sequence[s
     """
     a, b = r.words
     nospace, joined = r.nospace, r.joined
-    case_sensitive = getattr(r.entry, "case_sensitive", False)
+    case_sensitive = r.case_sensitive
     a0, b0 = a[0], b[0]
     n_tok = len(folds)
     cutoff = THRESHOLD / 100
