@@ -120,10 +120,10 @@ def _words_hash(words: Sequence[str]) -> int:
 
 def _words_of(rendering: str) -> Tuple[str, ...]:
     """Word tokens (``Token.word``) of a rendering."""
-    from .en_match import tokenize_en
-
     if _PLAIN.fullmatch(rendering):
         return tuple(rendering.split(" "))
+    from .en_match import tokenize_en
+
     return tuple(t.word for t in tokenize_en(rendering))
 
 
@@ -170,14 +170,19 @@ def compile_glossary(glossary: Glossary, sha256: Optional[str] = None) -> bytes:
     rend_k = array("H")
     approved = set()
     all_keys: Dict[str, int] = {}
+    plain = _PLAIN.fullmatch
     for eid, e in enumerate(entries):
         keys = tuple(keys_of(e))
-        en_words = tuple(_words_of(r) for r in e.en)
-        forb_words = tuple(_words_of(r) for r in e.forbidden)
+        zh = e.zh
+        packed_keys = None if keys == zh else tuple(None if k == v else k for k, v in zip(keys, zh))
+        # word tokens are stored only where splitting the rendering at spaces does not give them
+        en_plain = [plain(r) is not None for r in e.en]
+        packed_en = None if all(en_plain) else _pack_all(
+            None if ok else _pack_words(r, _words_of(r)) for ok, r in zip(en_plain, e.en))
+        forb_words = tuple(tuple(r.split(" ")) if plain(r) else _words_of(r) for r in e.forbidden)
+        packed_forb = _pack_all(map(_pack_words, e.forbidden, forb_words)) if e.forbidden else None
         values = tuple(getattr(e, n) for n in names)
-        records += marshal.dumps((values, _pack_all(k if k != v else None for k, v in zip(keys, e.zh)),
-                                  _pack_all(map(_pack_words, e.en, en_words)),
-                                  _pack_all(map(_pack_words, e.forbidden, forb_words))))
+        records += marshal.dumps((values, packed_keys, packed_en, packed_forb))
         offsets.append(len(records))
         for k, key in enumerate(keys):
             if key and key not in all_keys:
@@ -186,17 +191,18 @@ def compile_glossary(glossary: Glossary, sha256: Optional[str] = None) -> bytes:
                     singles[key] = code
                 else:
                     heads.setdefault(key[:2], set()).add(len(key))
-        seen_firsts = set()
-        for words in forb_words:
-            seen_firsts.update(phrase_firsts(words))
-        for first in seen_firsts:
-            forbidden_by_first.setdefault(first, []).append(eid)
+        if forb_words:
+            seen_firsts = set()
+            for words in forb_words:
+                seen_firsts.update(phrase_firsts(words))
+            for first in seen_firsts:
+                forbidden_by_first.setdefault(first, []).append(eid)
         for k, r in enumerate(e.en):
             if r[:1].isupper() and _name_like(r):
                 name_list.append(r)
             if len(rend_entry) >= (1 << 24):  # pragma: no cover - 16 million renderings
                 raise ValueError("too many renderings to index")
-            folded = _words(r)
+            folded = tuple(r.lower().split(" ")) if en_plain[k] else _words(r)
             if folded:
                 approved.add(_words_hash(folded))
             if index_rendering(by_word, len(rend_entry), folded):

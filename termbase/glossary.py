@@ -147,6 +147,8 @@ def split_values(cell: str) -> Tuple[str, ...]:
     cell = cell.strip()
     if not cell:
         return ()
+    if SEPARATOR not in cell:
+        return (cell,)
     return tuple(v.strip() for v in cell.split(SEPARATOR))
 
 
@@ -261,9 +263,10 @@ def _parse_row(name: str, line: int, row: List[str], cols: List[str]
     values = {}
     for col in ("zh", "en", "forbidden"):
         vals = split_values(rec.get(col, ""))
-        if any(not v for v in vals):
+        if "" in vals:
             problems.append(Problem(name, line, f"empty value between '{SEPARATOR}' in {col}"))
-        values[col] = tuple(v for v in vals if v)
+            vals = tuple(v for v in vals if v)
+        values[col] = vals
     if not values["zh"]:
         problems.append(Problem(name, line, "empty zh field"))
     if not values["en"]:
@@ -303,12 +306,13 @@ def entry_problems(name: str, entry: Entry, keys: List[str], seen: Dict[str, Ent
         else:
             out.append(Problem(name, line, f"conflict: '{v}' is approved as "
                                f"'{prev.preferred}' on line {prev.line}, here as '{entry.preferred}'"))
-    if len(set(keys)) != len(keys):
+    if len(keys) > 1 and len(set(keys)) != len(keys):
         out.append(Problem(name, line, "the same Chinese variant is listed twice", "warning"))
-    approved = {r.casefold() for r in entry.en}
-    for f in entry.forbidden:
-        if f.casefold() in approved:
-            out.append(Problem(name, line, f"'{f}' is both approved and forbidden"))
+    if entry.forbidden:
+        approved = {r.casefold() for r in entry.en}
+        for f in entry.forbidden:
+            if f.casefold() in approved:
+                out.append(Problem(name, line, f"'{f}' is both approved and forbidden"))
     return out
 
 
