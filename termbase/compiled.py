@@ -31,6 +31,7 @@ import hashlib
 import marshal
 import mmap
 import os
+import re
 import sys
 import warnings
 import zlib
@@ -46,17 +47,16 @@ from .glossary import Entry, Glossary, zh_keys
 PathLike = Union[str, Path]
 
 #: layout version of compiled files (part of the cache key)
-FORMAT = 1
-MAGIC = b"TTCTERM\x01"
+FORMAT = 2
+MAGIC = b"TTCTERM\x02"
 SUFFIX = ".ttc"
 #: compiled files kept in the cache directory (least recently used are removed beyond this)
 KEEP = 16
 #: modules whose code decides what a compiled file holds (their bytes are part of the cache key)
 _SHAPING = ("compiled.py", "glossary.py", "normalize.py", "en_match.py", "qa/variants.py",
             "qa/typography.py")
-import re as _re
-
-_PLAIN = _re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
+#: a rendering whose word tokens are its space-separated parts (most are)
+_PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
 _ZH_PER_SHARD = 256
 _WORDS_PER_SHARD = 16
 
@@ -251,7 +251,8 @@ def compile_glossary(glossary: Glossary, sha256: Optional[str] = None) -> bytes:
         "crc": zlib.crc32(payload),
         "itemsize": (offsets.itemsize, rend_entry.itemsize, rend_k.itemsize, array("Q").itemsize),
     })
-    return MAGIC + len(header).to_bytes(4, "little") + header + bytes(payload)
+    return (MAGIC + len(header).to_bytes(4, "little") + zlib.crc32(header).to_bytes(4, "little")
+            + header + bytes(payload))
 
 
 def _offsets(blobs: Sequence[bytes]) -> bytes:
@@ -286,12 +287,16 @@ class CompiledTermbase:
                  origin: Optional[str] = None):
         self._buffer = buffer
         view = memoryview(buffer)
-        if len(view) < len(MAGIC) + 4 or bytes(view[:len(MAGIC)]) != MAGIC:
+        m = len(MAGIC)
+        if len(view) < m + 8 or bytes(view[:m]) != MAGIC:
             raise DamagedError("not a compiled termbase")
-        hlen = int.from_bytes(view[len(MAGIC):len(MAGIC) + 4], "little")
-        start = len(MAGIC) + 4 + hlen
+        hlen = int.from_bytes(view[m:m + 4], "little")
+        start = m + 8 + hlen
+        if len(view) < start or zlib.crc32(view[m + 8:start]) != int.from_bytes(view[m + 4:m + 8],
+                                                                                "little"):
+            raise DamagedError("header checksum mismatch")
         try:
-            header = marshal.loads(view[len(MAGIC) + 4:start])
+            header = marshal.loads(view[m + 8:start])
         except (EOFError, ValueError, TypeError):
             raise DamagedError("unreadable header") from None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
@@ -464,15 +469,13 @@ class CompiledTermbase:
 
         return VariantIndex.compiled(self)
 
-    def word_shard(self, word: str) -> Tuple[int, Dict[str, dict]]:
-        """(shard number, its inner dicts by word) of the near-miss index shard holding ``word``."""
-        s = _stable_hash(word) % self._header["word_shards"]
-        return s, self._blob("words", self._word_offsets, s)
-
     def word_shard_number(self, word: str) -> int:
+        """The near-miss index shard that holds ``word``."""
         return _stable_hash(word) % self._header["word_shards"]
 
     def load_word_shard(self, s: int) -> Dict[str, dict]:
+        """Near-miss index shard ``s``: word -> its keys (see
+        :func:`~termbase.qa.variants.index_rendering`)."""
         return self._blob("words", self._word_offsets, s)
 
     def rendering_text(self, eid: int, k: int) -> Tuple[str, bool]:
@@ -545,14 +548,15 @@ def write_compiled(data: bytes, sha256: str) -> Path:
 
 def load_compiled(path: PathLike, *, warn: Optional[Callable[[str], None]] = None,
                   use_cache: bool = True, loader: Optional[Callable[[Path], Glossary]] = None
-                  ) -> CompiledTermbase:
+                  ) -> Union[CompiledTermbase, Glossary]:
     """The compiled termbase of the glossary file ``path``, from the cache when it is there.
 
     The cache key is the SHA-256 of the file's bytes plus :func:`code_fingerprint`. On a miss
     the glossary is loaded (``loader``, default :func:`~termbase.glossary.load_glossary`:
     glossary errors are raised as usual), compiled and stored; a damaged cache file is rebuilt
     after ``warn`` (default :func:`warnings.warn`) is told. When the cache cannot be written the
-    compiled termbase lives in memory for this run.
+    compiled termbase lives in memory for this run; a glossary that cannot be compiled (an entry
+    value ``marshal`` cannot store) is returned as loaded, after a warning.
     """
     from .errors import GlossaryError, OutputError
     from .glossary import load_glossary
@@ -583,7 +587,12 @@ def load_compiled(path: PathLike, *, warn: Optional[Callable[[str], None]] = Non
                     pass
                 return ct
     glossary = (loader or load_glossary)(p)
-    compiled = compile_glossary(glossary, glossary.sha256)
+    try:
+        compiled = compile_glossary(glossary, glossary.sha256)
+    except ValueError as exc:  # an entry value marshal cannot store
+        (warn or _warn)(f"{p}: cannot compile the glossary ({exc}); checking without a compiled "
+                        "termbase")
+        return glossary
     if use_cache:
         try:
             target = write_compiled(compiled, glossary.sha256)

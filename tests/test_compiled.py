@@ -136,7 +136,7 @@ def test_cache_is_written_reused_and_rebuilt_on_change(tmp_path, monkeypatch):
     assert changed.entry(len(changed) - 1).preferred == "new word"
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+@pytest.mark.parametrize("damage", ["truncate", "flip", "header", "garbage", "empty"])
 def test_damaged_cache_is_rebuilt_with_a_warning(tmp_path, damage):
     path = _copy_glossary(tmp_path)
     origin = Path(load_compiled(path).origin)
@@ -145,6 +145,8 @@ def test_damaged_cache_is_rebuilt_with_a_warning(tmp_path, damage):
         data = data[:len(data) // 2]
     elif damage == "flip":
         data[len(data) * 2 // 3] ^= 0x40
+    elif damage == "header":
+        data[20] ^= 0x01  # inside the header: its own checksum catches it
     elif damage == "garbage":
         data = bytearray(b"\x80\x04\x95" + bytes(200))  # a pickle is never read
     else:
@@ -182,9 +184,22 @@ def test_unwritable_cache_only_costs_time(tmp_path, monkeypatch, sample_page):
 
 def test_not_a_compiled_file():
     with pytest.raises(DamagedError):
-        CompiledTermbase(b"TTCTERM\x01" + bytes(20))
+        CompiledTermbase(compiled_mod.MAGIC + bytes(20))
     with pytest.raises(DamagedError):
         CompiledTermbase(b"\x80\x04\x95 pickle")
+
+
+def test_a_glossary_that_cannot_be_compiled_is_used_as_loaded(tmp_path, monkeypatch):
+    path = _copy_glossary(tmp_path)
+
+    def refuse(*a, **k):
+        raise ValueError("unmarshallable object")
+
+    monkeypatch.setattr(compiled_mod, "compile_glossary", refuse)
+    warnings = []
+    result = load_compiled(path, warn=warnings.append)
+    assert warnings and "cannot compile" in warnings[0]
+    assert result.entries == load_glossary(path).entries
 
 
 def test_glossary_errors_are_reported_as_before(tmp_path, sample_page):
