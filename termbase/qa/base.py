@@ -156,17 +156,13 @@ class CheckContext:
         """The same matcher from a compiled termbase: the entries found in the sources and those
         with a forbidden rendering that can start at a word of the targets, added in glossary
         order with their stored word tokens."""
-        from ..en_match import APPROVED, FORBIDDEN, EnMatcher, token_folds
+        from ..en_match import APPROVED, FORBIDDEN, EnMatcher
 
         tb = self.glossary
         self.all_zh_terms()
         found = {tb.entry_id(t.entry) for p in self.pairs for t in self.zh_terms(p)}
-        folds = set()
-        for p in self.pairs:
-            if p.target:
-                folds |= token_folds(p.target)
         m = EnMatcher()
-        for eid in sorted(found | tb.forbidden_candidates(folds)):
+        for eid in sorted(found | tb.forbidden_candidates(self.target_folds())):
             e = tb.entry(eid)
             if eid in found:
                 for r, words in zip(e.en, tb.rendering_words(eid)):
@@ -190,13 +186,19 @@ class CheckContext:
         they then share it instead of each decoding its own)."""
         index = self.variant_index()
         if index is not None and self.compiled:
+            index.prefetch(self.target_folds())
+
+    def target_folds(self) -> set:
+        """Every folded word (``Token.fold``) of the targets."""
+        def build() -> set:
             from ..en_match import token_folds
 
-            folds = set()
+            folds: set = set()
             for p in self.pairs:
                 if p.target:
                     folds |= token_folds(p.target)
-            index.prefetch(folds)
+            return folds
+        return self.shared("target-folds", build)
 
     def all_zh_terms(self) -> None:
         """Find the glossary terms of every source now (a matcher prepared for the whole
