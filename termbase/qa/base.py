@@ -211,6 +211,17 @@ class CheckContext:
         for p in todo:
             self.zh_terms(p)
 
+    def forget(self, pairs: Sequence[SegmentPair]) -> None:
+        """Drop what was computed for ``pairs`` in this process (their target tokens, rendering
+        matches and near misses): a forked worker calls it once it is done with its segments,
+        so it holds one batch of them at a time. What the process inherited is left alone."""
+        variant_hits = self._shared.get("variant-hits")
+        for p in pairs:
+            self._tokens.pop(p.index, None)
+            self._en.pop(p.index, None)
+            if variant_hits is not None:
+                variant_hits.pop(p.index, None)
+
     def zh_terms(self, pair: SegmentPair) -> list:
         """Glossary terms in the source (``TermMatch`` list)."""
         if self.glossary is None:

@@ -78,7 +78,10 @@ def _prepared_issues(checks, pairs, ctx) -> List[List[Issue]]:
 def _worker(bounds):
     lo, hi = bounds
     st = _WORKER_STATE
-    return _segment_issues(st["checks"], st["pairs"][lo:hi], st["ctx"])
+    pairs = st["pairs"][lo:hi]
+    found = _segment_issues(st["checks"], pairs, st["ctx"])
+    st["ctx"].forget(pairs)  # each segment is checked in one batch: hold one batch at a time
+    return found
 
 
 @contextmanager
