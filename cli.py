@@ -116,6 +116,7 @@ class State:
         self.explicit = explicit  # chosen with --glossary or TERMTRANS_GLOSSARY
         self.encoding = encoding  # --glossary-encoding
         self._glossary = None
+        self._termbase = None
 
     @property
     def path(self) -> Path:
@@ -159,6 +160,20 @@ class State:
                 if problem.severity != "error":
                     click.echo(str(problem), err=True)
         return self._glossary
+
+    @property
+    def termbase(self):
+        """The compiled glossary (from the cache, built there when missing or out of date)."""
+        if self._termbase is None:
+            if self._glossary is not None or str(self.glossary_path) == "-":
+                self._termbase = self.glossary  # loaded already, or read once from stdin
+            else:
+                from termbase.compiled import load_compiled
+
+                self._termbase = load_compiled(
+                    self.path, warn=lambda message: click.echo(f"warning: {message}", err=True),
+                    loader=lambda _path: self.glossary)
+        return self._termbase
 
 
 pass_state = click.make_pass_decorator(State)
@@ -343,6 +358,28 @@ def terms_add(state: State, zh: str, en: str, note: str, forbidden: str, source:
     entry = add_entry(path, zh, en, note=note, forbidden=forbidden, source=source,
                       case_sensitive=case_sensitive)
     click.echo(f"added to {path}:{entry.line}: {' | '.join(entry.zh)} → {' | '.join(entry.en)}")
+
+
+@terms.command("compile")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Rebuild even when an up-to-date one is cached.")
+@pass_state
+def terms_compile(state: State, file: Optional[str], force: bool) -> None:
+    """Compile a glossary (default: the current one) into the termtrans cache now.
+
+    `check` compiles the glossary on its first run and whenever its content changes; compiling
+    ahead of time (in a CI image, after editing a large glossary) makes that first check fast.
+    """
+    import time
+
+    from termbase.compiled import build_compiled
+
+    path = Path(file) if file else state.path
+    t = time.perf_counter()
+    target, count, built = build_compiled(path, force=force)
+    what = f"compiled in {time.perf_counter() - t:.1f} s" if built else "already compiled"
+    click.echo(f"{path}: {count} entries {what}: {target} "
+               f"({target.stat().st_size / 1e6:.1f} MB)")
 
 
 @terms.command("find")
@@ -661,15 +698,15 @@ def _check(state: State, paths: tuple, project: bool, input_format: str, include
     if project:
         from termbase.qa.project import check_project
 
-        report = check_project(items, state.glossary, encoding=encoding, **options)
+        report = check_project(items, state.termbase, encoding=encoding, **options)
     else:
         source = paths[0]
         target = paths[1] if len(paths) > 1 else None
         pairs = read_aligned(_text_input(source, encoding),
                              _text_input(target, encoding) if target is not None else None,
                              None if input_format == "auto" else input_format,
-                             glossary=state.glossary)
-        report = run_checks(pairs, state.glossary, **options)
+                             glossary=state.termbase)
+        report = run_checks(pairs, state.termbase, **options)
         report.inputs = {"source": source, "target": target,
                          "format": input_format if target is None else "parallel"}
     if fmt == "text" and report_out.kind == "stdout":

@@ -1,42 +1,45 @@
-"""Speed of ``termtrans check`` on a 1 MB bilingual document with 10,000- and 100,000-term glossaries.
+"""Speed and memory of the whole ``termtrans check`` command, with a compiled termbase.
 
-    python benchmarks/bench_check.py            # full run (about a minute on 2 cores)
-    python benchmarks/bench_check.py --quick    # smaller document, for a smoke test
+    python benchmarks/bench_check.py                 # full run (10-20 minutes on 2 busy cores)
+    python benchmarks/bench_check.py --quick         # 1k/10k/300k terms, 0.25/1 MB, 1 repeat
+    python benchmarks/bench_check.py --repo OTHER    # time another checkout's command (e.g. main)
 
-What it does, in one run (everything seeded, nothing downloaded):
+What it does, in one run (everything seeded, nothing downloaded; Linux: memory is read from /proc):
 
-1. Builds synthetic glossaries: the bundled glossary's entries plus random Chinese terms (2-5
-   ideographs) with English renderings of 2-4 words drawn from a vocabulary that mixes real words
-   of the sample page and the glossary (so renderings share words, as real ones do) with
-   pseudo-words (so every rendering is unique); one in ten has a forbidden rendering. The
-   100,000-term glossary is the 10,000-term one plus 90,000 more entries.
-2. Builds a ~1 MB mixed bilingual document (Chinese paragraph, then its English) from the sample
-   page's segments, each Chinese paragraph carrying three glossary terms and its English their
-   renderings, some dropped, some forbidden, some misspelled.
-3. Times, for each glossary: reading the document (mixed reader), and running every check
-   (matchers built inside the timing) with the jieba word-boundary test on, as the CLI does
-   (``--no-boundary-check`` turns it off, like the CLI option). Each timing runs in a process
-   forked for it, before which nothing was checked: jieba's dictionary is loaded and the matchers
-   are built inside the timing, as in a new ``termtrans check``. Every timing is repeated
-   (``--repeats``, default 3); the best is used, the median printed next to it.
-4. Times a naive baseline: a Python loop over every term (``str.find`` over each Chinese segment,
-   substring test of each approved rendering in the English) — the term-missing check alone.
-   For 100,000 terms the loop runs over the first 20,000 terms and is scaled (printed as such).
-5. Times the command end to end (``termtrans --glossary G.csv check DOC --format json -o ...``
-   in a new process: start-up, glossary CSV parsing, reading, checking, writing the report),
-   once with an empty cache directory (jieba's prefix dictionary is then built from its word
-   list and cached), then warm, for each glossary. ``--no-cli`` skips this part.
+1. Builds synthetic glossaries of 1k, 10k, 100k and 300k terms (each the bundled glossary plus
+   the first N of one seeded list of random Chinese terms, 2-5 ideographs, whose English
+   renderings of 2-4 words mix real words of the sample page and the glossary with pseudo-words;
+   one in ten has a forbidden rendering), written as glossary CSV files; and mixed bilingual
+   documents of 0.25, 1 and 4 MB built from the sample page's segments, each Chinese paragraph
+   carrying three terms of the 1k glossary (so every glossary has them) and its English their
+   renderings, some dropped, forbidden or misspelt; and a two-line document.
+2. Times ``termtrans --glossary G check DOC --format json -o OUT --fail-on none`` in a new process
+   (start-up, glossary, reading, every check, JSON report written), for every glossary and
+   document: once *cold* (the termtrans cache holds jieba's dictionary but no compiled termbase:
+   the glossary is parsed and compiled in the run) and *warm* (the compiled termbase of the
+   previous run is there), best of ``--repeats``. Wall seconds are printed with the CPU seconds
+   of the process and its workers (user + system; less sensitive to other load on the machine).
+3. Samples the proportional set size (PSS) of the command and every process it forks, every 20
+   ms, and prints the peak of their sum; for each glossary it also runs the 1 MB check with
+   ``--jobs 1`` (one process) for the memory floor.
+4. Times the yardstick in the same run: ``benchmarks/aho_floor.py`` (pyahocorasick, "term in the
+   source, rendering absent", nothing else; ``pip install pyahocorasick``) on the same files.
 
-Floors (issue 4): 1 MB x 10k terms <= 2 s on a 2-core machine; 100k terms <= 3x the 10k time.
-The floor line takes the library figures (reading plus checking); the command's figures are
-printed next to them.
+Floors (issue 15), checked on the warm figures: a two-line check with the 300k-term glossary
+<= 1 s; the 1 MB check with 300k terms <= 2x the one with 10k; the 1 MB x 10k check <= 1.5x the
+pyahocorasick floor; the summed memory of the check's processes <= 1.2x that of one process.
+The machine may be shared: the load average is printed with each table.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import random
+import shutil
+import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -44,15 +47,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from termbase.aligned import read_aligned  # noqa: E402
-from termbase.aligned.mixed import read_mixed_text  # noqa: E402
 from termbase.glossary import Entry, Glossary, load_glossary  # noqa: E402
 from termbase.normalize import normalize_zh  # noqa: E402
-from termbase.qa import run_checks  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "data" / "chongqing-yearbook-page.txt"
+FLOOR = ROOT / "benchmarks" / "aho_floor.py"
+TERMS = (1000, 10000, 100000, 300000)
+SIZES = (0.25, 1.0, 4.0)
 
 
-def _vocabulary(rng: random.Random, bundled: Glossary, pairs) -> list:
+# --- data ------------------------------------------------------------------------------------
+
+
+def _vocabulary(rng: random.Random, bundled: Glossary, pairs) -> tuple:
     import re
 
     real = set()
@@ -66,8 +73,8 @@ def _vocabulary(rng: random.Random, bundled: Glossary, pairs) -> list:
     return sorted(real), sorted(pseudo)
 
 
-def build_glossary(n: int, rng: random.Random, bundled: Glossary, real: list, pseudo: list) -> Glossary:
-    """``n`` synthetic entries (seeded) after the bundled ones."""
+def build_entries(n: int, rng: random.Random, bundled: Glossary, real: list, pseudo: list) -> list:
+    """The bundled entries, then ``n`` synthetic ones (seeded)."""
     entries = list(bundled)
     seen_zh = {normalize_zh(v) for e in entries for v in e.zh}
     seen_en = set()
@@ -88,7 +95,7 @@ def build_glossary(n: int, rng: random.Random, bundled: Glossary, real: list, ps
         if forbidden and forbidden[0] == en:
             forbidden = ()  # a palindrome: it cannot be both approved and forbidden
         entries.append(Entry((zh,), (en,), forbidden, line=len(entries) + 2))
-    return Glossary(entries, path=f"<synthetic {n}>")
+    return entries
 
 
 def build_document(size: int, rng: random.Random, pairs, terms: list) -> str:
@@ -120,144 +127,260 @@ def build_document(size: int, rng: random.Random, pairs, terms: list) -> str:
     return "".join(parts)
 
 
-def naive_term_loop(glossary: Glossary, pairs, limit: int = 0) -> float:
-    """Seconds for a per-term loop doing the term-missing check only."""
-    entries = glossary.entries[:limit] if limit else glossary.entries
-    sources = [p.source for p in pairs]
-    targets = [p.target.lower() for p in pairs]
-    t = time.perf_counter()
-    missing = 0
-    for e in entries:
-        renderings = [r.lower() for r in e.en]
-        for zh in e.zh:
-            for i, s in enumerate(sources):
-                if s.find(zh) != -1 and not any(r in targets[i] for r in renderings):
-                    missing += 1
-    return time.perf_counter() - t
+def build_data(work: Path, terms: tuple, sizes: tuple, seed: int) -> dict:
+    """Glossary CSVs and documents under ``work`` (reused when already there)."""
+    from termbase.interop import export_glossary
+
+    stamp = work / f"built-{seed}-{'-'.join(map(str, terms))}-{'-'.join(map(str, sizes))}"
+    files = {"glossary": {n: work / f"glossary-{n // 1000}k.csv" for n in terms},
+             "document": {s: work / f"document-{s:g}MB.txt" for s in sizes},
+             "two": work / "two-lines.txt"}
+    if stamp.exists():
+        return files
+    rng = random.Random(seed)
+    bundled = load_glossary(ROOT / "glossary.csv")
+    sample_pairs = read_aligned(SAMPLE)
+    real, pseudo = _vocabulary(rng, bundled, sample_pairs)
+    entries = build_entries(max(terms), rng, bundled, real, pseudo)
+    nb = len(bundled.entries)
+    for n in terms:
+        path = files["glossary"][n]
+        if path.exists():
+            path.unlink()
+        export_glossary(entries[:n + nb], path, "csv")
+    doc_terms = entries[nb:nb + min(terms)]
+    for s in sizes:
+        doc = build_document(int(s * 1_000_000), random.Random(seed + 1), sample_pairs, doc_terms)
+        files["document"][s].write_text(doc, encoding="utf-8")
+    first = sample_pairs[0]
+    files["two"].write_text(f"{first.source}\n{first.target}\n", encoding="utf-8")
+    stamp.write_text("ok\n")
+    return files
 
 
-def in_fresh_process(fn):
-    """``fn()`` timed in a forked child: jieba's dictionary and the matchers are not loaded yet
-    (this process never checks), as in a new ``termtrans check``. Returns (seconds, fn's result)."""
-    import multiprocessing as mp
+# --- measuring ------------------------------------------------------------------------------
 
-    ctx = mp.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
 
-    def child():
-        t = time.perf_counter()
-        result = fn()
-        send.send((time.perf_counter() - t, result))
-
-    proc = ctx.Process(target=child)
-    proc.start()
-    out = recv.recv()
-    proc.join()
+def _children() -> dict:
+    """ppid -> [pid] of every process (from /proc)."""
+    out: dict = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        out.setdefault(ppid, []).append(int(name))
     return out
 
 
-def best_of(repeats: int, fn):
-    """(best seconds, median seconds, last result) of ``repeats`` runs of ``fn`` in fresh processes."""
-    runs = [in_fresh_process(fn) for _ in range(repeats)]
-    times = sorted(t for t, _ in runs)
-    return times[0], times[len(times) // 2], runs[-1][1]
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
-def cli_timings(doc: str, small: Glossary, big: Glossary, small_n: int, big_n: int,
-                boundary_check: bool, repeats: int) -> None:
-    """Seconds of ``termtrans check`` in a new process (cold cache once, then warm)."""
-    import subprocess
-    import tempfile
+class MemorySampler:
+    """Peak of the summed PSS of a process and its descendants, sampled every ``interval`` s."""
 
-    from termbase.interop import export_glossary
+    def __init__(self, pid: int, interval: float = 0.02):
+        self.pid = pid
+        self.peak_kb = 0
+        self.peak_procs = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
+        self._thread.start()
 
-    with tempfile.TemporaryDirectory(prefix="bench-check-") as tmp:
-        work = Path(tmp)
-        doc_path = work / "document.txt"
-        doc_path.write_text(doc, encoding="utf-8")
-        env = dict(os.environ, TERMTRANS_CACHE=str(work / "cache"))
-        runs = [("cold cache", 1, small_n, small), ("warm", repeats, small_n, small),
-                ("warm", repeats, big_n, big)]
-        for label, n_runs, n, g in runs:
-            gloss = work / f"glossary-{n}.csv"
-            if not gloss.exists():
-                export_glossary(g.entries, gloss, "csv")
-            cmd = [sys.executable, "-m", "cli", "--glossary", str(gloss), "check", str(doc_path),
-                   "--format", "json", "-o", str(work / "report.json"), "--fail-on", "none"]
-            if not boundary_check:
-                cmd.append("--no-boundary-check")
-            times = []
-            for _ in range(n_runs):
-                t = time.perf_counter()
-                proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-                times.append(time.perf_counter() - t)
-                if proc.returncode != 0:
-                    print(f"termtrans check failed ({proc.returncode}): {proc.stderr.strip()}")
-                    return
-            times.sort()
-            shown = (f"{times[0]:.2f} s" if n_runs == 1 else
-                     f"best {times[0]:.2f} s, median {times[len(times) // 2]:.2f} s of {n_runs}")
-            print(f"termtrans check, {n // 1000}k terms, {label}: {shown}")
-    print("  (a new process each: start-up, glossary CSV, reading, checking, JSON report written)")
+    def _run(self, interval: float) -> None:
+        while not self._stop.is_set():
+            tree = _children()
+            pids, todo = [], [self.pid]
+            while todo:
+                p = todo.pop()
+                pids.append(p)
+                todo.extend(tree.get(p, ()))
+            total = sum(_pss_kb(p) for p in pids)
+            if total > self.peak_kb:
+                self.peak_kb = total
+            self.peak_procs = max(self.peak_procs, len(pids))
+            self._stop.wait(interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_command(cmd: list, cwd: Path, env: dict, sample: bool = True) -> dict:
+    """Run ``cmd``: wall seconds, CPU seconds (itself and its reaped children), peak PSS."""
+    with tempfile.TemporaryFile() as errors:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        sampler = MemorySampler(proc.pid) if sample else None
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        if sampler is not None:
+            sampler.stop()
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        err = errors.read().decode("utf-8", "replace").strip()
+    if code not in (0, 1):
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({code}): {err[-500:]}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            "pss_mb": sampler.peak_kb / 1024 if sampler else 0.0,
+            "procs": sampler.peak_procs if sampler else 0}
+
+
+def best(runs: list) -> dict:
+    """The run with the least wall time, with the median wall time added."""
+    ordered = sorted(runs, key=lambda r: r["wall"])
+    out = dict(ordered[0])
+    out["median"] = ordered[len(ordered) // 2]["wall"]
+    out["pss_mb"] = max(r["pss_mb"] for r in runs)
+    out["procs"] = max(r["procs"] for r in runs)
+    return out
+
+
+def _has_compile(repo: Path) -> bool:
+    return (repo / "termbase" / "compiled.py").exists()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="100 KB document, 1k/10k terms")
-    ap.add_argument("--no-boundary-check", dest="boundary_check", action="store_false",
-                    help="turn the jieba word-boundary test off (as the CLI option does)")
-    ap.add_argument("--no-cli", dest="cli", action="store_false",
-                    help="skip the end-to-end timing of the termtrans command")
-    ap.add_argument("--repeats", type=int, default=3,
-                    help="runs of each timing (best and median printed; default 3)")
+    ap.add_argument("--quick", action="store_true",
+                    help="1k/10k/300k terms, 0.25 and 1 MB, one repeat")
+    ap.add_argument("--repeats", type=int, default=None, help="warm runs of each timing (default 3)")
+    ap.add_argument("--repo", type=Path, default=ROOT,
+                    help="checkout whose termtrans command is timed (default: this one)")
+    ap.add_argument("--data", type=Path, default=None,
+                    help="directory for the generated files (kept; default: a temporary one)")
+    ap.add_argument("--terms", default=None, help="comma-separated glossary sizes, e.g. 10000,300000")
+    ap.add_argument("--sizes", default=None, help="comma-separated document sizes in MB")
+    ap.add_argument("--no-floor", dest="floor", action="store_false",
+                    help="skip the pyahocorasick yardstick")
     ap.add_argument("--seed", type=int, default=4)
     args = ap.parse_args()
-    repeats = max(1, args.repeats)
-    rng = random.Random(args.seed)
-    bundled = load_glossary(ROOT / "glossary.csv")
-    sample_pairs = read_aligned(SAMPLE)
-    real, pseudo = _vocabulary(rng, bundled, sample_pairs)
-    small_n, big_n = (1000, 10000) if args.quick else (10000, 100000)
-    size = 100_000 if args.quick else 1_000_000
+    terms = tuple(int(x) for x in args.terms.split(",")) if args.terms else (
+        (1000, 10000, 300000) if args.quick else TERMS)
+    sizes = tuple(float(x) for x in args.sizes.split(",")) if args.sizes else (
+        (0.25, 1.0) if args.quick else SIZES)
+    repeats = max(1, args.repeats or (1 if args.quick else 3))
+    repo = args.repo.resolve()
+    tmp = None
+    if args.data is None:
+        tmp = tempfile.mkdtemp(prefix="bench-check-")
+        work = Path(tmp)
+    else:
+        work = args.data.resolve()
+        work.mkdir(parents=True, exist_ok=True)
+    try:
+        _bench(work, repo, terms, sizes, repeats, args)
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _bench(work: Path, repo: Path, terms: tuple, sizes: tuple, repeats: int, args) -> None:
     t = time.perf_counter()
-    big = build_glossary(big_n, rng, bundled, real, pseudo)
-    small = Glossary(big.entries[:small_n + len(bundled.entries)], path=f"<synthetic {small_n}>")
-    doc = build_document(size, rng, sample_pairs, small.entries[len(bundled.entries):])
-    print(f"built: document {len(doc.encode('utf-8')) / 1e6:.2f} MB, glossaries "
-          f"{len(small):,} and {len(big):,} entries ({time.perf_counter() - t:.1f} s, not timed below)")
-    print(f"boundary check: {'on' if args.boundary_check else 'off'}; {os.cpu_count()} cores; "
-          f"python {sys.version.split()[0]}; each timing: best of {repeats} in fresh processes")
-    print(f"load average now: {os.getloadavg()[0]:.1f} (other work on the machine inflates wall times)")
+    files = build_data(work, TERMS if set(terms) <= set(TERMS) else terms, SIZES
+                       if set(sizes) <= set(SIZES) else sizes, args.seed)
+    print(f"data: glossaries of {', '.join(f'{n // 1000}k' for n in terms)} terms, documents of "
+          f"{', '.join(f'{s:g}' for s in sizes)} MB and two lines "
+          f"({time.perf_counter() - t:.0f} s to build or find, not timed)")
+    cache = work / "cache"
+    env = dict(os.environ, TERMTRANS_CACHE=str(cache), PYTHONPATH=str(repo),
+               PYTHONDONTWRITEBYTECODE="1")
+    env.pop("TERMTRANS_GLOSSARY", None)
+    compiled = _has_compile(repo)
+    out = work / "report.json"
 
-    read_s, read_med, pairs = best_of(repeats, lambda: read_mixed_text(doc, "<bench>"))
-    print(f"read mixed document: {read_s:.2f} s (median {read_med:.2f} s), {len(pairs):,} segments")
+    def check(glossary: Path, doc: Path, *extra) -> list:
+        return [sys.executable, "-m", "cli", "--glossary", str(glossary), "check", str(doc),
+                "--format", "json", "-o", str(out), "--fail-on", "none", *extra]
 
-    results = {}
-    for name, g in ((f"{small_n // 1000}k", small), (f"{big_n // 1000}k", big)):
-        best, med, summary = best_of(repeats, lambda: run_checks(
-            pairs, g, boundary_check=args.boundary_check).summary()["by_check"])
-        results[name] = best
-        print(f"check, {name} terms: {best:.2f} s (median {med:.2f} s)  (+ read {read_s:.2f} s"
-              f" = {best + read_s:.2f} s)  issues: {summary}")
-    for name, g in ((f"{small_n // 1000}k", small), (f"{big_n // 1000}k", big)):
-        if len(g) > 20000:
-            part = 20000
-            s = naive_term_loop(g, pairs, part) * len(g) / part
-            print(f"naive per-term loop (term-missing only), {name} terms: {s:.1f} s "
-                  f"(measured on {part:,} terms, scaled)")
-        else:
-            print(f"naive per-term loop (term-missing only), {name} terms: "
-                  f"{naive_term_loop(g, pairs):.1f} s")
-    if args.cli:
-        cli_timings(doc, small, big, small_n, big_n, args.boundary_check, repeats)
-    keys = list(results)
-    small_s, big_s = results[keys[0]] + read_s, results[keys[1]] + read_s
-    ratio = big_s / small_s
-    print(f"check only (without reading): {keys[1]}/{keys[0]} = "
-          f"{results[keys[1]] / results[keys[0]]:.2f}x")
-    print(f"floors (whole check of the document, reading included): {keys[0]} {small_s:.2f} s "
-          f"(<= 2 s: {'met' if small_s <= 2 else 'NOT met'}); {keys[1]} {big_s:.2f} s = "
-          f"{ratio:.2f}x the {keys[0]} time (<= 3x: {'met' if ratio <= 3 else 'NOT met'})")
+    # jieba's prefix dictionary is cached once per machine: not part of any timing
+    run_command(check(files["glossary"][min(terms)], files["two"]), repo, env, sample=False)
+    print(f"command: {repo}  ({'compiled termbase' if compiled else 'no compiled termbase: cold = warm'}); "
+          f"{os.cpu_count()} cores; python {sys.version.split()[0]}; warm: best of {repeats}")
+    print(f"load average at start: {os.getloadavg()[0]:.1f} (other work on the machine inflates "
+          "wall times; CPU seconds less so)")
+    rows = []
+    for n in terms:
+        g = files["glossary"][n]
+        docs = [("2 lines", files["two"])] + [(f"{s:g} MB", files["document"][s]) for s in sizes]
+        for label, doc in docs:
+            shutil.rmtree(cache / "termbase", ignore_errors=True)
+            cold = run_command(check(g, doc), repo, env)
+            warm = best([run_command(check(g, doc), repo, env) for _ in range(repeats)])
+            floor = None
+            if args.floor and label != "2 lines":
+                floor = best([run_command([sys.executable, str(FLOOR), str(g), str(doc),
+                                           str(work / "floor.json")], repo, env)
+                              for _ in range(repeats)])
+            one = None
+            if label == "1 MB":
+                one = run_command(check(g, doc, "--jobs", "1"), repo, env)
+            rows.append((n, label, cold, warm, floor, one))
+            _print_row(rows[-1])
+    _print_table(rows, terms, sizes)
+
+
+_HEADER = (f"{'terms':>6} {'document':>8} | {'cold s':>7} {'cpu':>6} | {'warm s':>7} {'median':>7} "
+           f"{'cpu':>6} | {'floor s':>7} {'cpu':>6} {'x floor':>7} | {'PSS MB':>7} {'procs':>5} "
+           f"{'jobs=1':>7} {'ratio':>6}")
+
+
+def _fmt(x, spec: str = "7.2f") -> str:
+    return format(x, spec) if x is not None else " " * int(spec.split(".")[0])
+
+
+def _print_row(row, header=[True]) -> None:
+    if header[0]:
+        print(_HEADER)
+        header[0] = False
+    n, label, cold, warm, floor, one = row
+    print(f"{n // 1000:>5}k {label:>8} | {cold['wall']:7.2f} {cold['cpu']:6.2f} | "
+          f"{warm['wall']:7.2f} {warm['median']:7.2f} {warm['cpu']:6.2f} | "
+          f"{_fmt(floor and floor['wall'])} {_fmt(floor and floor['cpu'], '6.2f')} "
+          f"{_fmt(floor and warm['wall'] / floor['wall'])} | "
+          f"{warm['pss_mb']:7.0f} {warm['procs']:5d} {_fmt(one and one['pss_mb'], '7.0f')} "
+          f"{_fmt(one and warm['pss_mb'] / one['pss_mb'], '6.2f')}", flush=True)
+
+
+def _print_table(rows, terms, sizes) -> None:
+    print()
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
+    warm = {(n, label): w for n, label, _, w, _, _ in rows}
+    floors = {(n, label): f for n, label, _, _, f, _ in rows}
+    lines = []
+    if (300000, "2 lines") in warm:
+        s = warm[(300000, "2 lines")]["wall"]
+        lines.append(f"two-line check, 300k terms, warm: {s:.2f} s (<= 1 s: {'met' if s <= 1 else 'NOT met'})")
+    if (300000, "1 MB") in warm and (10000, "1 MB") in warm:
+        a, b = warm[(300000, "1 MB")], warm[(10000, "1 MB")]
+        r, rc = a["wall"] / b["wall"], a["cpu"] / b["cpu"]
+        lines.append(f"1 MB check, 300k / 10k terms: {r:.2f}x wall, {rc:.2f}x CPU "
+                     f"(<= 2x: {'met' if r <= 2 else 'NOT met'})")
+    if floors.get((10000, "1 MB")):
+        a, f = warm[(10000, "1 MB")], floors[(10000, "1 MB")]
+        r, rc = a["wall"] / f["wall"], a["cpu"] / f["cpu"]
+        lines.append(f"1 MB x 10k check / pyahocorasick floor: {r:.2f}x wall, {rc:.2f}x CPU "
+                     f"(<= 1.5x: {'met' if r <= 1.5 else 'NOT met'})")
+    ratios = [(w["pss_mb"] / one["pss_mb"], n) for n, label, _, w, _, one in rows if one]
+    if ratios:
+        worst, n = max(ratios)
+        lines.append(f"summed PSS of the check's processes / one process (--jobs 1), 1 MB: worst "
+                     f"{worst:.2f}x at {n // 1000}k terms (<= 1.2x: {'met' if worst <= 1.2 else 'NOT met'})")
+    print("floors (warm compiled termbase):")
+    for line in lines:
+        print("  " + line)
 
 
 if __name__ == "__main__":

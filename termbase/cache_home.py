@@ -1,4 +1,5 @@
-"""Where termtrans keeps what it can rebuild: converted models, jieba's prefix dictionary."""
+"""Where termtrans keeps what it can rebuild: converted models, jieba's prefix dictionary, compiled
+termbases."""
 from __future__ import annotations
 
 import os

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from .glossary import Entry
 
@@ -105,7 +105,12 @@ class EnMatcher:
     def add(self, rendering: str, entry: Optional[Entry] = None, kind: str = APPROVED,
             case_sensitive: bool = False) -> None:
         """Index one rendering."""
-        words = tuple(t.word for t in tokenize_en(rendering))
+        self.add_words(rendering, tuple(t.word for t in tokenize_en(rendering)), entry, kind,
+                       case_sensitive)
+
+    def add_words(self, rendering: str, words: Tuple[str, ...], entry: Optional[Entry] = None,
+                  kind: str = APPROVED, case_sensitive: bool = False) -> None:
+        """Index one rendering whose word tokens (``Token.word``) are already known."""
         if not words:
             return
         if len(words) > 1 and words[0].lower() in _ARTICLES:
@@ -166,6 +171,30 @@ class EnMatcher:
                 out.append(m)
                 pos = m.end
         return out
+
+
+def phrase_firsts(words: Sequence[str]) -> Set[str]:
+    """The folded words at which :meth:`EnMatcher.find_all` can find a rendering of these word
+    tokens (its first word; every form of it for a one-word rendering; the same for the rendering
+    without its leading article)."""
+    out: Set[str] = set()
+    variants = [tuple(words)] if words else []
+    if len(words) > 1 and words[0].lower() in _ARTICLES:
+        variants.append(tuple(words[1:]))
+    for ws in variants:
+        out.update(_forms(ws[0].lower()) if len(ws) == 1 else (ws[0].lower(),))
+    return out
+
+
+def token_folds(text: str) -> Set[str]:
+    """The folded words (``Token.fold``) of ``text``: what :func:`tokenize_en` would give, at the
+    speed of one regular-expression pass."""
+    out = set()
+    for word in _TOKEN.findall(text):
+        if "'" in word or "\u2019" in word:
+            word = _POSSESSIVE.sub("", word.replace("\u2019", "'")) or word
+        out.add(word.lower())
+    return out
 
 
 def _same_case(words: Sequence[str], window: Sequence[Token]) -> bool:

@@ -17,7 +17,7 @@ import re
 import sys
 import sysconfig
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, replace
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
@@ -152,12 +152,19 @@ class Glossary:
     sha256: str = ""
     #: warnings found while loading (errors raise in strict loading)
     problems: List[Problem] = field(default_factory=list)
+    #: the normalised form of Chinese variants already known (from parsing): not normalised again
+    keys: InitVar[Optional[Dict[str, str]]] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, keys: Optional[Dict[str, str]] = None) -> None:
         self._by_zh: Dict[str, Entry] = {}
         self._zh_keys: Dict[int, List[str]] = {}  # id(entry) -> its normalised Chinese variants
         pairs = [(v, e) for e in self.entries for v in e.zh]
-        for key, (_, e) in zip(normalize_many([v for v, _ in pairs]), pairs):
+        known = keys or {}
+        todo = [v for v, _ in pairs if v not in known]
+        if todo:
+            known = {**known, **dict(zip(todo, normalize_many(todo)))}
+        for v, e in pairs:
+            key = known[v]
             self._by_zh.setdefault(key, e)
             self._zh_keys.setdefault(id(e), []).append(key)
         if not self.sha256:
@@ -165,6 +172,13 @@ class Glossary:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def zh_keys_of(self, entry: Entry) -> List[str]:
+        """The normalised form of each Chinese variant of ``entry`` (one of this glossary's)."""
+        keys = self._zh_keys.get(id(entry))
+        if keys is None or len(keys) != len(entry.zh):
+            return normalize_many(list(entry.zh))
+        return keys
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
@@ -192,6 +206,8 @@ def split_values(cell: str) -> Tuple[str, ...]:
     cell = cell.strip()
     if not cell:
         return ()
+    if SEPARATOR not in cell:
+        return (cell,)
     return tuple(v.strip() for v in cell.split(SEPARATOR))
 
 
@@ -339,7 +355,7 @@ def parse_glossary(text: str, path: PathLike = "<glossary>") -> Tuple[Glossary, 
                 problems.append(Problem(name, e.line, f"forbidden rendering '{f}' is approved "
                                         f"for {other.term} on line {other.line}", "warning"))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Glossary(entries, path=name, sha256=digest, problems=problems), problems
+    return Glossary(entries, path=name, sha256=digest, problems=problems, keys=key_of), problems
 
 
 def _parse_row(name: str, line: int, row: List[str], cols: List[str]
@@ -353,9 +369,10 @@ def _parse_row(name: str, line: int, row: List[str], cols: List[str]
     values = {}
     for col in ("zh", "en", "forbidden", "xref"):
         vals = split_values(rec.get(col, ""))
-        if any(not v for v in vals):
+        if "" in vals:
             problems.append(Problem(name, line, f"empty value between '{SEPARATOR}' in {col}"))
-        values[col] = tuple(v for v in vals if v)
+            vals = tuple(v for v in vals if v)
+        values[col] = vals
     if not values["zh"]:
         problems.append(Problem(name, line, "empty zh field"))
     if not values["en"]:
@@ -404,12 +421,13 @@ def entry_problems(name: str, entry: Entry, keys: List[str], seen: Dict[str, Ent
         else:
             out.append(Problem(name, line, f"conflict: '{v}' is approved as "
                                f"'{prev.preferred}' on line {prev.line}, here as '{entry.preferred}'"))
-    if len(set(keys)) != len(keys):
+    if len(keys) > 1 and len(set(keys)) != len(keys):
         out.append(Problem(name, line, "the same Chinese variant is listed twice", "warning"))
-    approved = {r.casefold() for r in entry.en}
-    for f in entry.forbidden:
-        if f.casefold() in approved:
-            out.append(Problem(name, line, f"'{f}' is both approved and forbidden"))
+    if entry.forbidden:
+        approved = {r.casefold() for r in entry.en}
+        for f in entry.forbidden:
+            if f.casefold() in approved:
+                out.append(Problem(name, line, f"'{f}' is both approved and forbidden"))
     return out
 
 

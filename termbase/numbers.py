@@ -545,10 +545,36 @@ def _words_value(words: Sequence[str]) -> Optional[float]:
     return float(total + current) if seen else None
 
 
+#: letters that case-insensitive matching equates with ASCII letters (İ ı ſ K)
+_ASCII_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
+_LETTER_RUN = re.compile(r"[a-z]+")
+_DIGIT = re.compile(r"\d")
+_MONTH_WORDS = frozenset(_MONTHS) | frozenset(_MONTH_ABBR)
+_ORDINAL_WORDS = frozenset(w.split("-")[0] for w in _ORDINALS) | frozenset(_ORD_SECTORS)
+_NUMBER_WORDS = frozenset(_EN_UNITS) | frozenset(_EN_TENS) | {"hundred", "thousand", "million",
+                                                                "billion", "trillion", "dozen"}
+_FRACTION_WORDS = frozenset({"half", "halves", "third", "thirds", "quarter", "quarters", "fourth",
+                             "fourths", "fifth",
+                             "fifths", "tenth", "tenths"})
+
+
+def _patterns_that_may_match(text: str):
+    """Which English patterns can match ``text`` at all (a pattern is skipped only when a word or
+    a digit it needs is absent: the result is the same, found faster). Returns a predicate on
+    word sets and whether the text has a digit."""
+    digit = _DIGIT.search(text) is not None
+    if _ASCII_TWINS.search(text):
+        return (lambda words: True), digit
+    found = set(_LETTER_RUN.findall(text.lower()))
+    return (lambda words: not found.isdisjoint(words)), digit
+
+
 def en_quantities(text: str) -> List[Quantity]:
     """Quantities in English text, in text order."""
     out: List[Quantity] = []
     taken = bytearray(len(text))
+    may, digit = _patterns_that_may_match(text)
+    months = may(_MONTH_WORDS)
 
     def free(s: int, e: int) -> bool:
         return not any(taken[s:e])
@@ -558,7 +584,7 @@ def en_quantities(text: str) -> List[Quantity]:
         for i in range(q.start, q.end):
             taken[i] = 1
 
-    for m in _LIST_LABEL_EN.finditer(text):
+    for m in _LIST_LABEL_EN.finditer(text) if digit else ():
         g = next(i for i in (1, 2, 3) if m.group(i))
         s = m.start(g) - (1 if g == 3 else 0)
         add(Quantity(s, m.end(), text[s:m.end()], (float(m.group(g)),), "ordinal", False))
@@ -567,14 +593,14 @@ def en_quantities(text: str) -> List[Quantity]:
             v = roman_value(m.group(1))
             if v is not None and free(m.start(1), m.end()):
                 add(Quantity(m.start(1), m.end(), text[m.start(1):m.end()], (float(v),), "ordinal", False))
-    for m in _EN_DECADE.finditer(text):
+    for m in _EN_DECADE.finditer(text) if digit else ():
         add(Quantity(m.start(), m.end(), m.group(), (float(m.group(1)),), "year"))
-    for m in _EN_SLASH_FRACTION.finditer(text):
+    for m in _EN_SLASH_FRACTION.finditer(text) if digit else ():
         num, den = float(m.group(1)), float(m.group(2))
         if num < den and free(m.start(), m.end()):
             add(Quantity(m.start(), m.end(), m.group(), (num / den, 100 * num / den), "fraction"))
     for rx, dm in ((_EN_DATE_DM, True), (_EN_DATE_MD, False)):
-        for m in rx.finditer(text):
+        for m in rx.finditer(text) if digit and months else ():
             if not free(m.start(), m.end()):
                 continue
             month_word = m.group(3) if dm else m.group(1)
@@ -593,21 +619,21 @@ def en_quantities(text: str) -> List[Quantity]:
                 add(Quantity(m.start(g2), m.end(g2), m.group(g2), (month * 100 + days[1],), "date"))
                 for i in range(m.start(), m.end()):
                     taken[i] = 1
-    for m in _EN_MONTH.finditer(text):
+    for m in _EN_MONTH.finditer(text) if months else ():
         if not free(m.start(), m.end()):
             continue
         w = m.group(1)
         if w == "may" or (w.islower() and len(w) <= 4) or (w == "May" and _may_is_verb(text, m)):
             continue
         add(Quantity(m.start(), m.end(), m.group(), (float(_month(w)),), "month", False))
-    for m in _EN_YEAR_RANGE.finditer(text):
+    for m in _EN_YEAR_RANGE.finditer(text) if digit else ():
         y1 = int(m.group(1))
         y2 = int(m.group(1)[:2] + m.group(2))
         if y2 != y1 + 1:
             continue
         add(Quantity(m.start(1), m.end(1), m.group(1), (float(y1),), "year"))
         add(Quantity(m.start(2), m.end(2), m.group(2), (float(y2), float(m.group(2))), "year"))
-    for m in _EN_NUMBER.finditer(text):
+    for m in _EN_NUMBER.finditer(text) if digit else ():
         s = m.start(2)
         if not free(s, m.end(2)):
             continue
@@ -644,7 +670,7 @@ def en_quantities(text: str) -> List[Quantity]:
         else:
             q = Quantity(s, end, span, (v,), "number", True, unit, approx)
         add(q)
-    for m in _EN_FRACTION.finditer(text):
+    for m in _EN_FRACTION.finditer(text) if may(_FRACTION_WORDS) else ():
         if not free(m.start(), m.end()):
             continue
         if (m.group(1) and m.group(1).lower() in ("a", "an") and m.group(2).lower() in _ORD_UNITS
@@ -654,19 +680,25 @@ def en_quantities(text: str) -> List[Quantity]:
             num, den = 1.0, 2.0
         else:
             count = m.group(1).lower()
+            if count not in ("a", "an") and count not in _EN_UNITS:
+                continue  # a look-alike letter ("ſix") that case-insensitive matching let through
             num = 1.0 if count in ("a", "an") else float(_EN_UNITS[count])
             den_word = m.group(2).lower().rstrip("s")
             den_word = "half" if den_word.startswith("hal") else den_word
+            if den_word not in _FRACTIONS:
+                continue  # a look-alike letter ("fifthſ")
             den = 1 / _FRACTIONS[den_word]
         v = num / den
         add(Quantity(m.start(), m.end(), m.group(), (v, 100 * v), "fraction", False))
-    for m in _EN_ORDINAL.finditer(text):
+    for m in _EN_ORDINAL.finditer(text) if may(_ORDINAL_WORDS) else ():
         if not free(m.start(), m.end()):
             continue
         w = m.group(1).lower()
-        v = _ORDINALS.get(w) or _ORD_SECTORS[w]
+        v = _ORDINALS.get(w) or _ORD_SECTORS.get(w)
+        if v is None:
+            continue  # a look-alike letter ("ſecond") that case-insensitive matching let through
         add(Quantity(m.start(), m.end(), m.group(), (float(v),), "ordinal", False))
-    for m in _EN_WORDS.finditer(text):
+    for m in _EN_WORDS.finditer(text) if may(_NUMBER_WORDS) else ():
         s, e = m.start(), m.end()
         if not free(s, e):
             continue

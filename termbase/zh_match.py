@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 from .glossary import Entry, Glossary
 from .normalize import CJK, is_cjk, normalize_many, normalize_zh
-from .segmenter import add_word, new_tokenizer
+from .segmenter import WindowSegmenter
 
 _WINDOW = 8  # characters of context segmented on each side of a candidate match
 
@@ -57,7 +57,11 @@ class ZhMatcher:
         self.boundary_check = boundary_check
         self._variants: Dict[str, Tuple[str, Entry]] = {}
         pairs = [(variant, entry) for entry in glossary for variant in entry.zh]
-        keys = normalize_many([v for v, _ in pairs])
+        keys_of = getattr(glossary, "zh_keys_of", None)
+        if keys_of is not None:  # a Glossary knows its normalised variants
+            keys = [k for entry in glossary for k in keys_of(entry)]
+        else:
+            keys = normalize_many([v for v, _ in pairs])
         variants = self._variants
         for key, pair in zip(keys, pairs):
             if key and key not in variants:
@@ -76,6 +80,15 @@ class ZhMatcher:
         self._tokenizer = None
         self._learned: set = set()
         self._cut_cache: Dict[str, List[Tuple[int, int]]] = {}
+        self._decided: Dict[tuple, bool] = {}
+
+    def _pair(self, key: str) -> Tuple[str, Entry]:
+        """(variant as written in the glossary, entry) of a normalised key."""
+        return self._variants[key]
+
+    def entry_for(self, key: str) -> Entry:
+        """The entry of a normalised key found by :meth:`candidates`."""
+        return self._pair(key)[1]
 
     def candidates(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
         """``(start, lengths)`` of every glossary key in the normalised ``norm`` (overlaps kept,
@@ -99,10 +112,12 @@ class ZhMatcher:
 
     def find(self, text: str) -> List[TermMatch]:
         """Every glossary term in ``text`` (longest first, non-overlapping, in text order)."""
-        if not self._variants or not text:
+        if not text:
             return []
         norm = normalize_zh(text)
         candidates = self.candidates(norm)
+        if not candidates:
+            return []
         starts = [c[0] for c in candidates]
         matches: List[TermMatch] = []
         pos = 0
@@ -115,7 +130,7 @@ class ZhMatcher:
                     continue
                 if self.boundary_check and self._cuts_word(norm, start, end, candidates, starts):
                     continue
-                variant, entry = self._variants[norm[start:end]]
+                variant, entry = self._pair(norm[start:end])
                 matches.append(TermMatch(start, end, text[start:end], variant, entry))
                 pos = end
                 break
@@ -150,12 +165,33 @@ class ZhMatcher:
             hi += 1
         window = norm[lo:hi]
         s, e = start - lo, end - lo
-        terms = [(i - lo, k) for i, lengths in candidates[bisect_left(starts, lo):bisect_left(starts, hi)]
-                 for k in lengths if i + k <= hi]
+        # the window's edges are real (text, punctuation) or artefacts of cutting it short
+        cut_left = lo > 0 and is_cjk(norm[lo - 1])
+        cut_right = hi < len(norm) and is_cjk(norm[hi])
+        # the answer depends on the window alone (its glossary terms and its cut are functions
+        # of its text): a term met again in the same context is decided once
+        memo_key = (window, s, e, cut_left, cut_right)
+        known = self._decided.get(memo_key)
+        if known is None:
+            if len(self._decided) > 100000:
+                self._decided.clear()
+            known = self._decided[memo_key] = self._window_cuts_term(
+                window, s, e, cut_left, cut_right,
+                [(i - lo, k) for i, lengths in candidates[bisect_left(starts, lo):bisect_left(starts, hi)]
+                 for k in lengths if i + k <= hi])
+        return known
+
+    def _window_cuts_term(self, window: str, s: int, e: int, cut_left: bool, cut_right: bool,
+                          terms: List[Tuple[int, int]]) -> bool:
+        """:meth:`_cuts_word` for the term ``window[s:e]``; ``terms`` are the window's glossary
+        terms (``(start, length)``)."""
+        segmenter = self._segmenter()
+        segmenter.cover(window)
+        # learned glossary words that cross the term are among ``terms``: jieba's own words suffice
         if not (any(i < s < i + k < e or s < i < e < i + k for i, k in terms)
-                or _word_crosses(window, s, e, self._segmenter().FREQ)):
+                or _word_crosses(window, s, e, segmenter.lexicon.freq)):
             return False  # no word, of jieba or of the glossary, can cut the term
-        freq = self._segmenter().FREQ
+        freq = segmenter  # its get() sees the learned words too
         for ws, we in self._cut(window, terms):
             if we <= s or ws >= e:
                 continue
@@ -165,8 +201,7 @@ class ZhMatcher:
                 # a word at the window's edge may be an artefact of the cut window, but only
                 # where the window was cut short: punctuation, a line break or Latin text is a
                 # real edge (平台 is not found in 和平台上 after a comma or on a later line)
-                if ((ws == 0 and lo > 0 and is_cjk(norm[lo - 1]))
-                        or (we == len(window) and hi < len(norm) and is_cjk(norm[hi]))):
+                if (ws == 0 and cut_left) or (we == len(window) and cut_right):
                     continue
                 if _compound(window, ws, we, s, e, freq):
                     continue
@@ -178,16 +213,16 @@ class ZhMatcher:
         pairs) the segmenter learns first."""
         spans = self._cut_cache.get(window)
         if spans is None:
-            tokenizer = self._segmenter()
+            segmenter = self._segmenter()
             for i, k in terms:
                 word = window[i:i + k]
                 if word not in self._learned:
                     self._learned.add(word)
                     if " " not in word and CJK.search(word):
-                        add_word(tokenizer, word)
+                        segmenter.learn(word)
             spans = []
             pos = 0
-            for word in tokenizer.cut(window, HMM=False):
+            for word in segmenter.cut(window):
                 spans.append((pos, pos + len(word)))
                 pos += len(word)
             if len(self._cut_cache) > 50000:
@@ -195,10 +230,46 @@ class ZhMatcher:
             self._cut_cache[window] = spans
         return spans
 
-    def _segmenter(self):
+    def expect(self, texts: Sequence[str]) -> None:
+        """Texts to be searched next (a whole document): what they need is read at once."""
+        if self.boundary_check and texts:
+            self._segmenter().expect(normalize_many([t for t in texts if t]))
+
+    def _segmenter(self) -> WindowSegmenter:
         if self._tokenizer is None:
-            self._tokenizer = new_tokenizer()
+            self._tokenizer = WindowSegmenter()
         return self._tokenizer
+
+
+class CompiledZhMatcher(ZhMatcher):
+    """A :class:`ZhMatcher` over a :class:`~termbase.compiled.CompiledTermbase`: the keys whose
+    first two characters occur in a text are decoded when the text is first seen, and an entry
+    when it is first matched, so that the work follows the texts, not the glossary size."""
+
+    def __init__(self, termbase, *, boundary_check: bool = True):
+        super().__init__((), boundary_check=boundary_check)
+        self._termbase = termbase
+        self._variants = dict(termbase._singles)
+        self._singles = frozenset(self._variants)
+        self._heads_seen: set = set()
+
+    def _pair(self, key: str) -> Tuple[str, Entry]:
+        return self._termbase.zh_pair(self._variants[key])
+
+    def _cover(self, norm: str) -> None:
+        heads = {norm[i:i + 2] for i in range(len(norm) - 1)}
+        heads -= self._heads_seen
+        if not heads:
+            return
+        self._heads_seen |= heads
+        lengths, keys = self._termbase.zh_shards_for(heads)
+        if keys:
+            self._variants.update(keys)
+            self._lengths.update(lengths)
+
+    def candidates(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
+        self._cover(norm)
+        return super().candidates(norm)
 
 
 def _compound(window: str, ws: int, we: int, s: int, e: int, freq: Dict[str, int]) -> bool:

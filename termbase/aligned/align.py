@@ -173,7 +173,9 @@ def paragraph_anchors(source: Sequence[str], target: Sequence[str], glossary=Non
         from ..en_match import APPROVED, EnMatcher
         from ..zh_match import matcher_for
 
-        zh = matcher_for(glossary)
+        # a compiled termbase decodes only what these texts need
+        zh = glossary.zh_matcher() if getattr(glossary, "compiled", False) else \
+            matcher_for(glossary)
         found: Dict[int, object] = {}
         for k, text in enumerate(source):
             for t in zh.find(text):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -116,11 +115,19 @@ class CheckContext:
             self._shared[name] = build()
         return self._shared[name]
 
+    @property
+    def compiled(self) -> bool:
+        """True when the glossary is a :class:`~termbase.compiled.CompiledTermbase`."""
+        return getattr(self.glossary, "compiled", False) is True
+
     def zh_matcher(self):
         if self._zh_matcher is None and self.glossary is not None:
-            from ..zh_match import matcher_for
+            if self.compiled:
+                self._zh_matcher = self.glossary.zh_matcher(boundary_check=self.boundary_check)
+            else:
+                from ..zh_match import matcher_for
 
-            self._zh_matcher = matcher_for(self.glossary, boundary_check=self.boundary_check)
+                self._zh_matcher = matcher_for(self.glossary, boundary_check=self.boundary_check)
         return self._zh_matcher
 
     def en_matcher(self):
@@ -130,6 +137,10 @@ class CheckContext:
         if self._en_matcher is None and self.glossary is not None:
             from ..en_match import APPROVED, FORBIDDEN, EnMatcher
 
+            if self.compiled:
+                self._en_matcher = self._compiled_en_matcher()
+                return self._en_matcher
+            self.all_zh_terms()
             found = {id(t.entry) for p in self.pairs for t in self.zh_terms(p)}
             m = EnMatcher()
             for e in self.glossary:
@@ -141,17 +152,75 @@ class CheckContext:
             self._en_matcher = m
         return self._en_matcher
 
+    def _compiled_en_matcher(self):
+        """The same matcher from a compiled termbase: the entries found in the sources and those
+        with a forbidden rendering that can start at a word of the targets, added in glossary
+        order with their stored word tokens."""
+        from ..en_match import APPROVED, FORBIDDEN, EnMatcher
+
+        tb = self.glossary
+        self.all_zh_terms()
+        found = {tb.entry_id(t.entry) for p in self.pairs for t in self.zh_terms(p)}
+        m = EnMatcher()
+        for eid in sorted(found | tb.forbidden_candidates(self.target_folds())):
+            e = tb.entry(eid)
+            if eid in found:
+                for r, words in zip(e.en, tb.rendering_words(eid)):
+                    m.add_words(r, words, e, APPROVED, e.case_sensitive)
+            for r, words in zip(e.forbidden, tb.rendering_words(eid, forbidden=True)):
+                m.add_words(r, words, e, FORBIDDEN, e.case_sensitive)
+        return m
+
     def variant_index(self):
         if self._variants is None and self.glossary is not None:
-            from .variants import VariantIndex
+            if self.compiled:
+                self._variants = self.glossary.variant_index()
+            else:
+                from .variants import VariantIndex
 
-            # a superset of the targets' token folds, cheap to get before workers fork
-            words = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
-            vocabulary = {w.replace("'s", "") for p in self.pairs
-                          for w in words.findall(p.target.lower().replace("\u2019", "'"))}
-            vocabulary.update(w for v in list(vocabulary) if "'" in v for w in v.split("'"))
-            self._variants = VariantIndex(self.glossary, vocabulary)
+                self._variants = VariantIndex(self.glossary)
         return self._variants
+
+    def prepare_variants(self) -> None:
+        """Decode the near-miss index for the words of every target now (before workers fork:
+        they then share it instead of each decoding its own)."""
+        index = self.variant_index()
+        if index is not None and self.compiled:
+            index.prefetch(self.target_folds())
+
+    def target_folds(self) -> set:
+        """Every folded word (``Token.fold``) of the targets."""
+        def build() -> set:
+            from ..en_match import token_folds
+
+            folds: set = set()
+            for p in self.pairs:
+                if p.target:
+                    folds |= token_folds(p.target)
+            return folds
+        return self.shared("target-folds", build)
+
+    def all_zh_terms(self) -> None:
+        """Find the glossary terms of every source now (a matcher prepared for the whole
+        document at once)."""
+        if self.glossary is None:
+            return
+        todo = [p for p in self.pairs if p.index not in self._zh]
+        if len(todo) > 1:
+            self.zh_matcher().expect([p.source for p in todo])
+        for p in todo:
+            self.zh_terms(p)
+
+    def forget(self, pairs: Sequence[SegmentPair]) -> None:
+        """Drop what was computed for ``pairs`` in this process (their target tokens, rendering
+        matches and near misses): a forked worker calls it once it is done with its segments,
+        so it holds one batch of them at a time. What the process inherited is left alone."""
+        variant_hits = self._shared.get("variant-hits")
+        for p in pairs:
+            self._tokens.pop(p.index, None)
+            self._en.pop(p.index, None)
+            if variant_hits is not None:
+                variant_hits.pop(p.index, None)
 
     def zh_terms(self, pair: SegmentPair) -> list:
         """Glossary terms in the source (``TermMatch`` list)."""

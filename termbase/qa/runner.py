@@ -68,10 +68,20 @@ def _all_issues(checks, pairs, ctx) -> List[List[Issue]]:
     return [list(c.run(pairs, ctx)) for c in checks]
 
 
+def _prepared_issues(checks, pairs, ctx) -> List[List[Issue]]:
+    """:func:`_all_issues` after preparing the checks (in the process that runs them)."""
+    for check in checks:
+        check.prepare(ctx)
+    return _all_issues(checks, pairs, ctx)
+
+
 def _worker(bounds):
     lo, hi = bounds
     st = _WORKER_STATE
-    return _segment_issues(st["checks"], st["pairs"][lo:hi], st["ctx"])
+    pairs = st["pairs"][lo:hi]
+    found = _segment_issues(st["checks"], pairs, st["ctx"])
+    st["ctx"].forget(pairs)  # each segment is checked in one batch: hold one batch at a time
+    return found
 
 
 @contextmanager
@@ -179,9 +189,7 @@ def _parallel_issues(checks, pairs, ctx, jobs: int) -> List[List[Issue]]:
     """
     early = [c for c in checks if not c.needs_matchers]
     late = [c for c in checks if c.needs_matchers]
-    for check in early:
-        check.prepare(ctx)
-    early_call = _ForkedCall(lambda: _all_issues(early, pairs, ctx)) if early else None
+    early_call = _ForkedCall(lambda: _prepared_issues(early, pairs, ctx)) if early else None
     try:
         for check in late:
             check.prepare(ctx)

@@ -26,7 +26,7 @@ def _nested_rendered(t, pair: SegmentPair, ctx: CheckContext) -> List[tuple]:
         for k in lengths:
             if k >= len(norm):
                 continue
-            entry = matcher._variants[norm[i:i + k]][1]
+            entry = matcher.entry_for(norm[i:i + k])
             if id(entry) in seen:
                 continue
             seen.add(id(entry))
@@ -40,13 +40,15 @@ class _TermCheck(SegmentCheck):
     """A terminology check: it works with the glossary's matchers, built once in :meth:`prepare`."""
 
     needs_matchers = True
-    uses_variants = True  # the near-miss index too, not only the renderings matcher
+    #: "all": the near-miss search runs on every segment (its index is decoded for every target
+    #: before workers fork); "some": only where a term lacks its rendering; "": never
+    uses_variants = "all"
 
     def prepare(self, ctx: CheckContext) -> None:
         if ctx.glossary is not None:
             ctx.en_matcher()
-            if self.uses_variants:
-                ctx.variant_index()
+            if self.uses_variants == "all" or (self.uses_variants and not ctx.compiled):
+                ctx.prepare_variants()
 
 
 class TermMissing(_TermCheck):
@@ -61,6 +63,9 @@ class TermMissing(_TermCheck):
         "nested-term-only": ("error", "a longer term is missing, but a shorter glossary term inside "
                                       "it is rendered (the message names it)"),
     }
+    #: a near miss of the rendering counts as rendered (reported by term-variant), so the search
+    #: runs where a term lacks its rendering; with a compiled termbase nothing is built for it
+    uses_variants = "some"
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         if not pair.target.strip() or ctx.glossary is None:
@@ -70,6 +75,8 @@ class TermMissing(_TermCheck):
             return
         matches = ctx.en_matches(pair)
         present = {id(m.entry) for m in matches}  # approved or forbidden: forbidden is its own issue
+        if all(id(t.entry) in present for t in terms):
+            return
         variants = {id(v.entry) for v in TermVariant.variants(pair, ctx)}
         seen = set()
         for t in terms:
@@ -94,7 +101,7 @@ class TermForbidden(_TermCheck):
 
     id = "term-forbidden"
     severity = "error"
-    uses_variants = False
+    uses_variants = ""
     description = "the target uses a rendering the glossary forbids"
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:

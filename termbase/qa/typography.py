@@ -67,16 +67,26 @@ Xinhua Yangtze
 """.split())
 
 
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")
+
+
+def capitalised_word(rendering: str) -> bool:
+    """True for a rendering that is one capitalised word ("Chongqing"): a possible name (the
+    compiled termbase lists these renderings, see :mod:`termbase.compiled`)."""
+    return _CAPITALISED.fullmatch(rendering) is not None
+
+
 def proper_names(pairs: Sequence[SegmentPair], glossary=None) -> Set[str]:
     """Names whose possessive is written name's: gazetteer, People/Women/Children/Men (whose -s
     form is no plural), one-word glossary names, and capitalised words the document itself writes
     with 's."""
     names = set(GAZETTEER) | _PLURALS
     if glossary is not None:
-        for entry in glossary:
-            for r in entry.en:
-                if re.fullmatch(r"[A-Z][a-z]+", r) and not _DEMONYM.search(r):
-                    names.add(r)
+        if getattr(glossary, "compiled", False) is True:
+            candidates = glossary.capitalised_names()
+        else:
+            candidates = (r for entry in glossary for r in entry.en if capitalised_word(r))
+        names.update(r for r in candidates if not _DEMONYM.search(r))
     for p in pairs:
         for m in re.finditer(r"\b([A-Z][a-z]+)['’]s\b", p.target):
             names.add(m.group(1))

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from rapidfuzz.distance import Indel, Levenshtein
 
@@ -24,14 +24,30 @@ INFLECTION = 1.0  # score marking a window that differs from a rendering only by
 STOPWORDS = frozenset("a an and as at by for from in into of on or the to with".split())
 
 
-class Rendering(NamedTuple):
-    """An indexed approved rendering: its text, entry and folded words (joined two ways)."""
+class Rendering:
+    """An indexed approved rendering: its text, folded words (joined two ways), whether it is
+    case-sensitive, and its entry (from a compiled termbase, decoded only when asked for: most
+    renderings a segment's words point at are never reported)."""
 
-    text: str
-    entry: object
-    words: Tuple[str, ...]  # folded
-    joined: str
-    nospace: str
+    __slots__ = ("text", "words", "joined", "nospace", "case_sensitive", "_entry", "_termbase",
+                 "_eid")
+
+    def __init__(self, text: str, entry: object, words: Tuple[str, ...], case_sensitive: bool,
+                 termbase=None, eid: int = -1):
+        self.text = text
+        self.words = words  # folded
+        self.joined = " ".join(words)
+        self.nospace = "".join(words)
+        self.case_sensitive = case_sensitive
+        self._entry = entry
+        self._termbase = termbase
+        self._eid = eid
+
+    @property
+    def entry(self):
+        if self._entry is None and self._termbase is not None:
+            self._entry = self._termbase.entry(self._eid)
+        return self._entry
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,43 @@ def _words(rendering: str) -> Tuple[str, ...]:
     return tuple(t.fold for t in tokenize_en(rendering))
 
 
+def index_rendering(by_word: Dict[str, Dict[str, list]], rid: int, words: Tuple[str, ...]) -> bool:
+    """Add one approved rendering (its folded ``words``) to a near-miss index; True when it is
+    indexed as rendering ``rid`` (two to 64 words, not only function words).
+
+    The index maps each word to a dict of keys: ``"p" + b`` (the word followed by ``b`` in a
+    rendering), ``"s" + c`` (followed by ``c`` one word later), ``"L" + b0`` and ``"R" + a0``
+    (two-word renderings: the word, then a word starting with ``b0``; a word starting with
+    ``a0``, then this word), each holding codes ``rid << 8 | offset of the pair's first word``.
+    Every word of an indexed rendering has an entry, possibly empty (it is a word worth looking
+    up).
+    """
+    n = len(words)
+    stop = STOPWORDS
+    if n < 2 or n > 64 or (words[0] in stop and all(w in stop for w in words)):
+        return False
+    for w in words:
+        if w not in by_word:
+            by_word[w] = {}
+    if n == 2:
+        a, b = words
+        if a not in stop:
+            by_word[a].setdefault("L" + b[0], []).append(rid << 8)
+        if b not in stop:
+            by_word[b].setdefault("R" + a[0], []).append(rid << 8)
+        return True
+    for k in range(n - 1):
+        a, b = words[k], words[k + 1]
+        inner = by_word[a]
+        if a not in stop or b not in stop:
+            inner.setdefault("p" + b, []).append(rid << 8 | k)
+        if k + 2 < n:
+            c = words[k + 2]
+            if a not in stop or c not in stop:
+                inner.setdefault("s" + c, []).append(rid << 8 | k)
+    return True
+
+
 class VariantIndex:
     """Approved renderings of two or more words, indexed for near-miss search.
 
@@ -65,110 +118,159 @@ class VariantIndex:
     rendering's word pairs: two adjacent words, or two words one apart (when the word between
     was dropped or changed). Both kinds of pairs are keys of the index; a two-word rendering
     is also keyed by one word plus the first letter of the other (a typo in the other word).
+    See :func:`index_rendering` for the layout, shared with the compiled termbase
+    (:meth:`compiled`), whose index is decoded word by word as the texts need it.
+
+    In a segment, a rendering is compared with word windows only when it can have a near miss
+    there: at least ``n - 1`` of its ``n`` words occur in the segment (a near miss keeps all but
+    one) or its letters run together in it ("Newsnet Agency" for "News Net Agency"), and for
+    two-word renderings only when one of its windows can score at all; so the work per segment
+    follows the renderings that share words with it, not the glossary size.
     """
 
-    def __init__(self, glossary, vocabulary: Optional[Set[str]] = None):
-        """Index the approved renderings of ``glossary``.
-
-        With ``vocabulary`` (the folded words of the texts to search), renderings that cannot have
-        a near miss there are left out: a near miss keeps all but one of its rendering's words, so
-        at least ``n - 1`` of them (one, for two-word renderings) must occur in the texts.
-        """
+    def __init__(self, glossary=None):
+        """Index the approved renderings of ``glossary`` (none: an empty index)."""
         self.renderings: List[tuple] = []  # (text, entry, folded words)
-        self._keys: Dict[tuple, List[int]] = {}  # key -> [rendering id << 8 | word offset]
-        self._approved: Set[Tuple[str, ...]] = set()
-        self._vocab: Set[str] = set()
-        keys = self._keys
-        stop = STOPWORDS
-        approved = self._approved
+        self._by_word: Dict[str, Optional[Dict[str, object]]] = {}
+        self._approved_words: Set[Tuple[str, ...]] = set()  # every approved rendering's words
+        self._termbase = None
+        self._word_shards: Set[int] = set()
+        self._made: Dict[int, Rendering] = {}
+        self._hits_memo: Dict[tuple, tuple] = {}
+        if glossary is None:
+            return
+        by_word = self._by_word
         renderings = self.renderings
-        need_check = vocabulary is not None
+        approved = self._approved_words
         for entry in glossary:
             for r in entry.en:
                 words = _words(r)
                 approved.add(words)
-                n = len(words)
-                if n < 2 or n > 64 or (words[0] in stop and all(w in stop for w in words)):
-                    continue
-                if need_check and sum(w in vocabulary for w in words) < max(1, n - 1):
-                    continue
-                rid = len(renderings)
-                renderings.append((r, entry, words))  # a Rendering is made when first needed
-                if n == 2:
-                    a, b = words
-                    if a not in stop:
-                        keys.setdefault(("L", a, b[0]), []).append(rid << 8)
-                    if b not in stop:
-                        keys.setdefault(("R", a[0], b), []).append(rid << 8)
-                    continue
-                for k in range(n - 1):
-                    a, b = words[k], words[k + 1]
-                    if a not in stop or b not in stop:
-                        keys.setdefault((a, b), []).append(rid << 8 | k)
-                    if k + 2 < n:
-                        c = words[k + 2]
-                        if a not in stop or c not in stop:
-                            keys.setdefault((a, "", c), []).append(rid << 8 | k)
-        self._vocab = {w for _, _, ws in renderings for w in ws}
-        self._made: Dict[int, Rendering] = {}
+                if index_rendering(by_word, len(renderings), words):
+                    renderings.append((r, entry, words))  # a Rendering is made when first needed
+
+    @classmethod
+    def compiled(cls, termbase) -> "VariantIndex":
+        """The index of a :class:`~termbase.compiled.CompiledTermbase` (decoded lazily)."""
+        index = cls()
+        index._termbase = termbase
+        return index
+
+    def prefetch(self, words: Iterable[str]) -> None:
+        """Decode what the index holds for ``words`` now (before worker processes fork)."""
+        tb = self._termbase
+        if tb is None:
+            return
+        by_word = self._by_word
+        missing = [w for w in set(words) if w not in by_word]
+        shards = {tb.word_shard_number(w) for w in missing} - self._word_shards
+        for s in sorted(shards):
+            self._word_shards.add(s)
+            by_word.update(tb.load_word_shard(s))
+        for w in missing:
+            if w not in by_word:
+                by_word[w] = None
 
     def _rendering(self, rid: int) -> Rendering:
         made = self._made.get(rid)
         if made is None:
-            text, entry, words = self.renderings[rid]
-            made = self._made[rid] = Rendering(text, entry, words, " ".join(words), "".join(words))
+            tb = self._termbase
+            if tb is None:
+                text, entry, words = self.renderings[rid]
+                made = Rendering(text, entry, words, getattr(entry, "case_sensitive", False))
+            else:
+                eid, k = tb.rendering_of(rid)
+                text, case_sensitive = tb.rendering_text(eid, k)
+                made = Rendering(text, None, _words(text), case_sensitive, tb, eid)
+            self._made[rid] = made
         return made
+
+    def _approved(self, words: Tuple[str, ...]) -> bool:
+        """True when ``words`` (folded) are the words of an approved rendering."""
+        if self._termbase is not None:
+            return self._termbase.is_approved_words(words)
+        return words in self._approved_words
+
+    def _buckets_at(self, a: str, b: str, c: Optional[str]) -> tuple:
+        """The index buckets hit at a text position whose word is ``a``, followed by ``b`` and
+        ``c`` (None at the end of the text), in lookup order. A key holds only words of indexed
+        renderings: only what can be there is looked up."""
+        by_word = self._by_word
+        inner, nxt = by_word.get(a), by_word.get(b)
+        out = []
+        if inner is not None:
+            if nxt is not None:
+                for bucket in (inner.get("p" + b),
+                               inner.get("s" + b),  # a word of the rendering dropped between a and b
+                               nxt.get("R" + a[0])):
+                    if bucket:
+                        out.append(bucket)
+            bucket = inner.get("L" + b[0])
+            if bucket:
+                out.append(bucket)
+            if c is not None and by_word.get(c) is not None:
+                bucket = inner.get("s" + c)  # the word between a and c changed
+                if bucket:
+                    out.append(bucket)
+                bucket = inner.get("p" + c)  # a word inserted in the text between a and c
+                if bucket:
+                    out.append(bucket)
+        elif nxt is not None:
+            bucket = nxt.get("R" + a[0])
+            if bucket:
+                out.append(bucket)
+        return tuple(out)
 
     def find(self, text: str, tokens: Sequence[Token], matches: Sequence) -> List[Variant]:
         """Variants in ``text``; ``matches`` are the EnMatcher matches (approved and forbidden)."""
         if len(tokens) < 2:
             return []
         folds = [t.fold for t in tokens]
-        keys = self._keys
+        by_word = self._by_word
+        if self._termbase is not None and not by_word.keys() >= set(folds):
+            self.prefetch(folds)
         n_tok = len(folds)
-        vocab = self._vocab
-        known = [f in vocab for f in folds]
-        get = keys.get
-        hits: List[Tuple[List[int], int]] = []  # (bucket of codes, text position)
+        memo = self._hits_memo
+        if len(memo) > 200000:
+            memo.clear()
+        hits: List[Tuple[Sequence[int], int]] = []  # (bucket of codes, text position)
         hit = hits.append
-        # a key holds only words of indexed renderings: look up only what can be there
+        # the keys looked up at a position depend on its word and the next two only
         for p in range(n_tok - 1):
-            kq = known[p + 1]
-            if known[p]:
-                a, b = folds[p], folds[p + 1]
-                if kq:
-                    bucket = get((a, b))
-                    if bucket:
-                        hit((bucket, p))
-                    bucket = get((a, "", b))  # a word of the rendering dropped between a and b
-                    if bucket:
-                        hit((bucket, p))
-                    bucket = get(("R", a[0], b))
-                    if bucket:
-                        hit((bucket, p))
-                bucket = get(("L", a, b[0]))
-                if bucket:
-                    hit((bucket, p))
-                if p + 2 < n_tok and known[p + 2]:
-                    c = folds[p + 2]
-                    bucket = get((a, "", c))  # the word between a and c changed
-                    if bucket:
-                        hit((bucket, p))
-                    bucket = get((a, c))  # a word inserted in the text between a and c
-                    if bucket:
-                        hit((bucket, p))
-            elif kq:
-                bucket = get(("R", folds[p][0], folds[p + 1]))
-                if bucket:
-                    hit((bucket, p))
+            key = (folds[p], folds[p + 1], folds[p + 2] if p + 2 < n_tok else None)
+            buckets = memo.get(key)
+            if buckets is None:
+                buckets = memo[key] = self._buckets_at(*key)
+            for bucket in buckets:
+                hit((bucket, p))
+        if not hits:
+            return []
         anchors: Dict[int, List[int]] = defaultdict(list)  # rendering id -> positions of word 0
         for bucket, p in hits:
+            if bucket.__class__ is int:  # one code (as a compiled index stores it)
+                anchors[bucket >> 8].append(p - (bucket & 255))
+                continue
             for code in bucket:
                 anchors[code >> 8].append(p - (code & 255))
         found: List[Variant] = []
-        cuts = _cuts(text, tokens)
+        cuts = None
+        present = None
         for rid, anchored in anchors.items():
             r = self._rendering(rid)
+            n = len(r.words)
+            if n == 2:
+                if not _two_words_may_vary(r, anchored, folds):
+                    continue
+            elif not r.case_sensitive and all(
+                    a >= 0 and tuple(folds[a:a + n]) == r.words for a in set(anchored)):
+                continue  # only exact occurrences: every window around them overlaps one
+            elif n > 3:
+                if present is None:
+                    present, letters = set(folds), "".join(folds)
+                if sum(w in present for w in r.words) < n - 1 and r.nospace not in letters:
+                    continue  # a near miss keeps all but one word, or all the letters
+            if cuts is None:
+                cuts = _cuts(text, tokens)
             found.extend(self._near_misses(r, set(anchored), text, tokens, folds, matches, cuts))
         found.sort(key=lambda v: (-v.score, v.start))
         kept: List[Variant] = []
@@ -190,7 +292,7 @@ class VariantIndex:
         words = r.words
         n = len(words)
         n_tok = len(folds)
-        case_sensitive = getattr(r.entry, "case_sensitive", False)
+        case_sensitive = r.case_sensitive
         exact = [(s, s + n) for s in anchored if s >= 0 and tuple(folds[s:s + n]) == words]
         scored: List[Tuple[float, int, int]] = [(100.0, s, e) for s, e in exact]
         first, last = words[0][0], words[-1][0]
@@ -216,7 +318,7 @@ class VariantIndex:
                 chosen.append(cand)
         out: List[Variant] = []
         for score, s, e in chosen:
-            if tuple(folds[s:e]) in self._approved:
+            if self._approved(tuple(folds[s:e])):
                 if not case_sensitive:
                     continue
                 cased = tuple(t.word for t in tokenize_en(r.text))
@@ -228,6 +330,55 @@ class VariantIndex:
             out.append(Variant(start, end, text[start:end], r.text, r.entry, score,
                                score == INFLECTION))
         return out
+
+
+def _two_words_may_vary(r: Rendering, anchored: Sequence[int], folds: Sequence[str]) -> bool:
+    """False when no window :meth:`VariantIndex._near_misses` looks at around ``anchored`` can
+    score for the two-word rendering ``r``: a cheap, conservative test (it may say True in vain,
+    never False in vain) that keeps the many two-word renderings sharing one word with a segment
+    from costing a full comparison each.
+
+    A two-word window scores only when it is the rendering, when its words run together to the
+    rendering's letters, or when one word is the rendering's and the other a close variant of
+    its counterpart (an inflection, or similar enough); windows of one or three words only when
+    they run together to the rendering's letters.
+    """
+    a, b = r.words
+    nospace, joined = r.nospace, r.joined
+    case_sensitive = r.case_sensitive
+    a0, b0 = a[0], b[0]
+    n_tok = len(folds)
+    cutoff = THRESHOLD / 100
+    for s in {p + d for p in anchored for d in (-1, 0, 1)}:
+        if s < 0 or s >= n_tok:
+            continue
+        f = folds[s]
+        if f[0] != a0:
+            continue
+        if f == nospace:
+            return True
+        if s + 1 >= n_tok:
+            continue
+        g = folds[s + 1]
+        if s + 2 < n_tok and f + g + folds[s + 2] == nospace:
+            return True
+        if g[0] != b0:
+            continue
+        if f == a or g == b:
+            if f == a and g == b:
+                if case_sensitive:
+                    return True  # the rendering itself, perhaps in the wrong case
+                continue  # an exact occurrence is no near miss; windows beside it are tried
+            x, y = (g, b) if f == a else (f, a)
+            if x in STOPWORDS or y in STOPWORDS:
+                continue
+            if x.startswith(y[:-1]):
+                return True  # perhaps an inflection
+            if Indel.normalized_similarity(f + " " + g, joined, score_cutoff=cutoff):
+                return True
+        elif f + g == nospace:
+            return True
+    return False
 
 
 _BREAK = re.compile(r"[.;:!?。；：！？\n]")
@@ -347,7 +498,16 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
     for v in found:
         if id(v.entry) in need:
             need[id(v.entry)][1] -= 1
-    busy = [(m.start, m.end) for m in matches] + [(v.start, v.end) for v in found]
+    if all(missing <= 0 for _, missing in need.values()):
+        return []
+    # characters already taken by a rendering match or a near miss: a window is free when none of
+    # its characters is taken (the same test as comparing it with every taken span)
+    busy = bytearray(len(text))
+    for m in matches:
+        busy[m.start:m.end] = b"\x01" * (m.end - m.start)
+    for v in found:
+        busy[v.start:v.end] = b"\x01" * (v.end - v.start)
+    folds = [t.fold for t in tokens]
     out: List[Variant] = []
     for entry, missing in need.values():
         if missing <= 0:
@@ -360,12 +520,15 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
             if n > 3 or len(joined) < 3:
                 continue
             allowed = 1 if len(joined) <= 8 else 2
+            head = joined[0]
             for s in range(len(tokens) - n + 1):
-                start, end = tokens[s].start, tokens[s + n - 1].end
-                if any(bs < end and start < be for bs, be in busy):
+                if folds[s][0] != head:
                     continue
-                window = "".join(t.fold for t in tokens[s:s + n])
-                if window[0] != joined[0] or window == joined:
+                start, end = tokens[s].start, tokens[s + n - 1].end
+                if busy.find(1, start, end) != -1:
+                    continue
+                window = folds[s] if n == 1 else "".join(folds[s:s + n])
+                if window == joined:
                     continue
                 d = Levenshtein.distance(window, joined, score_cutoff=allowed)
                 if d <= allowed:
@@ -374,9 +537,9 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
         for d, start, end, r in cands:
             if missing <= 0:
                 break
-            if any(bs < end and start < be for bs, be in busy):
+            if busy.find(1, start, end) != -1:
                 continue
-            busy.append((start, end))
+            busy[start:end] = b"\x01" * (end - start)
             missing -= 1
             score = 100.0 * (1 - d / max(len(r), 1))
             out.append(Variant(start, end, text[start:end], r, entry, score))
