@@ -460,10 +460,13 @@ def _check(state: State, source: str, target: Optional[str], input_format: str, 
 @click.option("--report", "report_path", metavar="FILE.json", help="Write the term report as JSON.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr.")
+@click.option("--verbose", is_flag=True,
+              help="Let the engine's own progress bars, log lines and warnings (model conversion, "
+                   "transformers, CTranslate2) through to stderr.")
 @pass_state
 def translate_cmd(state: State, file: str, output: Optional[str], engine: str, model: Optional[str],
                   device: str, beam: int, batch_size: Optional[int], fmt: Optional[str], bilingual: bool,
-                  report_path: Optional[str], force: bool, quiet: bool) -> None:
+                  report_path: Optional[str], force: bool, quiet: bool, verbose: bool) -> None:
     """English draft of a Chinese FILE (.txt, .md, .docx, .xlf; - for stdin), glossary enforced."""
     from termbase.errors import OutputError
     from termbase.textio import atomic_write_bytes, atomic_write_text
@@ -490,8 +493,8 @@ def translate_cmd(state: State, file: str, output: Optional[str], engine: str, m
     doc = load_document(data, "<stdin>" if file == "-" else file, fmt)
     glossary = state.glossary
     sizes = {} if batch_size is None else {"batch_size": batch_size}  # else the engine's default
-    translator = Translator(get_engine(engine, model=model, device=device, beam=beam, **sizes),
-                            glossary)
+    translator = Translator(get_engine(engine, model=model, device=device, beam=beam,
+                                       verbose=verbose, **sizes), glossary)
     show_bar = not quiet and sys.stderr.isatty()
     bar = None
 
@@ -519,6 +522,11 @@ def translate_cmd(state: State, file: str, output: Optional[str], engine: str, m
         atomic_write_text(report_path, report_json(report))
     if not quiet:
         click.echo(summary_text(report), err=True)
+    elif report["summary"].get("segments_truncated"):  # a cut translation is never silent
+        from translate.report import truncation_lines
+
+        click.echo("\n".join([f"{out}: {report['summary']['segments_truncated']} segment(s) cut at "
+                              f"the length limit"] + truncation_lines(report)), err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

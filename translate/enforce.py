@@ -36,6 +36,8 @@ MT = "mt"
 KEPT = "kept"
 
 PLACEHOLDER_FORMAT = "TERM{}"
+#: the note on a segment whose translation the engine cut at its length limit
+TRUNCATED_NOTE = "translation stopped at the engine's length limit: it may be cut short"
 #: placeholders as engines give them back: any case, spaces or a hyphen inside ("Term 0", "term-0")
 _PLACEHOLDER_RE = re.compile(r"(?<![A-Za-z])T\s?E\s?R\s?M[\s_-]?(\d{1,3})(?![0-9])", re.IGNORECASE)
 _EDGE_PUNCT = "“”‘’\"'《》〈〉「」『』【】()（）[]：:。.，,、；;！!？? \t\u3000"
@@ -77,6 +79,8 @@ class SegmentResult:
     method: str
     terms: List[TermOutcome] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
+    #: the engine stopped at its length limit: the English may be cut short
+    truncated: bool = False
 
     @property
     def failed(self) -> List[TermOutcome]:
@@ -100,9 +104,10 @@ class _Candidate:
     score: float
     problems: List[str]
     stage: str
+    truncated: bool = False
 
     def key(self) -> Tuple:
-        return (len(self.found), -self.forbidden, self.intact, self.score)
+        return (len(self.found), -self.forbidden, self.intact, not self.truncated, self.score)
 
 
 @dataclass
@@ -284,7 +289,7 @@ class TermEnforcer:
             text, intact = _tidy(text), not problems
         score = h.score if h.score is not None else 0.0
         return _Candidate(text, self._found(w, text), intact, len(self._forbidden_spans(text)),
-                          score, problems, stage)
+                          score, problems, stage, bool(getattr(h, "truncated", False)))
 
     def _best(self, w: _Work) -> _Candidate:
         best = w.candidates[0]
@@ -315,12 +320,14 @@ class TermEnforcer:
                 replaced.add(id(f.entry))
         if replaced:
             best = _Candidate(text, self._found(w, text), best.intact, 0, best.score,
-                              best.problems + ["forbidden rendering replaced"], best.stage)
+                              best.problems + ["forbidden rendering replaced"], best.stage,
+                              best.truncated)
         return self._result(w, best, replaced)
 
     def _result(self, w: _Work, best: _Candidate, replaced: frozenset = frozenset()) -> SegmentResult:
+        notes = list(best.problems) + ([TRUNCATED_NOTE] if best.truncated else [])
         if not w.slots:
-            return SegmentResult(w.source, best.text, MT, [], list(best.problems))
+            return SegmentResult(w.source, best.text, MT, [], notes, best.truncated)
         terms: List[TermOutcome] = []
         recovery = "n-best" if best.stage == "n-best" else None
         if recovery is None and any("re-cased" in p for p in best.problems):
@@ -342,8 +349,8 @@ class TermEnforcer:
                                          recovery=recovery))
         order = [FAILED, REPLACED, CONSTRAINED, PLACEHOLDER]
         method = next(m for m in order if any(t.method == m for t in terms))
-        return SegmentResult(w.source, best.text, method, terms, list(best.problems))
+        return SegmentResult(w.source, best.text, method, terms, notes, best.truncated)
 
 
 __all__ = ["CONSTRAINED", "EXACT", "FAILED", "KEPT", "MT", "PLACEHOLDER", "PLACEHOLDER_FORMAT",
-           "REPLACED", "SegmentResult", "TermEnforcer", "TermOutcome"]
+           "REPLACED", "SegmentResult", "TRUNCATED_NOTE", "TermEnforcer", "TermOutcome"]

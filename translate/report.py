@@ -4,7 +4,9 @@ Methods, per term: ``exact`` (the segment is a glossary term, no MT), ``placehol
 before MT and restored; ``recovery`` says when a lost/duplicated/mangled placeholder was recovered
 from n-best candidates or re-cased), ``constrained`` (forced by lexical constraints), ``replaced``
 (a forbidden rendering in the MT output was replaced by the approved one) and ``failed`` (not in
-the output: check it by hand). Segments without terms are ``mt``.
+the output: check it by hand). Segments without terms are ``mt``. A segment whose English the
+engine stopped at its length limit is marked ``"truncated": true`` and listed under
+``truncated`` (the summary counts them; stderr names each one).
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
     methods: Counter = Counter()
     term_methods: Counter = Counter()
     failures: List[Dict[str, object]] = []
+    truncated: List[Dict[str, object]] = []
     kept = 0
     for n, (unit, result) in enumerate(zip(doc.units, results), 1):
         if result is None:
@@ -45,6 +48,10 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
                                       "terms": [t.as_dict() for t in s.terms]}
             if s.notes:
                 row["notes"] = list(s.notes)
+            if getattr(s, "truncated", False):
+                row["truncated"] = True
+                truncated.append({"paragraph": n, "location": unit.location, "source": s.source,
+                                  "target": s.target})
             segments.append(row)
             for t in s.terms:
                 term_methods[t.method] += 1
@@ -66,8 +73,10 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
             "terms": sum(term_methods.values()),
             "term_methods": dict(sorted(term_methods.items())),
             "terms_failed": len(failures),
+            "segments_truncated": len(truncated),
         },
         "failures": failures,
+        "truncated": truncated,
         "segments": segments,
     }
 
@@ -79,16 +88,33 @@ def summary_text(report: Dict[str, object]) -> str:
     applied = ", ".join(f"{k} {v}" for k, v in tm.items() if k != FAILED) or "none"
     lines = [f"{report['output']}: {s['paragraphs_translated']} of {s['paragraphs']} paragraph(s) "
              f"translated ({s['segments']} segment(s)); terms: {s['terms']} ({applied}); "
-             f"failed: {s['terms_failed']}"]
+             f"failed: {s['terms_failed']}"
+             + (f"; cut at the length limit: {s['segments_truncated']} segment(s)"
+                if s.get("segments_truncated") else "")]
     for f in report["failures"][:20]:
         lines.append(f"  term not applied: {f['location']}: {f['term']} → {f['english']}"
                      + (f" ({f['problem']})" if f.get("problem") else ""))
     if len(report["failures"]) > 20:
         lines.append(f"  … {len(report['failures']) - 20} more in the report")
+    lines.extend(truncation_lines(report))
     sig = report["signature"]
     lines.append(f"engine {sig.get('engine')}, model {sig.get('model')}, glossary sha256 "
                  f"{str(sig.get('glossary_sha256'))[:12]}, termtrans {sig.get('termtrans_version')}")
     return "\n".join(lines)
+
+
+def truncation_lines(report: Dict[str, object], limit: int = 20) -> List[str]:
+    """One warning line per segment the engine cut at its length limit (at most ``limit``)."""
+    cut = report.get("truncated") or []
+    lines = [f"  translation cut at the length limit: {t['location']}: "
+             f"{_clip(str(t['source']))} → {_clip(str(t['target']))}" for t in cut[:limit]]
+    if len(cut) > limit:
+        lines.append(f"  … {len(cut) - limit} more cut translations in the report")
+    return lines
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def report_json(report: Dict[str, object]) -> str:
