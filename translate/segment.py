@@ -98,27 +98,28 @@ def split_long(sentence: str, max_chars: int = DEFAULT_MAX_CHARS) -> List[str]:
     """Cut ``sentence`` into parts of at most ``max_chars`` characters (joined, they give it back).
 
     Cuts go after the last comma-like mark (or space) of each window that is not inside a Latin
-    run, a URL or a number; failing that, after the last one at all; failing that, between two
-    characters that are not both letters or digits of a Latin word.
+    run, a URL or a number; failing that, before the run the window would cut, or right after the
+    last run that ends in the window; failing that, after the last mark at all; failing that, between two characters that are not both letters or
+    digits of a Latin word.
     """
     parts: List[str] = []
     rest = sentence
     while len(rest) > max_chars:
         window = rest[:max_chars]
         spans = _protected_spans(rest)
-        cut = outside = 0
+        inside = outside = 0
         for m in _SOFT_BREAK.finditer(window):
             if m.end() < len(rest) and m.start() > 0:
-                cut = m.end()
+                inside = m.end()
                 if not _inside(m.start(), spans) and not _inside(m.end(), spans):
                     outside = m.end()
-        cut = outside or cut
-        if cut == 0:  # no comma or space: before a URL, number or Latin run, else between
-            cut = max_chars  # characters, never inside a Latin word
-            for start, end in spans:
-                if start < cut < end and start > 0:
-                    cut = start
-                    break
+        # before a URL, number or Latin run that the window would cut
+        before = next((start for start, end in spans if 0 < start < max_chars < end), 0)
+        # else right after a run that ends inside the window (where Chinese takes over)
+        after = max((end for start, end in spans if 0 < end <= max_chars and end < len(rest)), default=0)
+        cut = outside or before or after or inside
+        if cut == 0:  # no comma or space: cut between characters, never inside a Latin word
+            cut = max_chars
             while cut > 1 and rest[cut - 1].isascii() and rest[cut - 1].isalnum() \
                     and rest[cut].isascii() and rest[cut].isalnum():
                 cut -= 1

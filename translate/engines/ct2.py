@@ -299,25 +299,32 @@ def _convert(source: Path, output: Path, quantization: str, *, verbose: bool = F
     with third_party_output(verbose):
         from ctranslate2.converters import TransformersConverter
 
-        if not verbose:
-            _quiet_transformers()
-        try:
-            TransformersConverter(str(source), copy_files=copy, low_cpu_mem_usage=True).convert(
-                str(output), quantization=quantization, force=True)
-        except (ValueError, OSError, KeyError, NotImplementedError, RuntimeError) as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise ModelUnavailableError(f"model '{source}' could not be converted to CTranslate2 "
-                                        f"({first}); use a MarianMT model or --engine marian") from None
+        with _transformers_output(verbose):
+            try:
+                TransformersConverter(str(source), copy_files=copy, low_cpu_mem_usage=True).convert(
+                    str(output), quantization=quantization, force=True)
+            except (ValueError, OSError, KeyError, NotImplementedError, RuntimeError) as exc:
+                raise ModelUnavailableError(f"model '{source}' could not be converted to "
+                                            f"CTranslate2 ({_first_line(exc)}); use a MarianMT model "
+                                            f"or --engine marian") from None
 
 
-def _quiet_transformers() -> None:
+@contextlib.contextmanager
+def _transformers_output(verbose: bool) -> Iterator[None]:
+    """transformers' own verbosity and progress bars for the conversion, restored afterwards."""
     try:
         from transformers.utils import logging as hf_logging
-
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
     except ImportError:  # pragma: no cover - the converter needs transformers
-        pass
+        yield
+        return
+    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity(hf_logging.WARNING if verbose else hf_logging.ERROR)
+    (hf_logging.enable_progress_bar if verbose else hf_logging.disable_progress_bar)()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        (hf_logging.enable_progress_bar if bars else hf_logging.disable_progress_bar)()
 
 
 def model_bin_positions(model_dir: Path) -> Optional[int]:
