@@ -318,3 +318,18 @@ def test_conversion_output_only_with_verbose(tiny_model_dir, capfd, verbose):
         assert err.strip()  # the converter's progress bar / warnings came through
     else:
         assert err == ""
+
+
+def test_full_disk_during_conversion_names_the_variable(tiny_model_dir, monkeypatch):
+    import errno
+
+    from ctranslate2.converters import TransformersConverter
+
+    def full(self, output_dir, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(TransformersConverter, "convert", full)
+    with pytest.raises(EngineError, match="No space left on device.*TERMTRANS_CACHE") as info:
+        build(tiny_model_dir)
+    assert "\n" not in str(info.value)
+    assert [p.name for p in cache_root().iterdir()] == []  # the temporary directory is gone

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Callable, ClassVar, Dict, List, Optional, Sequence
+from typing import ClassVar, Dict, List, Optional, Sequence
 
 #: decoding budget of a sentence: output tokens per source token, plus a constant, always capped
 #: by the model's positions (zh→en output is rarely longer than 1.5× the source in tokens)

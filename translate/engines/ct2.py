@@ -20,6 +20,7 @@ phrase through ``target_prefix`` at the place the model scores best.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import json
@@ -148,6 +149,11 @@ def _fingerprint(model_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+#: errors that mean "the cache cannot take the converted model" rather than "bad model"
+_CACHE_ERRNOS = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM")
+                          if hasattr(errno, name))
+
+
 def _unwritable(path: Path, exc: OSError) -> EngineError:
     reason = exc.strerror or type(exc).__name__
     return EngineError(f"{path}: the CTranslate2 cache is not writable ({reason}); set "
@@ -191,9 +197,14 @@ def converted_model_dir(model: str, quantization: str, *, verbose: bool = False,
     except OSError as exc:
         raise _unwritable(target.parent, exc) from None
     try:
-        _convert(source, tmp, quantization, verbose=verbose)
-        _write_vocabulary_map(tmp)
-        _write_metadata(source, tmp)
+        try:
+            _convert(source, tmp, quantization, verbose=verbose)
+            _write_vocabulary_map(tmp)
+            _write_metadata(source, tmp)
+        except OSError as exc:  # full disk, quota, read-only file system under the cache
+            if exc.errno in _CACHE_ERRNOS:
+                raise _unwritable(target.parent, exc) from None
+            raise
         if target.exists():  # a damaged entry: move it aside, then remove it
             try:
                 aside = Path(tempfile.mkdtemp(prefix=f".{name}.old.", dir=target.parent))
@@ -303,7 +314,13 @@ def _convert(source: Path, output: Path, quantization: str, *, verbose: bool = F
             try:
                 TransformersConverter(str(source), copy_files=copy, low_cpu_mem_usage=True).convert(
                     str(output), quantization=quantization, force=True)
-            except (ValueError, OSError, KeyError, NotImplementedError, RuntimeError) as exc:
+            except OSError as exc:
+                if exc.errno in _CACHE_ERRNOS:
+                    raise  # the cache's fault, not the model's: reported by the caller
+                raise ModelUnavailableError(f"model '{source}' could not be converted to "
+                                            f"CTranslate2 ({_first_line(exc)}); use a MarianMT model "
+                                            f"or --engine marian") from None
+            except (ValueError, KeyError, NotImplementedError, RuntimeError) as exc:
                 raise ModelUnavailableError(f"model '{source}' could not be converted to "
                                             f"CTranslate2 ({_first_line(exc)}); use a MarianMT model "
                                             f"or --engine marian") from None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Sequence
 
 from termbase.errors import ModelUnavailableError
 
@@ -66,7 +66,7 @@ class MarianSpmTokenizer:
         if self.unk_token not in self.source_vocab or self.unk_token not in self.target_vocab:
             raise ModelUnavailableError(f"model '{directory}': vocab.json has no {self.unk_token} "
                                         f"token; it is not a Marian vocabulary")
-        self.specials = [t for t in dict.fromkeys((self.eos_token, self.unk_token, self.pad_token))]
+        self.specials = list(dict.fromkeys((self.eos_token, self.unk_token, self.pad_token)))
         # longest first, as transformers' trie does for tokens sharing a start
         self._special_re = re.compile("(" + "|".join(re.escape(t) for t in sorted(
             self.specials, key=len, reverse=True)) + ")")
@@ -119,11 +119,8 @@ class MarianSpmTokenizer:
         return self._target.decode_pieces(pieces).replace(SPIECE_UNDERLINE, " ").strip()
 
     def get_vocab(self) -> Dict[str, int]:
+        """The source vocabulary (piece → id), as ``MarianTokenizer.get_vocab``."""
         return dict(self.source_vocab)
-
-    @property
-    def target_pieces(self) -> set:
-        return set(self.target_vocab)
 
 
 def load_tokenizer(model_dir) -> MarianSpmTokenizer:
