@@ -357,7 +357,7 @@ def run_pipeline(engine_name: str, model_dir: str, document: str, beam: int, bat
 
     options = dict(model=model_dir, device="cpu", beam=beam)  # the engine's default batching
     if engine_name == "ctranslate2":
-        options.update(intra_threads=threads)
+        options.update(threads=threads)
     build = time.perf_counter()
     engine = get_engine(engine_name, **options)
     build = time.perf_counter() - build
@@ -408,7 +408,7 @@ def run_never_ending(model_dir: str, segments: List[str], beam: int, threads: in
     the positions, report every sentence as truncated, and force a phrase within the budget."""
     from translate.engines import get_engine
 
-    engine = get_engine("ctranslate2", model=model_dir, device="cpu", beam=beam, intra_threads=threads)
+    engine = get_engine("ctranslate2", model=model_dir, device="cpu", beam=beam, threads=threads)
     sentences = never_ending_sentences(segments, engine.tokenizer)
     lengths = [len(engine.source_tokens(s)) for s in sentences]
     outputs: List[int] = []

@@ -333,3 +333,39 @@ def test_full_disk_during_conversion_names_the_variable(tiny_model_dir, monkeypa
         build(tiny_model_dir)
     assert "\n" not in str(info.value)
     assert [p.name for p in cache_root().iterdir()] == []  # the temporary directory is gone
+
+
+@pytest.mark.parametrize("cpus, threads, intra, inter, expected", [
+    (2, 0, 0, 0, (1, 2)),   # two workers of one thread: a batch decoded in two halves
+    (1, 0, 0, 0, (1, 1)),
+    (8, 0, 0, 0, (2, 2)),   # at most 4 threads unless asked
+    (8, 8, 0, 0, (4, 2)),
+    (2, 0, 2, 1, (2, 1)),   # explicit settings win
+    (2, 0, 1, 0, (1, 2)),
+    (4, 3, 0, 0, (1, 2)),
+])
+def test_cpu_threads(monkeypatch, cpus, threads, intra, inter, expected):
+    import translate.engines.ct2 as ct2
+
+    monkeypatch.setattr(ct2, "_available_cpus", lambda: cpus)
+    assert ct2.cpu_threads(threads, intra, inter) == expected
+
+
+def test_batch_is_cut_in_halves_for_two_workers(tiny_model_dir):
+    engine = build(tiny_model_dir, intra_threads=1, inter_threads=2)
+    calls = []
+    real = engine.translator
+
+    class Spy:
+        def translate_batch(self, source, **kwargs):
+            calls.append((len(source), kwargs["max_batch_size"]))
+            return real.translate_batch(source, **kwargs)
+
+    engine.translator = Spy()
+    assert engine.translate(SOURCES[:5]) == [t for _, t in PAIRS[:5]]
+    assert all(size == -(-n // 2) for n, size in calls)
+    single = build(tiny_model_dir, intra_threads=1, inter_threads=1)
+    single.translator = Spy()
+    calls.clear()
+    single.translate(SOURCES[:5])
+    assert all(size == 0 for _, size in calls)
