@@ -804,6 +804,9 @@ def _write_ignore_file(planned, issues, keep) -> int:
 @click.option("--fail-on-term-failures", is_flag=True,
               help="Exit with status 1 when a glossary term could not be applied.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary on stderr.")
+@click.option("--verbose", is_flag=True,
+              help="Let the engine's own progress bars, log lines and warnings (model conversion, "
+                   "transformers, CTranslate2) through to stderr.")
 @_encoding_option(".txt and .md inputs (the translation is written in UTF-8)")
 @pass_state
 def translate_cmd(state: State, paths: tuple, output: Optional[str], include: tuple,
@@ -812,7 +815,8 @@ def translate_cmd(state: State, paths: tuple, output: Optional[str], include: tu
                   tm_threshold: float, tm_apply_fuzzy: bool, no_cache: bool,
                   cluster: Optional[str], report_path: Optional[str], tmx_path: Optional[str],
                   force: bool, skip_existing: bool, overwrite_states: Optional[str],
-                  fail_on_term_failures: bool, quiet: bool, encoding: Optional[str]) -> None:
+                  fail_on_term_failures: bool, quiet: bool, verbose: bool,
+                  encoding: Optional[str]) -> None:
     """English drafts of Chinese files (.txt, .md, .docx, .xlf; - for stdin: .docx and XLIFF
     recognised by content, else text) and folders of them, glossary enforced, memories and the
     cache reused, the engine loaded once for the whole run.
@@ -847,7 +851,8 @@ def translate_cmd(state: State, paths: tuple, output: Optional[str], include: tu
                              batch_size=batch_size, fmt=fmt, bilingual=bilingual,
                              overwrite=sorted(overwrite), tm=list(tm_files),
                              tm_threshold=tm_threshold, tm_apply_fuzzy=tm_apply_fuzzy,
-                             cache=not no_cache, encoding=encoding, tmx=tmx_out is not None)
+                             cache=not no_cache, encoding=encoding, tmx=tmx_out is not None,
+                             engine_options={"verbose": True} if verbose else {})
     glossary = state.glossary
     progress = _TranslateProgress(quiet=quiet, per_file=not single)
     warn = lambda m: click.echo(m, err=True)  # noqa: E731
@@ -886,6 +891,14 @@ def translate_cmd(state: State, paths: tuple, output: Optional[str], include: tu
                 click.echo(line, err=True)
         else:
             click.echo(project_summary_text(result.report, per_file=False), err=True)
+    else:  # a translation cut at the engine's length limit is never silent
+        from translate.report import truncation_lines
+
+        for f in files:
+            if f["summary"].get("segments_truncated"):
+                click.echo("\n".join([f"{f.get('output')}: {f['summary']['segments_truncated']} "
+                                      "segment(s) cut at the length limit"]
+                                     + truncation_lines(f)), err=True)
     if fail_on_term_failures and result.terms_failed:
         click.echo(f"{result.terms_failed} glossary term(s) not applied "
                    "(--fail-on-term-failures): exit status 1", err=True)

@@ -1,14 +1,15 @@
 """Translation speed on the real model's shape: transformers baseline, default engine, CTranslate2.
 
-    python benchmarks/bench_translate.py            # full run (several minutes on 2 cores)
-    python benchmarks/bench_translate.py --quick    # smoke run with a tiny model
+    python benchmarks/bench_translate.py            # full run (20-30 minutes on 2 cores)
+    python benchmarks/bench_translate.py --quick    # smoke run with a shrunk model
 
 What it does, in one run:
 
-1. Builds a randomly initialised MarianMT model with the architecture of Helsinki-NLP/opus-mt-zh-en
-   (``--config``, default ``../shared/models/opus-mt-zh-en.config.json`` next to the repository;
-   no download). Tokenizers are sentencepiece models trained on local text (the sample yearbook page,
-   the bundled glossary and the workload); their pieces are mapped into the model's 65001-id vocabulary.
+1. Builds a randomly initialised MarianMT model from the real Helsinki-NLP/opus-mt-zh-en
+   ``config.json`` with the model's real tokenizer (``source.spm``, ``target.spm``, ``vocab.json``;
+   ``--model-files``, default ``../shared/models/opus-mt-zh-en`` next to the repository; no
+   download): 77.9M parameters, 65001-piece vocabulary, real token counts. ``--quick`` shrinks the
+   layers, not the tokenizer.
 2. Builds a workload of Chinese sentences with the length spread of a real document: the sample
    page's sentences and headings, plus sentences recombined from their clauses (all distinct), laid
    out as a document of paragraphs.
@@ -23,10 +24,16 @@ What it does, in one run:
    copied to the end of the raw output (what a trained model does; no text is decoded for it).
    A batch runs until its longest sentence is done, in every engine: transformers keeps finished
    rows in the batch; CTranslate2 takes one length per call, so all sentences of a batch decode to
-   the longest N, and only each sentence's own N is credited (a lower bound on its speed).
+   the longest N, and only each sentence's own N is credited. The engine's length buckets keep that
+   padding small; the run prints decoded against credited tokens.
    transformers' tokens are counted from what the decoder returned.
-4. Prints tokens/s, peak RSS and pipeline overhead (time outside ``engine.translate_batch``) per
-   run, then the ratios to the baseline.
+4. Prints tokens/s, CPU time, peak RSS, the kernel's share of CPU time, minor page faults and
+   pipeline overhead (time outside ``engine.translate_batch``) per run, then the ratios to the
+   baseline by wall clock and by CPU time.
+5. Runs the CTranslate2 engine, unforced, on a copy of the model that never ends a sentence (a
+   -10⁴ bias on ``</s>``): it must stop at the model's positions, report every sentence as
+   truncated, split an over-long input and force a phrase within the budget, without crashing.
+6. Prints the issue's floors, met or not.
 """
 from __future__ import annotations
 
@@ -41,7 +48,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,9 +59,9 @@ if str(ROOT) not in sys.path:
 
 SAMPLE = ROOT / "tests" / "data" / "chongqing-yearbook-page.txt"
 GLOSSARY = ROOT / "glossary.csv"
-CONFIG_CANDIDATES = (ROOT.parent / "shared" / "models" / "opus-mt-zh-en.config.json",
-                     Path("/work/shared/models/opus-mt-zh-en.config.json"))
-#: model shape for --quick (and a vocabulary of only the sentencepiece pieces)
+MODEL_FILES_CANDIDATES = (ROOT.parent / "shared" / "models" / "opus-mt-zh-en",
+                          Path("/work/shared/models/opus-mt-zh-en"))
+#: model shape for --quick (the real vocabulary and tokenizer are kept)
 QUICK_SHAPE = dict(d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
                    decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64)
 ENGINES = ("baseline", "marian", "ctranslate2")
@@ -133,94 +142,55 @@ def build_workload(count: int, seed: int = 0) -> Tuple[List[str], str]:
 
 
 # -- model ---------------------------------------------------------------------------------------
-def _train_spm(lines: Sequence[str], path: Path, vocab_size: int, max_piece: int = 16) -> None:
-    import io
-
-    import sentencepiece as spm
-
-    buffer = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines), model_writer=buffer, vocab_size=vocab_size,
-        character_coverage=1.0, hard_vocab_limit=False, model_type="unigram", unk_id=1, eos_id=0,
-        bos_id=-1, pad_id=-1, minloglevel=2, num_threads=2,
-        max_sentencepiece_length=max_piece)
-    path.write_bytes(buffer.getvalue())
+#: the real tokenizer's files (and config) copied beside the random weights
+TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json")
+#: generation settings in the hub config that the model config no longer takes
+_GENERATION_KEYS = ("bad_words_ids", "num_beams", "max_length", "architectures", "transformers_version")
 
 
-def _english_lines() -> List[str]:
-    text = SAMPLE.read_text(encoding="utf-8")
-    english = [s.strip() for s in re.split(r"[\u3400-\u9fff。，、；：“”（）]+", text)
-               if len(re.findall(r"[A-Za-z]", s)) > 20]
-    import csv
-
-    with GLOSSARY.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            english.extend(v for v in (row.get("en") or "").split("|") if v)
-    return english
+def find_model_files(option: Optional[str]) -> Path:
+    """The real opus-mt-zh-en tokenizer and config: ``--model-files`` or ``../shared/models/``."""
+    for candidate in ([Path(option)] if option else list(MODEL_FILES_CANDIDATES)):
+        if all((candidate / name).is_file() for name in ("config.json",) + TOKENIZER_FILES[:3]):
+            return candidate
+    where = option or " or ".join(str(c) for c in MODEL_FILES_CANDIDATES)
+    raise SystemExit(f"opus-mt-zh-en tokenizer files not found at {where}; pass --model-files DIR "
+                     f"(config.json, source.spm, target.spm, vocab.json)")
 
 
-def _chinese_lines(segments: Sequence[str]) -> List[str]:
-    import csv
+def build_model(files: Path, directory: Path, *, quick: bool, seed: int = 0,
+                never_ends: bool = False) -> Path:
+    """Save a randomly initialised MarianMT model of the real config with the real tokenizer.
 
-    lines = list(segments)
-    with GLOSSARY.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            lines.extend(v for v in (row.get("zh") or "").split("|") if v)
-    return lines
+    ``never_ends``: the end-of-sentence logit gets a bias of -10⁴, so the model never ends a
+    sentence by itself (the runaway case the engines must survive).
+    """
+    import shutil
 
-
-def build_model(config_path: Path, directory: Path, segments: Sequence[str], *, quick: bool,
-                seed: int = 0) -> Path:
-    """Save a randomly initialised MarianMT model of ``config_path``'s shape into ``directory``."""
     import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
-
-    import sentencepiece as spm
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
 
     directory.mkdir(parents=True, exist_ok=True)
-    config_dict = json.loads(config_path.read_text(encoding="utf-8"))
+    config_dict = json.loads((files / "config.json").read_text(encoding="utf-8"))
+    for key in _GENERATION_KEYS:
+        config_dict.pop(key, None)
     if quick:
         config_dict.update(QUICK_SHAPE)
-    vocab_size = int(config_dict["vocab_size"])
-    pad_id = int(config_dict["pad_token_id"])
-    _train_spm(_chinese_lines(segments), directory / "source.spm", 6000, max_piece=2)
-    _train_spm(_english_lines() * 3, directory / "target.spm", 3000)
-    vocab: Dict[str, int] = {"</s>": 0, "<unk>": 1}
-    for name in ("source.spm", "target.spm"):
-        sp = spm.SentencePieceProcessor(model_file=str(directory / name))
-        for i in range(sp.get_piece_size()):
-            piece = sp.id_to_piece(i)
-            if piece not in vocab and piece not in ("<s>", "<pad>"):
-                vocab[piece] = len(vocab)
-    if quick:  # no unused ids: a small softmax keeps the smoke run short
-        pad_id = len(vocab)
-        vocab_size = pad_id + 1
-        config_dict.update(vocab_size=vocab_size, decoder_vocab_size=vocab_size, pad_token_id=pad_id,
-                           decoder_start_token_id=pad_id)
-    if len(vocab) > pad_id:
-        raise SystemExit(f"sentencepiece vocabularies ({len(vocab)}) do not fit the model's {pad_id} ids")
-    filler = 0
-    while len(vocab) < pad_id:  # unused ids keep the real embedding and softmax size
-        vocab[f"<unused{filler}>"] = len(vocab)
-        filler += 1
-    vocab["<pad>"] = pad_id
-    assert len(vocab) == vocab_size
-    (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    tokenizer = MarianTokenizer(source_spm=str(directory / "source.spm"),
-                                target_spm=str(directory / "target.spm"),
-                                vocab=str(directory / "vocab.json"), source_lang="zh", target_lang="en")
-    tokenizer.save_pretrained(directory)
-
+    pad_id, eos_id = int(config_dict["pad_token_id"]), int(config_dict["eos_token_id"])
     torch.manual_seed(seed)
-    config = MarianConfig(**{k: v for k, v in config_dict.items()
-                             if k not in ("architectures", "transformers_version")})
-    model = MarianMTModel(config).eval()
+    model = MarianMTModel(MarianConfig(**config_dict)).eval()
     with torch.no_grad():  # CTranslate2 starts decoding from a zero embedding: keep <pad> at zero
         model.get_input_embeddings().weight[pad_id].zero_()
+        if never_ends:
+            model.final_logits_bias[0, eos_id] = -1e4
     model.generation_config = GenerationConfig(
-        decoder_start_token_id=pad_id, eos_token_id=0, pad_token_id=pad_id, forced_eos_token_id=0,
-        bad_words_ids=[[pad_id]], num_beams=4, max_length=None, max_new_tokens=256)
+        decoder_start_token_id=pad_id, eos_token_id=eos_id, pad_token_id=pad_id,
+        forced_eos_token_id=eos_id, bad_words_ids=[[pad_id]], num_beams=4, max_length=None,
+        max_new_tokens=256)
     model.save_pretrained(directory)
+    for name in TOKENIZER_FILES:
+        if (files / name).is_file():
+            shutil.copyfile(files / name, directory / name)
     return directory
 
 
@@ -279,6 +249,7 @@ def run_baseline(model_dir: str, segments: List[str], beam: int, batch_size: int
     model = MarianMTModel.from_pretrained(model_dir).eval()
     eos, pad = model.config.eos_token_id, model.config.pad_token_id
     tokens = 0
+    before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     with torch.inference_mode():
         for i in range(0, len(segments), batch_size):
@@ -290,7 +261,9 @@ def run_baseline(model_dir: str, segments: List[str], beam: int, batch_size: int
                                      [exact_length_processor(lengths, beam, eos)]))
             tokens += _generated_tokens(out, eos, pad)
     seconds = time.perf_counter() - start
-    return {"tokens": tokens, "seconds": seconds, "engine_seconds": seconds, "segments": len(segments)}
+    figures = {"tokens": tokens, "seconds": seconds, "engine_seconds": seconds, "segments": len(segments)}
+    figures.update(_usage(before))
+    return figures
 
 
 class _Meter:
@@ -346,6 +319,10 @@ class _Meter:
                 results = translator.translate_batch(source, **kwargs)
                 self.tokens += sum(steps)
                 self.decoded += sum(len(r.hypotheses[0]) for r in results)
+                if kwargs.get("return_end_token"):  # the forced length ends the sentence
+                    results = [SimpleNamespace(
+                        hypotheses=[list(h) if h and h[-1] == "</s>" else list(h) + ["</s>"]
+                                    for h in r.hypotheses], scores=list(r.scores)) for r in results]
                 return results
 
             def __getattr__(inner_self, name):
@@ -360,8 +337,8 @@ class _Meter:
         self.calls.append((len(sentences), kwargs.get("num_hypotheses", 1),
                            bool(kwargs.get("constraints"))))
         # a trained model copies placeholders; a random one cannot: append them to the raw output
-        results = [[type(h)(h.text + "".join(f" {p}" for p in self._placeholder.findall(source)
-                                                  if p not in h.text), h.score) for h in hyps]
+        results = [[replace(h, text=h.text + "".join(f" {p}" for p in self._placeholder.findall(source)
+                                                      if p not in h.text)) for h in hyps]
                    for source, hyps in zip(sentences, results)]
         return results
 
@@ -380,8 +357,11 @@ def run_pipeline(engine_name: str, model_dir: str, document: str, beam: int, bat
 
     options = dict(model=model_dir, device="cpu", beam=beam)  # the engine's default batching
     if engine_name == "ctranslate2":
-        options.update(intra_threads=threads)
+        options.update(threads=threads)
+    build = time.perf_counter()
     engine = get_engine(engine_name, **options)
+    build = time.perf_counter() - build
+    heavy = sorted(m for m in ("torch", "transformers") if m in sys.modules)
     glossary = load_glossary(GLOSSARY)
     setup = time.perf_counter()  # one-time loads (jieba dictionary, glossary matchers), like the model's
     from translate.engines.fake import FakeEngine
@@ -390,12 +370,69 @@ def run_pipeline(engine_name: str, model_dir: str, document: str, beam: int, bat
     Translator(FakeEngine(), glossary).translate_paragraphs(["以学习宣传贯彻党的二十大精神为重点。"])
     setup = time.perf_counter() - setup
     meter = _Meter(engine, engine_name)
+    before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     segments, report = _translate_document(document, engine, glossary)
     seconds = time.perf_counter() - start
-    return {"tokens": meter.tokens, "seconds": seconds, "engine_seconds": meter.seconds,
-            "segments": segments, "terms": report, "calls": meter.calls, "decoded": meter.decoded,
-            "setup_seconds": setup}
+    figures = {"tokens": meter.tokens, "seconds": seconds, "engine_seconds": meter.seconds,
+               "segments": segments, "terms": report, "calls": meter.calls, "decoded": meter.decoded,
+               "setup_seconds": setup, "build_seconds": build, "imported": heavy}
+    figures.update(_usage(before))
+    if hasattr(engine, "stats"):
+        figures["engine_stats"] = engine.stats()
+    return figures
+
+
+def _usage(before) -> Dict[str, float]:
+    """CPU time in user space and in the kernel, and minor page faults, since ``before``."""
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return {"user_seconds": after.ru_utime - before.ru_utime,
+            "system_seconds": after.ru_stime - before.ru_stime,
+            "minor_faults": after.ru_minflt - before.ru_minflt}
+
+
+def never_ending_sentences(segments: Sequence[str], tokenizer) -> List[str]:
+    """A heading, a median sentence, one of about 240 source tokens and one over 512 (split)."""
+    by_length = sorted(segments, key=lambda s: len(tokenizer.source_tokens(s)))
+    long, longer = "", ""
+    for sentence in segments:
+        if len(tokenizer.source_tokens(long + sentence)) <= 240:
+            long += sentence
+        if len(tokenizer.source_tokens(longer)) < 560:
+            longer += sentence
+    return [by_length[0], by_length[len(by_length) // 2], long, longer]
+
+
+def run_never_ending(model_dir: str, segments: List[str], beam: int, threads: int) -> Dict[str, object]:
+    """The CTranslate2 engine, unforced, on a model that never ends a sentence: it must stop at
+    the positions, report every sentence as truncated, and force a phrase within the budget."""
+    from translate.engines import get_engine
+
+    engine = get_engine("ctranslate2", model=model_dir, device="cpu", beam=beam, threads=threads)
+    sentences = never_ending_sentences(segments, engine.tokenizer)
+    lengths = [len(engine.source_tokens(s)) for s in sentences]
+    outputs: List[int] = []
+    real = engine.translator
+
+    class Spy:
+        def translate_batch(self, source, **kwargs):
+            results = real.translate_batch(source, **kwargs)
+            outputs.extend(len(r.hypotheses[0]) for r in results)
+            return results
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    engine.translator = Spy()
+    start = time.perf_counter()
+    hyps = engine.translate_batch(sentences)
+    forced = engine.translate_batch([sentences[1]], constraints=[["Communist Party of China"]])
+    seconds = time.perf_counter() - start
+    return {"sentences": len(sentences), "source_tokens": lengths,
+            "truncated": sum(h[0].truncated for h in hyps), "forced_truncated": forced[0][0].truncated,
+            "phrase_kept": "Communist Party of China".casefold() in forced[0][0].text.casefold(),
+            "longest_output": max(outputs), "positions": engine.max_positions,
+            "stats": engine.stats(), "seconds": seconds}
 
 
 def _translate_document(document: str, engine, glossary) -> Tuple[int, int]:
@@ -421,6 +458,8 @@ def worker(spec: Dict[str, object]) -> Dict[str, object]:
 
         torch.set_num_threads(threads)
     beam, batch_size = int(spec["beam"]), int(spec["batch_size"])
+    if spec["engine"] == "never-ending":
+        return run_never_ending(str(spec["model_dir"]), list(spec["segments"]), beam, threads)
     if spec["engine"] == "baseline":
         figures = run_baseline(str(spec["model_dir"]), list(spec["segments"]), beam, batch_size)
     else:
@@ -431,15 +470,6 @@ def worker(spec: Dict[str, object]) -> Dict[str, object]:
 
 
 # -- driver --------------------------------------------------------------------------------------
-def find_config(option: Optional[str]) -> Path:
-    """The opus-mt-zh-en config: ``--config`` or ``../shared/models/`` beside the repository."""
-    for candidate in ([Path(option)] if option else list(CONFIG_CANDIDATES)):
-        if candidate.is_file():
-            return candidate
-    where = option or " or ".join(str(c) for c in CONFIG_CANDIDATES)
-    raise SystemExit(f"model config not found at {where}; pass --config PATH/opus-mt-zh-en.config.json")
-
-
 def run_in_subprocess(spec: Dict[str, object], env: Dict[str, str]) -> Dict[str, object]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
         json.dump(spec, handle, ensure_ascii=False)
@@ -453,16 +483,26 @@ def run_in_subprocess(spec: Dict[str, object], env: Dict[str, str]) -> Dict[str,
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+LABELS = {"baseline": "transformers generate (naive)", "marian": "termtrans marian + pipeline",
+          "ctranslate2": "termtrans ctranslate2 + pipeline"}
+#: the floors of the benchmark (issue 15): ratio to transformers at beam 4, padding share
+FLOOR_CT2_BEAM4 = 7.0
+FLOOR_PADDING = 0.10
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--config", help="opus-mt-zh-en config.json (default ../shared/models/)")
-    parser.add_argument("--quick", action="store_true", help="smoke run: tiny model, few sentences")
+    parser.add_argument("--model-files", help="opus-mt-zh-en config.json and tokenizer "
+                                              "(default ../shared/models/opus-mt-zh-en)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: shrunk model, few sentences")
     parser.add_argument("--sentences", type=int, help="workload size (default 240; 12 with --quick)")
     parser.add_argument("--beams", default="4,1", help="beam sizes to run (default 4,1)")
     parser.add_argument("--engines", default=",".join(ENGINES), help="engines to run")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=16,
                         help="the baseline's fixed batch size (termtrans engines use their defaults)")
+    parser.add_argument("--no-never-ending", action="store_true",
+                        help="skip the check on a model that never ends a sentence")
     parser.add_argument("--workdir", help="where to build the model (default: a temporary directory)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -471,7 +511,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(json.dumps(worker(spec)))
         return 0
 
-    config = find_config(args.config)
+    files = find_model_files(args.model_files)
     count = args.sentences or (12 if args.quick else 240)
     beams = [int(b) for b in args.beams.split(",") if b.strip()]
     engines = [e for e in args.engines.split(",") if e.strip()]
@@ -483,24 +523,31 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     os.environ["TERMTRANS_CACHE"] = env["TERMTRANS_CACHE"]
 
     t0 = time.perf_counter()
-    model_dir = build_model(config, workdir / "model", segments, quick=args.quick)
+    model_dir = build_model(files, workdir / "model", quick=args.quick)
+    never_dir = None
+    if "ctranslate2" in engines and not args.no_never_ending:
+        never_dir = build_model(files, workdir / "never-ending", quick=args.quick, never_ends=True)
     if "ctranslate2" in engines:
         from translate.engines.ct2 import converted_model_dir
 
-        converted_model_dir(str(model_dir), "int8")  # once, outside the measured runs
-    lengths = [len(ids) for ids in _source_lengths(model_dir, segments)]
+        for directory in filter(None, (model_dir, never_dir)):
+            converted_model_dir(str(directory), "int8")  # once, outside the measured runs
+    from translate.engines.spm_tokenizer import MarianSpmTokenizer
+
+    tokenizer = MarianSpmTokenizer(model_dir)
+    lengths = tokenizer.count_tokens(segments)
     chars = [len(s) for s in segments]
-    print(f"model: random MarianMT, shape of {config.name}{' (--quick: shrunk)' if args.quick else ''}, "
-          f"built in {time.perf_counter() - t0:.0f}s")
+    print(f"model: random MarianMT, config and tokenizer of {files}"
+          f"{' (--quick: shape shrunk)' if args.quick else ''}, built in {time.perf_counter() - t0:.0f}s")
     print(f"workload: {len(segments)} distinct segments, {sum(chars)} characters "
           f"(min/median/max {min(chars)}/{sorted(chars)[len(chars) // 2]}/{max(chars)} chars, "
           f"{min(lengths)}-{max(lengths)} source tokens), "
           f"{sum(forced_length(n) for n in lengths)} output tokens forced")
     print(f"threads: {args.threads}; baseline: batches of {args.batch_size} in document order; termtrans "
-          f"engines: their default length-sorted token-budget batches; ctranslate2 int8, transformers fp32")
+          f"engines: their default length-bucketed batches; ctranslate2 int8, transformers fp32")
     print()
-    header = f"{'engine':<34}{'beam':>5}{'tokens':>8}{'seconds':>9}{'tokens/s':>10}{'peak RSS MB':>13}" \
-             f"{'pipeline %':>12}{'load':>6}"
+    header = f"{'engine':<34}{'beam':>5}{'tokens':>8}{'seconds':>9}{'tokens/s':>10}{'CPU s':>8}" \
+             f"{'peak RSS MB':>13}{'sys %':>7}{'minflt k':>10}{'pipeline %':>12}{'load':>6}"
     print(header)
     print("-" * len(header))
     results: Dict[Tuple[str, int], Dict[str, object]] = {}
@@ -512,47 +559,77 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             load = os.getloadavg()[0]  # other work on the machine skews wall-clock figures
             results[(engine, beam)] = figures
             rate = figures["tokens"] / figures["seconds"]
-            label = {"baseline": "transformers generate (naive)",
-                     "marian": "termtrans marian + pipeline",
-                     "ctranslate2": "termtrans ctranslate2 + pipeline"}[engine]
+            cpu = figures["user_seconds"] + figures["system_seconds"]
+            system = 100 * figures["system_seconds"] / cpu if cpu else 0.0
             overhead = "" if engine == "baseline" else \
                 f"{100 * (figures['seconds'] - figures['engine_seconds']) / figures['engine_seconds']:.1f}"
-            print(f"{label:<34}{beam:>5}{figures['tokens']:>8}{figures['seconds']:>9.1f}{rate:>10.1f}"
-                  f"{figures['peak_rss_mb']:>13.0f}{overhead:>12}{load:>6.1f}", flush=True)
+            print(f"{LABELS[engine]:<34}{beam:>5}{figures['tokens']:>8}{figures['seconds']:>9.1f}{rate:>10.1f}"
+                  f"{cpu:>8.1f}{figures['peak_rss_mb']:>13.0f}{system:>7.1f}"
+                  f"{figures['minor_faults'] / 1000:>10.0f}"
+                  f"{overhead:>12}{load:>6.1f}", flush=True)
     print()
     print("pipeline % = time outside engine.translate_batch (segmentation, term protection,")
     print("restoration, verification) as a share of engine time; floor: <= 5%")
+    print("CPU s = user + kernel CPU time of the run; sys % = the kernel's share of it; "
+          "minflt = minor page faults")
     print("load = 1-minute load average after the run (2 cores: above ~2.5 means other work competed)")
     setups = [f["setup_seconds"] for f in results.values() if "setup_seconds" in f]
     if setups:
         print(f"not counted, like model loading: the pipeline's one-time set-up (jieba dictionary, "
               f"glossary matchers), {min(setups):.1f}-{max(setups):.1f}s per process")
     for (engine, beam), figures in results.items():
-        if figures.get("decoded", figures["tokens"]) > figures["tokens"]:
-            print(f"{engine} beam {beam}: decoded {figures['decoded']} tokens, credited {figures['tokens']}"
-                  f" (each batch decodes to its longest sentence)")
-    print("ratios to the baseline (tokens/s); floor: ctranslate2 >= 3x at beam 4")
+        if engine == "ctranslate2":
+            print(f"ctranslate2 engine build {figures['build_seconds']:.2f}s, modules loaded: "
+                  f"{', '.join(figures['imported']) or 'neither torch nor transformers'}")
+            break
+    floors: List[Tuple[str, bool]] = []
+    for (engine, beam), figures in results.items():
+        if engine != "ctranslate2":
+            continue
+        decoded, credited = figures["decoded"], figures["tokens"]
+        padding = 1 - credited / decoded if decoded else 0.0
+        stats = figures.get("engine_stats") or {}
+        source_padding = 1 - stats.get("source_tokens", 0) / max(stats.get("padded_source_tokens", 0), 1)
+        print(f"ctranslate2 beam {beam}: decoded {decoded} tokens, credited {credited}: padding "
+              f"{100 * padding:.1f}% of decoded tokens (source padding {100 * source_padding:.1f}%, "
+              f"{stats.get('batches', '?')} batches)")
+        floors.append((f"padding < {100 * FLOOR_PADDING:.0f}% at beam {beam}", padding < FLOOR_PADDING))
+    print("ratios to the baseline: tokens/s (wall clock), and in brackets tokens per CPU-second "
+          "(less sensitive to other work on the machine)")
     for beam in beams:
         base = results.get(("baseline", beam))
         if not base:
             continue
         base_rate = base["tokens"] / base["seconds"]
-        parts = [f"{engine} {results[(engine, beam)]['tokens'] / results[(engine, beam)]['seconds'] / base_rate:.2f}x"
-                 for engine in engines if engine != "baseline" and (engine, beam) in results]
+        base_cpu = base["tokens"] / (base["user_seconds"] + base["system_seconds"])
+        parts = []
+        for engine in engines:
+            if engine == "baseline" or (engine, beam) not in results:
+                continue
+            run = results[(engine, beam)]
+            ratio = run["tokens"] / run["seconds"] / base_rate
+            cpu_ratio = run["tokens"] / (run["user_seconds"] + run["system_seconds"]) / base_cpu
+            parts.append(f"{engine} {ratio:.2f}x ({cpu_ratio:.2f}x)")
+            if engine == "ctranslate2" and beam == 4:
+                floors.append((f"ctranslate2 >= {FLOOR_CT2_BEAM4:g}x transformers fp32 at beam 4 "
+                               f"(wall clock)", ratio >= FLOOR_CT2_BEAM4))
         print(f"  beam {beam}: " + ", ".join(parts))
+    if never_dir is not None:
+        spec = dict(engine="never-ending", beam=4, threads=args.threads, batch_size=args.batch_size,
+                    model_dir=str(never_dir), segments=segments, document="")
+        check = run_in_subprocess(spec, env)
+        ok = (check["truncated"] == check["sentences"] and check["longest_output"] <= check["positions"]
+              and check["phrase_kept"])
+        print(f"model that never ends a sentence (ctranslate2, beam 4): {check['sentences']} sentences of "
+              f"{'/'.join(map(str, check['source_tokens']))} source tokens ({check['stats']['split']} "
+              f"split in parts), {check['truncated']} reported truncated, longest decode "
+              f"{check['longest_output']} tokens of {check['positions']} positions, forced phrase "
+              f"{'kept' if check['phrase_kept'] else 'LOST'}; {check['seconds']:.0f}s, no crash")
+        floors.append(("no crash on a model that never emits </s>", ok))
+    for name, met in floors:
+        print(f"floor: {name}: {'met' if met else 'NOT MET'}")
     print(f"total wall time {time.perf_counter() - t0:.0f}s")
     return 0
-
-
-def _source_lengths(model_dir: Path, segments: Sequence[str]) -> List[List[int]]:
-    import warnings
-
-    from transformers import MarianTokenizer
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        tokenizer = MarianTokenizer.from_pretrained(str(model_dir))
-    return tokenizer(list(segments))["input_ids"]
 
 
 if __name__ == "__main__":

@@ -79,3 +79,33 @@ def test_map_in_batches_checks_result_count():
         map_in_batches(["a", "b"], [1, 1], lambda batch: ["x"], max_tokens=10)
     with pytest.raises(ValueError, match="2 items but 1 lengths"):
         map_in_batches(["a", "b"], [1], lambda batch: batch)
+
+
+@pytest.mark.parametrize("lengths, max_padding, expected", [
+    # 10 → 11: 22 padded, 21 real: 4.5% padding, kept together; 20 would pad 50%
+    ([10, 11, 20], 0.1, [[0, 1], [2]]),
+    ([10, 11, 20], None, [[0, 1, 2]]),
+    ([10, 10, 10, 10], 0.0, [[0, 1, 2, 3]]),  # equal lengths never pad
+    ([9, 10], 0.0, [[0], [1]]),
+    ([9, 10], 0.05, [[0, 1]]),               # 1 of 20 tokens: exactly 5%
+    ([9, 10], 0.04, [[0], [1]]),
+])
+def test_padding_share_closes_a_batch(lengths, max_padding, expected):
+    assert batches_by_token_budget(lengths, 1000, None, max_padding) == expected
+
+
+@pytest.mark.parametrize("max_padding", [-0.1, 1.0, 2])
+def test_bad_padding_share_rejected(max_padding):
+    with pytest.raises(ValueError, match="max_padding"):
+        batches_by_token_budget([1, 2], 100, None, max_padding)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=300), max_size=80),
+       st.sampled_from([0.0, 0.05, 0.08, 0.1, 0.3]))
+def test_padding_share_is_respected(lengths, max_padding):
+    batches = batches_by_token_budget(lengths, 100_000, 32, max_padding)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        padded = len(batch) * max(lengths[i] for i in batch)
+        assert padded - sum(lengths[i] for i in batch) <= max_padding * padded + 1e-9

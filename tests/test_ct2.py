@@ -182,7 +182,8 @@ def test_length_limits_reach_the_decoder(tiny_model_dir):
         assert len(engine.target_tokens(hyps[0].text)) <= 3 and hyps[0].text != target  # cut short
     calls.clear()
     engine.translate_batch(SOURCES[:1])
-    assert calls == [(1, 0, engine.default_max_new_tokens)]
+    tokens = len(engine.source_tokens(SOURCES[0]))
+    assert calls == [(1, 0, 2 * tokens + 10)]  # the budget follows the source
 
 
 @pytest.mark.parametrize("options, message", [

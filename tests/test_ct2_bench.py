@@ -31,8 +31,18 @@ def test_quick_benchmark_runs_every_engine_with_equal_output_lengths(tmp_path):
         # both engines decode the same pipeline segments for exactly the same number of steps
         assert rows[("termtrans marian + pipeline", beam)] == rows[("termtrans ctranslate2 + pipeline", beam)]
         assert 0 < rows[("termtrans marian + pipeline", beam)] <= forced
-    assert re.search(r"beam 4: marian [\d.]+x, ctranslate2 [\d.]+x", out)
+    assert re.search(r"beam 4: marian [\d.]+x \([\d.]+x\), ctranslate2 [\d.]+x \([\d.]+x\)", out)
     assert (tmp_path / "cache" / "ct2").is_dir()  # the conversion went to the benchmark's cache
+    padding = re.findall(r"ctranslate2 beam (\d): decoded (\d+) tokens, credited (\d+)", out)
+    assert len(padding) == 2
+    for _, decoded, credited in padding:  # credited tokens are the pipeline rows' own lengths
+        assert int(credited) == rows[("termtrans ctranslate2 + pipeline", 4)] <= int(decoded)
+    assert "modules loaded: neither torch nor transformers" in out
+    never = re.search(r"never ends a sentence.*: (\d+) sentences .* (\d+) reported truncated, longest "
+                      r"decode (\d+) tokens of (\d+) positions, forced phrase kept", out)
+    assert never and never.group(1) == never.group(2) and int(never.group(3)) <= int(never.group(4))
+    assert re.search(r"floor: no crash on a model that never emits </s>: met", out)
+    assert len(re.findall(r"^floor: .*: (?:met|NOT MET)$", out, re.M)) == 4
 
 
 def test_forced_length_rule():

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translate.segment import Piece, join_translation, segment_paragraph, split_long
+from translate.segment import Piece, join_translation, segment_paragraph, split_long, split_to_token_limit
 
 
 def sentences(text, **kw):
@@ -73,3 +73,59 @@ def test_segmentation_loses_nothing(text, max_chars):
         assert p.text
         if p.translate:
             assert p.text == p.text.strip() and len(p.text) <= max_chars
+
+
+# -- Latin runs are never cut (issue 11) ----------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("他来自U.S. Army和St. Louis。", ["他来自U.S. Army和St. Louis。"]),
+    ("Mr. Huub Buise访问重庆。", ["Mr. Huub Buise访问重庆。"]),
+    ("会见了Dr. Smith和Prof. Li。", ["会见了Dr. Smith和Prof. Li。"]),
+    ("J. K. Rowling来到重庆。", ["J. K. Rowling来到重庆。"]),
+    ("P.R.C.代表团抵达。", ["P.R.C.代表团抵达。"]),
+    ("参见Fig. 3和No. 5文件。", ["参见Fig. 3和No. 5文件。"]),
+    ("例如e.g. 北京，i.e. 首都。", ["例如e.g. 北京，i.e. 首都。"]),
+    ("访问https://www.cqnews.net/a?b=1&c=2;d=3网站。", ["访问https://www.cqnews.net/a?b=1&c=2;d=3网站。"]),
+    ("增长3.5%，达到1,818.5亿元。共3. 然后结束。", ["增长3.5%，达到1,818.5亿元。", "共3. 然后结束。"]),
+    ("Yahoo! News报道了此事。", ["Yahoo! News报道了此事。"]),
+    ("What? No!他们说。", ["他们说。"]),  # "What? No!" is kept as English, not cut after "What?"
+    # a Latin sentence end where Chinese follows still ends the sentence
+    ("他说：I like it. 我们走。", ["他说：I like it.", "我们走。"]),
+    ("他说：Yes!我们走了。", ["他说：Yes!", "我们走了。"]),
+    ("访问cqnews.net网站。No.5 文件。", ["访问cqnews.net网站。", "No.5 文件。"]),
+])
+def test_latin_runs_are_not_cut(text, expected):
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize("text, width, kept", [
+    ("我们在重庆和U.S. Army of the United States一起工作了很多年", 30, "U.S. Army of the United States"),
+    ("请访问网站www.example.com/path?x=1, 以及其他的很多很多的网站", 30, "www.example.com/path?x=1"),
+    ("项目总额达到1,000,000.50元以及其他很多很多的各种费用", 12, "1,000,000.50"),
+    ("会议时间是10:30:45和很多其他的事情", 8, "10:30:45"),
+])
+def test_long_sentence_cut_outside_urls_numbers_and_latin_runs(text, width, kept):
+    parts = split_long(text, width)
+    assert "".join(parts) == text
+    assert any(kept in part for part in parts), parts
+
+
+def test_split_to_token_limit_by_a_model_count():
+    text = "，".join(["这是一个很长的分句"] * 12) + "。"
+
+    def count(part):  # a tokenizer that gives two tokens per character, plus </s>
+        return 2 * len(part) + 1
+
+    parts = split_to_token_limit(text, count, 41)
+    assert "".join(parts) == text
+    assert len(parts) > 1 and all(count(p) <= 41 for p in parts)
+    assert all(p.endswith(("，", "。")) for p in parts)  # cut at the commas
+    assert split_to_token_limit("短句。", count, 41) == ["短句。"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("中文句子，。ab .Z1:/,")), min_size=1, max_size=200),
+       st.integers(min_value=3, max_value=40))
+def test_split_to_token_limit_loses_nothing(text, limit):
+    parts = split_to_token_limit(text, len, limit)
+    assert "".join(parts) == text
+    assert all(len(p) <= limit for p in parts)

@@ -256,3 +256,55 @@ def test_every_term_applied_or_reported(glossary, source, first, second, constra
             assert outcome.problem
     if constraints:
         assert not result.failed  # the fake constrained decoder always succeeds
+
+
+class CuttingEngine(FakeEngine):
+    """A fake engine whose outputs listed in ``cut`` come back as stopped at the length limit."""
+
+    def __init__(self, cut=(), **options):
+        super().__init__(**options)
+        self.cut = set(cut)
+
+    def translate_batch(self, sentences, **kwargs):
+        from dataclasses import replace
+
+        results = super().translate_batch(sentences, **kwargs)
+        return [[replace(h, truncated=h.text in self.cut) for h in hyps] for hyps in results]
+
+
+@pytest.mark.parametrize("script, cut, truncated", [
+    ({"今天天气很好。": "The weather is"}, {"The weather is"}, True),
+    ({"今天天气很好。": "The weather is good today."}, set(), False),
+])
+def test_truncated_hypothesis_is_flagged(glossary, script, cut, truncated):
+    engine = CuttingEngine(cut, script=script)
+    result = TermEnforcer(engine, glossary).translate(["今天天气很好。"])[0]
+    assert result.truncated is truncated
+    assert any("length limit" in note for note in result.notes) is truncated
+
+
+def test_complete_candidate_preferred_over_a_cut_one(glossary):
+    cut = "We strengthen TERM0 and and and"
+    # the first decode loses the placeholder; of the n-best, the cut one scores higher
+    engine = CuttingEngine({cut}, script={"我们加强TERM0。": ["We strengthen it.", cut,
+                                                          "We strengthen TERM0."]})
+    result = TermEnforcer(engine, glossary).translate(["我们加强国际传播。"])[0]
+    assert result.target == "We strengthen international communication." and not result.truncated
+
+
+def test_truncated_segment_in_report_and_summary(glossary):
+    from translate.documents import load_document
+    from translate.report import summary_text
+    from translate.translator import translate_document
+
+    engine = CuttingEngine({"The weather is"}, script={"今天天气很好。": "The weather is"})
+    doc = load_document("今天天气很好。\n\n城市很美丽。\n".encode("utf-8"), "doc.txt", "txt")
+    _, report = translate_document(doc, Translator(engine, glossary), input_name="doc.txt",
+                                   output_name="doc.en.txt")
+    assert report["summary"]["segments_truncated"] == 1
+    assert report["truncated"] == [{"paragraph": 1, "location": report["segments"][0]["location"],
+                                    "source": "今天天气很好。", "target": "The weather is"}]
+    assert report["segments"][0]["truncated"] is True and "truncated" not in report["segments"][1]
+    text = summary_text(report)
+    assert "cut at the length limit: 1 segment(s)" in text
+    assert "translation cut at the length limit" in text and "今天天气很好。 → The weather is" in text

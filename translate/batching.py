@@ -18,29 +18,39 @@ DEFAULT_MAX_TOKENS = 1024
 
 
 def batches_by_token_budget(lengths: Sequence[int], max_tokens: int = DEFAULT_MAX_TOKENS,
-                            max_batch: Optional[int] = None) -> List[List[int]]:
+                            max_batch: Optional[int] = None,
+                            max_padding: Optional[float] = None) -> List[List[int]]:
     """Group indices of ``lengths`` into batches of similar length.
 
     Indices are sorted by length (ties keep input order) and a batch grows while
-    ``len(batch) × longest length`` stays within ``max_tokens`` and ``len(batch)`` within
-    ``max_batch`` (no limit when None). A segment longer than ``max_tokens`` gets a batch of its
-    own. Every index appears exactly once; indices inside a batch are in ascending length order.
+    ``len(batch) × longest length`` stays within ``max_tokens``, ``len(batch)`` within
+    ``max_batch`` (no limit when None) and, when ``max_padding`` is given, the padding stays at
+    most that share of the batch's padded tokens (0.1: under a tenth of the work is padding). A
+    segment longer than ``max_tokens`` gets a batch of its own. Every index appears exactly once;
+    indices inside a batch are in ascending length order.
     """
     if max_tokens < 1:
         raise ValueError(f"max_tokens must be at least 1, not {max_tokens}")
     if max_batch is not None and max_batch < 1:
         raise ValueError(f"max_batch must be at least 1, not {max_batch}")
+    if max_padding is not None and not 0.0 <= max_padding < 1.0:
+        raise ValueError(f"max_padding must be a share in [0, 1), not {max_padding}")
     order = sorted(range(len(lengths)), key=lambda i: (max(int(lengths[i]), 1), i))
     batches: List[List[int]] = []
     current: List[int] = []
+    real = 0  # tokens of the current batch without padding
     for index in order:
         length = max(int(lengths[index]), 1)
         # sorted ascending, so ``length`` is the longest of the batch once added
         full = max_batch is not None and len(current) >= max_batch
-        if current and (full or (len(current) + 1) * length > max_tokens):
+        padded = (len(current) + 1) * length
+        too_padded = max_padding is not None and padded - (real + length) > max_padding * padded
+        if current and (full or padded > max_tokens or too_padded):
             batches.append(current)
             current = []
+            real = 0
         current.append(index)
+        real += length
     if current:
         batches.append(current)
     return batches

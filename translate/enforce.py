@@ -63,6 +63,8 @@ _CODE_TOKEN_RE = re.compile(r"(?<![A-Za-z])T\s?A\s?G?[\s_-]?\d{1,3}(?![0-9])", r
 #: a restored code stands in the text as one private-use character until the segment is rebuilt
 _SENTINEL_BASE = 0xF0000
 _SENTINEL_RE = re.compile("[\U000F0000-\U000FFFFD]")
+#: the note on a segment whose translation the engine cut at its length limit
+TRUNCATED_NOTE = "translation stopped at the engine's length limit: it may be cut short"
 _EDGE_PUNCT = "“”‘’\"'《》〈〉「」『』【】()（）[]：:。.，,、；;！!？? \t\u3000"
 _PUNCT_EN = str.maketrans({"。": ".", "，": ",", "、": ",", "；": ";", "：": ":", "！": "!", "？": "?",
                            "（": "(", "）": ")", "《": "“", "》": "”", "「": "“", "」": "”",
@@ -140,6 +142,8 @@ class SegmentResult:
     inline: Optional[InlineText] = None
     codes: List[CodeOutcome] = field(default_factory=list)
     source_inline: Optional[InlineText] = None
+    #: the engine stopped at its length limit: the English may be cut short
+    truncated: bool = False
 
     @property
     def failed(self) -> List[TermOutcome]:
@@ -203,9 +207,11 @@ class _Candidate:
     stage: str
     codes_ok: bool = True   # every code placeholder came back exactly once
     code_notes: Dict[int, str] = field(default_factory=dict)  # code index -> how it was recovered
+    truncated: bool = False  # the engine stopped at its length limit
 
     def key(self) -> Tuple:
-        return (len(self.found), -self.forbidden, self.intact, self.codes_ok, self.score)
+        return (len(self.found), -self.forbidden, self.intact, self.codes_ok, not self.truncated,
+                self.score)
 
 
 @dataclass
@@ -580,7 +586,8 @@ class TermEnforcer:
             text, intact, codes_ok, notes = _tidy(text), not problems, True, {}
         score = h.score if h.score is not None else 0.0
         return _Candidate(text, self._found(w, text), intact, len(self._forbidden_spans(text)),
-                          score, problems, stage, codes_ok, notes)
+                          score, problems, stage, codes_ok, notes,
+                          bool(getattr(h, "truncated", False)))
 
     def _best(self, w: _Work) -> _Candidate:
         best = w.candidates[0]
@@ -612,7 +619,7 @@ class TermEnforcer:
         if replaced:
             best = _Candidate(text, self._found(w, text), best.intact, 0, best.score,
                               best.problems + ["forbidden rendering replaced"], best.stage,
-                              best.codes_ok, best.code_notes)
+                              best.codes_ok, best.code_notes, best.truncated)
         return self._result(w, best, replaced)
 
     def _result(self, w: _Work, best: _Candidate, replaced: frozenset = frozenset()) -> SegmentResult:
@@ -640,9 +647,11 @@ class TermEnforcer:
                                              recovery=recovery))
             order = [FAILED, REPLACED, CONSTRAINED, PLACEHOLDER]
             method = next(m for m in order if any(t.method == m for t in terms))
+        notes = list(best.problems) + ([TRUNCATED_NOTE] if best.truncated else [])
         if w.inline is None:
-            return SegmentResult(w.source, best.text, method, terms, list(best.problems))
-        return self._inline_result(w, method, terms, list(best.problems), best.text, best)
+            return SegmentResult(w.source, best.text, method, terms, notes,
+                                 truncated=best.truncated)
+        return self._inline_result(w, method, terms, notes, best.text, best)
 
     def _inline_result(self, w: _Work, method: str, terms: List[TermOutcome], notes: List[str],
                        target, best: Optional[_Candidate]) -> SegmentResult:
@@ -701,7 +710,7 @@ class TermEnforcer:
             outcomes.append(self._outside(w, c))
         inline = unprotect_literals(w.lead + core + w.trail)
         return SegmentResult(w.source, inline.text, method, terms, notes, inline, outcomes,
-                             w.original)
+                             w.original, truncated=best is not None and best.truncated)
 
     @staticmethod
     def _outside(w: _Work, c: Code) -> CodeOutcome:
@@ -768,6 +777,7 @@ def _moved_note(term: Optional[str]) -> Optional[str]:
     return f"moved out of glossary term {term}" if term else None
 
 
-__all__ = ["CODE_APPENDED", "CODE_EMPTY", "CODE_OUTSIDE", "CODE_PLACED", "CODE_PLACEHOLDER_FORMAT", "CONSTRAINED",
-           "CodeOutcome", "EXACT", "FAILED", "KEPT", "MT", "PLACEHOLDER", "PLACEHOLDER_FORMAT",
-           "PLACEHOLDER_FORMATS", "REPLACED", "SegmentResult", "TermEnforcer", "TermOutcome"]
+__all__ = ["CODE_APPENDED", "CODE_EMPTY", "CODE_OUTSIDE", "CODE_PLACED", "CODE_PLACEHOLDER_FORMAT",
+           "CONSTRAINED", "CodeOutcome", "EXACT", "FAILED", "KEPT", "MT", "PLACEHOLDER",
+           "PLACEHOLDER_FORMAT", "PLACEHOLDER_FORMATS", "REPLACED", "SegmentResult",
+           "TRUNCATED_NOTE", "TermEnforcer", "TermOutcome"]

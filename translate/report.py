@@ -13,7 +13,9 @@ lists each with ``method`` ``outside`` (at the segment's edge, never sent to the
 words: the words it covered lost their formatting or link); the last two are listed in
 ``code_failures`` — check them; ``source_tagged``/``target_tagged`` show the segment with its
 codes as ⟨1⟩…⟨/1⟩. Segments whose English still holds Chinese (the engine left it) are listed in
-``chinese_left``.
+``chinese_left``. A segment whose English the engine stopped at its length limit is marked
+``"truncated": true`` and listed under ``truncated`` (the summary counts them; stderr names each
+one).
 """
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
     code_methods: Counter = Counter()
     code_failures: List[Dict[str, object]] = []
     chinese_left: List[Dict[str, object]] = []
+    truncated: List[Dict[str, object]] = []
     kept = 0
     for n, (unit, result) in enumerate(zip(doc.units, results), 1):
         if result is None or not result.translated:
@@ -73,6 +76,10 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
                         code_failures.append({"paragraph": n, "location": unit.location,
                                               "code": c.code, "type": c.type, "source": s.source,
                                               "problem": c.problem})
+            if getattr(s, "truncated", False):
+                row["truncated"] = True
+                truncated.append({"paragraph": n, "location": unit.location, "source": s.source,
+                                  "target": s.target})
             segments.append(row)
             for t in s.terms:
                 term_methods[t.method] += 1
@@ -98,10 +105,12 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
             "code_methods": dict(sorted(code_methods.items())),
             "codes_appended": len(code_failures),
             "segments_with_chinese": len(chinese_left),
+            "segments_truncated": len(truncated),
         },
         "failures": failures,
         "code_failures": code_failures,
         "chinese_left": chinese_left,
+        "truncated": truncated,
         "segments": segments,
     }
 
@@ -113,7 +122,9 @@ def summary_text(report: Dict[str, object]) -> str:
     applied = ", ".join(f"{k} {v}" for k, v in tm.items() if k != FAILED) or "none"
     lines = [f"{report['output']}: {s['paragraphs_translated']} of {s['paragraphs']} paragraph(s) "
              f"translated ({s['segments']} segment(s)); terms: {s['terms']} ({applied}); "
-             f"failed: {s['terms_failed']}"]
+             f"failed: {s['terms_failed']}"
+             + (f"; cut at the length limit: {s['segments_truncated']} segment(s)"
+                if s.get("segments_truncated") else "")]
     for f in report["failures"][:20]:
         lines.append(f"  term not applied: {f['location']}: {f['term']} → {f['english']}"
                      + (f" ({f['problem']})" if f.get("problem") else ""))
@@ -131,10 +142,25 @@ def summary_text(report: Dict[str, object]) -> str:
         lines.append(f"  Chinese left by the engine: {f['location']}: {f['target']}")
     if len(left) > 20:
         lines.append(f"  … {len(left) - 20} more in the report")
+    lines.extend(truncation_lines(report))
     sig = report["signature"]
     lines.append(f"engine {sig.get('engine')}, model {sig.get('model')}, glossary sha256 "
                  f"{str(sig.get('glossary_sha256'))[:12]}, termtrans {sig.get('termtrans_version')}")
     return "\n".join(lines)
+
+
+def truncation_lines(report: Dict[str, object], limit: int = 20) -> List[str]:
+    """One warning line per segment the engine cut at its length limit (at most ``limit``)."""
+    cut = report.get("truncated") or []
+    lines = [f"  translation cut at the length limit: {t['location']}: "
+             f"{_clip(str(t['source']))} → {_clip(str(t['target']))}" for t in cut[:limit]]
+    if len(cut) > limit:
+        lines.append(f"  … {len(cut) - limit} more cut translations in the report")
+    return lines
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def report_json(report: Dict[str, object]) -> str:

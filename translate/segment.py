@@ -1,33 +1,47 @@
 """Splitting a Chinese paragraph into sentences without losing a character.
 
 A paragraph becomes a list of :class:`Piece`; joining their texts gives the paragraph back exactly.
-Sentences end at 。！？； (and ! ? ;), at an ellipsis (…… or ...), with any closing quotes or
-brackets kept on the sentence. Latin runs inside Chinese are never cut (a period inside "No.5" or
-"cqnews.net" does not end a sentence; one after a word and before a space or Chinese does). A
-sentence longer than ``max_chars`` is split before that length at a comma-like mark, or else at a
-word boundary. Whitespace between sentences, sentences without Chinese characters and runs of
-five English words or more glued to Chinese (bilingual PDF text) are kept as they are
-(``translate=False``).
+Sentences end at 。！？； and at an ellipsis (…… or ⋯), with any closing quotes or brackets kept on
+the sentence. Latin runs inside Chinese are never cut: an ASCII ``. ! ? ;`` (or ``...``) ends a
+sentence only where Chinese (or the end of the paragraph) follows, never where the Latin run goes
+on ("U.S. Army", "St. Louis", "Mr. Huub Buise", "cqnews.net/a?b=1", "3.5"), and never after an
+abbreviation or an initial ("Mr.", "St.", "No.", "U.S.", "J."). A sentence longer than ``max_chars``
+is split before that length at a comma-like mark outside Latin runs, URLs and numbers, or else at a
+word boundary; :func:`split_to_token_limit` does the same by the model's own token count. Whitespace
+between sentences, sentences without Chinese characters and runs of five English words or more glued
+to Chinese (bilingual PDF text) are kept as they are (``translate=False``).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, List
+from typing import Callable, Iterable, List, Tuple
 
 from termbase.normalize import has_cjk
 
 #: characters per sentence handed to the engine (well below opus-mt's 512 tokens)
 DEFAULT_MAX_CHARS = 200
 
-_END = "。！？；!?;"
 _CLOSERS = "”’」』）)》〉】〕]\"'"
+#: candidate sentence ends; the ASCII ones are kept only where :func:`_ascii_end` agrees
 _SENTENCE_END = re.compile(
-    r"(?:[" + re.escape(_END) + r"]+|…+|\.{3,}|⋯+"
-    # a Latin sentence ends at a full stop after a word when a space or Chinese follows
-    r"|(?<=[A-Za-z]{2})\.(?=[" + re.escape(_CLOSERS) + r"]*(?:\s|[\u3400-\u9fff])))"
-    r"[" + re.escape(_CLOSERS) + r"]*")
-_SOFT_BREAK = re.compile(r"[，、：,:]\s*|\s+")
+    r"(?:[。！？；]+[!?;]*|…+|⋯+|\.{3,}|[.!?;]+)[" + re.escape(_CLOSERS) + r"]*")
+#: words that end with a full stop without ending the sentence (compared lower-case)
+ABBREVIATIONS = frozenset("""
+    mr mrs ms mx dr prof st mt ft jr sr rev hon gen col lt sgt capt cmdr adm gov sen rep pres
+    no nos vol vols pp p fig figs art arts sec para ch chap ed eds est approx dept univ assn
+    co corp inc ltd bros plc ave rd blvd sq vs etc al cf viz jan feb mar apr jun jul aug sep sept
+    oct nov dec mon tue wed thu fri sat sun
+""".split())
+_WORD_BEFORE = re.compile(r"[A-Za-z][A-Za-z.]*$")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")  # J / U.S / e.g / P.R.C (its last dot cut)
+#: where a long sentence may be cut: Chinese marks anywhere, ASCII ones before a space or Chinese
+_SOFT_BREAK = re.compile(r"[，、：]\s*|[,:](?=[\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\s*|\s+")
+#: stretches a cut must not fall inside: URLs, numbers with separators, runs of Latin words
+_PROTECTED = re.compile(
+    r"(?:https?://|www\.)[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+"
+    r"|\d[\d,.:/\-]*\d"
+    r"|[A-Za-z0-9][A-Za-z0-9.'’&/\-]*(?:(?:,?[ \t]+|[,:])[A-Za-z0-9][A-Za-z0-9.'’&/\-]*)*")
 #: a run of English glued to Chinese (PDF-extracted bilingual text): five words or more
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’,.:;!?()&/%\-– ]*[A-Za-z0-9.)!?]")
 _MIN_LATIN_WORDS = 5
@@ -41,9 +55,30 @@ class Piece:
     translate: bool
 
 
+def _ascii_end(text: str, match: "re.Match[str]") -> bool:
+    """Whether an ASCII ``. ! ? ;`` (or ``...``) match ends a sentence inside Chinese text."""
+    mark = match.group().rstrip(_CLOSERS)
+    rest = text[match.end():].lstrip()
+    if rest and rest[0].isascii():  # the Latin run goes on (a word, a digit, a bracket, a quote)
+        return False
+    if mark.startswith(".") and len(mark) < 3:  # a full stop: not after a number or abbreviation
+        before = text[:match.start()]
+        if not before or not before[-1].isalpha() or not before[-1].isascii():
+            return False
+        word = _WORD_BEFORE.search(before)
+        if word is None:
+            return False
+        word_text = word.group()
+        if word_text.lower() in ABBREVIATIONS or _INITIALS.fullmatch(word_text):
+            return False
+    return True
+
+
 def _sentence_spans(text: str) -> Iterable[str]:
     pos = 0
     for m in _SENTENCE_END.finditer(text):
+        if m.group()[0] in ".!?;" and not _ascii_end(text, m):
+            continue
         if m.end() > pos:
             yield text[pos:m.end()]
             pos = m.end()
@@ -51,16 +86,38 @@ def _sentence_spans(text: str) -> Iterable[str]:
         yield text[pos:]
 
 
+def _protected_spans(text: str) -> List[Tuple[int, int]]:
+    return [m.span() for m in _PROTECTED.finditer(text)]
+
+
+def _inside(pos: int, spans: List[Tuple[int, int]]) -> bool:
+    return any(start < pos < end for start, end in spans)
+
+
 def split_long(sentence: str, max_chars: int = DEFAULT_MAX_CHARS) -> List[str]:
-    """Cut ``sentence`` into parts of at most ``max_chars`` characters (joined, they give it back)."""
+    """Cut ``sentence`` into parts of at most ``max_chars`` characters (joined, they give it back).
+
+    Cuts go after the last comma-like mark (or space) of each window that is not inside a Latin
+    run, a URL or a number; failing that, before the run the window would cut, or right after the
+    last run that ends in the window; failing that, after the last mark at all; failing that, between two characters that are not both letters or
+    digits of a Latin word.
+    """
     parts: List[str] = []
     rest = sentence
     while len(rest) > max_chars:
         window = rest[:max_chars]
-        cut = 0
+        spans = _protected_spans(rest)
+        inside = outside = 0
         for m in _SOFT_BREAK.finditer(window):
             if m.end() < len(rest) and m.start() > 0:
-                cut = m.end()
+                inside = m.end()
+                if not _inside(m.start(), spans) and not _inside(m.end(), spans):
+                    outside = m.end()
+        # before a URL, number or Latin run that the window would cut
+        before = next((start for start, end in spans if 0 < start < max_chars < end), 0)
+        # else right after a run that ends inside the window (where Chinese takes over)
+        after = max((end for start, end in spans if 0 < end <= max_chars and end < len(rest)), default=0)
+        cut = outside or before or after or inside
         if cut == 0:  # no comma or space: cut between characters, never inside a Latin word
             cut = max_chars
             while cut > 1 and rest[cut - 1].isascii() and rest[cut - 1].isalnum() \
@@ -72,6 +129,26 @@ def split_long(sentence: str, max_chars: int = DEFAULT_MAX_CHARS) -> List[str]:
         rest = rest[cut:]
     if rest:
         parts.append(rest)
+    return parts
+
+
+def split_to_token_limit(sentence: str, count_tokens: Callable[[str], int],
+                         max_tokens: int) -> List[str]:
+    """Cut ``sentence`` where :func:`split_long` would, until each part has at most ``max_tokens``
+    tokens by ``count_tokens`` (the model's own tokenizer); joined, the parts give it back.
+
+    A part that cannot be cut further (one character) is returned as it is.
+    """
+    total = count_tokens(sentence)
+    if total <= max_tokens or len(sentence) <= 1:
+        return [sentence]
+    chars = max(1, min(len(sentence) - 1, int(len(sentence) * max_tokens / total * 0.9)))
+    parts: List[str] = []
+    for part in split_long(sentence, chars):
+        if len(part) < len(sentence) and count_tokens(part) > max_tokens:
+            parts.extend(split_to_token_limit(part, count_tokens, max_tokens))
+        else:
+            parts.append(part)
     return parts
 
 
@@ -94,7 +171,8 @@ def _split_latin_runs(sentence: str) -> List[str]:
     parts: List[str] = []
     pos = 0
     for m in _LATIN_RUN.finditer(sentence):
-        if len(re.findall(r"[A-Za-z]+", m.group())) >= _MIN_LATIN_WORDS and len(m.group()) >= 25:
+        words = [w for w in m.group().split() if re.search(r"[A-Za-z]", w)]  # a URL is one word
+        if len(words) >= _MIN_LATIN_WORDS and len(m.group()) >= 25:
             if m.start() > pos:
                 parts.append(sentence[pos:m.start()])
             parts.append(m.group())
@@ -140,4 +218,5 @@ def join_translation(pieces: List[Piece], translations: List[str]) -> str:
     return "".join(out)
 
 
-__all__ = ["DEFAULT_MAX_CHARS", "Piece", "join_translation", "segment_paragraph", "split_long"]
+__all__ = ["ABBREVIATIONS", "DEFAULT_MAX_CHARS", "Piece", "join_translation", "segment_paragraph",
+           "split_long", "split_to_token_limit"]

@@ -12,7 +12,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 from .base import Hypothesis, TranslationEngine
 
 #: options that change how fast an engine runs, not what it writes
-_SPEED_OPTIONS = {"batch_size", "max_batch_tokens", "max_tokens", "intra_threads",
+_SPEED_OPTIONS = {"batch_size", "max_batch_tokens", "max_tokens", "intra_threads", "threads", "verbose",
                   "inter_threads", "script", "constrained"}
 _WEIGHT_SUFFIXES = (".bin", ".safetensors", ".spm", ".json", ".model", ".txt")
 

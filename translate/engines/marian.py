@@ -7,16 +7,13 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from termbase.errors import EngineError, ModelUnavailableError
 
-from .base import Hypothesis, TranslationEngine
+from .base import Hypothesis, TranslationEngine, decoding_budget, runaway_cut, translate_in_parts
 
 _TRUE = {"1", "on", "yes", "true"}
-#: decoder budget: output tokens allowed per source token (plus a constant), capped by the model
-_OUTPUT_RATIO = 2.0
-_OUTPUT_EXTRA = 10
 
 
 def hub_offline() -> bool:
@@ -75,7 +72,8 @@ class MarianEngine(TranslationEngine):
     supports_constraints = True
 
     def __init__(self, model: Optional[str] = None, *, device: str = "auto", beam: int = 4,
-                 batch_size: int = 16, max_tokens: Optional[int] = None, **options):
+                 batch_size: int = 16, max_tokens: Optional[int] = None,
+                 max_source_tokens: Optional[int] = None, verbose: bool = False, **options):
         from . import DEFAULT_MODEL
 
         super().__init__(model or DEFAULT_MODEL, device=device, beam=beam, batch_size=batch_size,
@@ -89,9 +87,10 @@ class MarianEngine(TranslationEngine):
         import torch
         from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-        logging.getLogger("transformers").setLevel(logging.ERROR)
+        if not verbose:
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
+            logging.getLogger("transformers").setLevel(logging.ERROR)
         self._torch = torch
         self.device = self._pick_device(device, torch)
         try:
@@ -123,6 +122,9 @@ class MarianEngine(TranslationEngine):
         self.eos_id = cfg.eos_token_id if isinstance(cfg.eos_token_id, int) else 0
         self.pad_id = cfg.pad_token_id
         self.max_positions = int(getattr(cfg, "max_position_embeddings", 512) or 512)
+        #: longer sentences are translated in parts (room is left for an output twice as long)
+        half = max(1, min(512, self.max_positions) // 2)
+        self.max_source_tokens = max(1, min(int(max_source_tokens or half), min(512, self.max_positions)))
         self.revision = getattr(cfg, "_commit_hash", None)
 
     @staticmethod
@@ -174,18 +176,53 @@ class MarianEngine(TranslationEngine):
 
         if not sentences:
             return []
-        items = [(s, list(constraints[i]) if constraints else []) for i, s in enumerate(sentences)]
         lengths = self.count_tokens(sentences)
+        fits = [i for i, n in enumerate(lengths) if n <= self.max_source_tokens]
+        results: List[Optional[List[Hypothesis]]] = [None] * len(sentences)
+        for i, n in enumerate(lengths):
+            if n > self.max_source_tokens:  # too long for the model: translated in parts
+                from translate.segment import split_to_token_limit
+
+                parts = [p.strip() for p in split_to_token_limit(
+                    sentences[i], lambda text: self.count_tokens([text])[0], self.max_source_tokens)
+                    if p.strip()]
+                results[i] = translate_in_parts(
+                    self, parts or [sentences[i]], num_hypotheses=num_hypotheses,
+                    phrases=list(constraints[i]) if constraints else (), banned=banned,
+                    max_new_tokens=max_new_tokens)
+        items = [(sentences[i], list(constraints[i]) if constraints else []) for i in fits]
         budget = self.max_tokens or max(self.batch_size * 64, max(lengths))
         bad = self._banned_ids(banned)
 
-        def run(batch):
-            return self._generate(batch, num_hypotheses, bad, max_new_tokens)
+        def run(batch, scale=1):
+            return self._generate(batch, num_hypotheses, bad, max_new_tokens, scale)
 
-        return map_in_batches(items, lengths, run, max_tokens=budget, max_batch=self.batch_size)
+        decoded = map_in_batches(items, [lengths[i] for i in fits], run, max_tokens=budget,
+                                 max_batch=self.batch_size)
+        if max_new_tokens is None:  # cut by the budget (not looping): again with twice the budget
+            again = [k for k, (hyps, looping, used) in enumerate(decoded)
+                     if hyps[0].truncated and not looping and used < self._cap()]
+            if again:
+                redone = map_in_batches([items[k] for k in again], [lengths[fits[k]] for k in again],
+                                        lambda batch: run(batch, 2), max_tokens=budget,
+                                        max_batch=self.batch_size)
+                for k, result in zip(again, redone):
+                    decoded[k] = result
+        for i, (hyps, _, _) in zip(fits, decoded):
+            results[i] = hyps
+        return results  # type: ignore[return-value]
+
+    def _cap(self) -> int:
+        """Most new tokens the decoder can take: the model's positions less the start token."""
+        return min(512, self.max_positions) - 1
+
+    def _budget(self, source_tokens: int) -> int:
+        return min(self._cap(), decoding_budget(source_tokens, self.max_positions))
 
     def _generate(self, batch, num_hypotheses: int, bad_words: List[List[int]],
-                  max_new_tokens: Optional[int]) -> List[List[Hypothesis]]:
+                  max_new_tokens: Optional[int], scale: int = 1) -> List[Tuple[List[Hypothesis], bool, int]]:
+        """Per sentence: its hypotheses, whether the best one was cut while repeating itself, and
+        the budget (new tokens) it was decoded with."""
         torch = self._torch
         from transformers import LogitsProcessorList
 
@@ -196,13 +233,13 @@ class MarianEngine(TranslationEngine):
         enc = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=True,
                              max_length=limit).to(self.device)
         src_len = int(enc["input_ids"].shape[1])
-        new_tokens = max_new_tokens or min(limit - 1, int(src_len * _OUTPUT_RATIO) + _OUTPUT_EXTRA)
+        new_tokens = max_new_tokens or min(self._cap(), self._budget(src_len) * scale)
         beams = max(self.beam, num_hypotheses)
         processors = LogitsProcessorList()
         if any(c for _, c in batch):
             phrases = [[self._target_ids(p) for p in c] for _, c in batch]
             need = max(sum(len(p) for p in ps) for ps in phrases)
-            new_tokens = min(limit - 1, max(new_tokens, need + src_len + 2))
+            new_tokens = min(self._cap(), max(new_tokens, need + src_len + 2))
             processors.append(PhraseConstraintProcessor(
                 phrases, num_beams=beams, eos_token_id=self.eos_id, max_new_tokens=new_tokens))
         kwargs = dict(num_beams=beams, num_return_sequences=num_hypotheses, do_sample=False,
@@ -214,16 +251,29 @@ class MarianEngine(TranslationEngine):
             kwargs["bad_words_ids"] = bad_words
         with torch.inference_mode():
             out = self.net.generate(**enc, **kwargs)
-        texts_out = self.tokenizer.batch_decode(out.sequences, skip_special_tokens=True)
+        rows = out.sequences.tolist()
         scores = getattr(out, "sequences_scores", None)
-        results: List[List[Hypothesis]] = []
+        results: List[Tuple[List[Hypothesis], bool, int]] = []
         for i in range(len(batch)):
             hyps = []
+            looping = False
             for j in range(num_hypotheses):
                 k = i * num_hypotheses + j
+                ids = rows[k][1:]  # the decoder start token left out
+                # a sentence that used its whole budget was stopped by it (the model's
+                # forced_eos_token_id may have written a last </s> there)
+                ended = self.eos_id in ids and ids.index(self.eos_id) + 1 < new_tokens
+                if self.eos_id in ids:
+                    ids = ids[:ids.index(self.eos_id)]
+                if not ended:  # stopped by the budget: a repeating tail is cut off
+                    ids = [t for t in ids if t != self.pad_id]
+                    shorter = runaway_cut(ids)
+                    looping = looping or (j == 0 and shorter is not None)
+                    ids = shorter or ids
+                text = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
                 score = float(scores[k]) if scores is not None else None
-                hyps.append(Hypothesis(texts_out[k].strip(), score))
-            results.append(hyps)
+                hyps.append(Hypothesis(text, score, truncated=not ended))
+            results.append((hyps, looping, new_tokens))
         return results
 
     def signature(self) -> Dict[str, object]:
