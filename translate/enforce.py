@@ -167,7 +167,8 @@ class SegmentResult:
                          if n is not None else c)
         return SegmentResult(self.source, self.target, self.method, self.terms, self.notes,
                              self.inline.rebind(old, new), codes,
-                             self.source_inline.rebind(old, new) if self.source_inline else None)
+                             self.source_inline.rebind(old, new) if self.source_inline else None,
+                             truncated=self.truncated)
 
     def _outcome_codes(self, old: Sequence[Code]) -> List[Optional[Code]]:
         """The source code each outcome is about (outcomes follow the source's code order, with

@@ -103,7 +103,8 @@ def paragraph_origin(segments: Sequence[SegmentResult]) -> str:
 def _leveraged(result: SegmentResult, origin: str, **extra) -> LeveragedSegment:
     return LeveragedSegment(result.source, result.target, result.method, list(result.terms),
                             list(result.notes), result.inline, list(result.codes),
-                            result.source_inline, origin=origin, **extra)
+                            result.source_inline, truncated=result.truncated, origin=origin,
+                            **extra)
 
 
 @dataclass

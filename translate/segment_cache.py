@@ -83,6 +83,8 @@ def result_to_dict(r: SegmentResult) -> Optional[Dict[str, object]]:
     takes the codes of the segment it is for."""
     d: Dict[str, object] = {"source": r.source, "target": r.target, "method": r.method,
                             "terms": [t.as_dict() for t in r.terms], "notes": list(r.notes)}
+    if r.truncated:
+        d["truncated"] = True
     source = r.source_inline
     if source is not None and source.has_codes:
         codes = source.codes
@@ -107,7 +109,8 @@ def result_from_dict(d: Dict[str, object], source: Optional[Source] = None) -> S
     """A stored result; for a segment with codes, ``source`` (the segment asked for) gives them."""
     terms = [TermOutcome(t["term"], t["matched"], t["english"], t["method"], t.get("recovery"),
                          t.get("problem")) for t in d.get("terms", [])]
-    result = SegmentResult(d["source"], d["target"], d["method"], terms, list(d.get("notes", [])))
+    result = SegmentResult(d["source"], d["target"], d["method"], terms, list(d.get("notes", [])),
+                           truncated=bool(d.get("truncated")))
     if "codes" not in d:
         return result
     if not isinstance(source, InlineText) or len(source.codes) != len(d["codes"]):
@@ -138,7 +141,8 @@ def adapt_result(result: SegmentResult, source: Source) -> SegmentResult:
         matched = text[at:at + len(t.matched)] if at >= 0 else t.matched
         terms.append(TermOutcome(t.term, matched, t.english, t.method, t.recovery, t.problem))
     return SegmentResult(text, result.target, result.method, terms, list(result.notes),
-                         result.inline, list(result.codes), result.source_inline)
+                         result.inline, list(result.codes), result.source_inline,
+                         truncated=result.truncated)
 
 
 class SegmentCache:
