@@ -220,6 +220,8 @@ class MemorySampler:
 
 def run_command(cmd: list, cwd: Path, env: dict, sample: bool = True) -> dict:
     """Run ``cmd``: wall seconds, CPU seconds (itself and its reaped children), peak PSS."""
+    if "-o" in cmd:  # the report of the previous run: check never overwrites without --force
+        Path(cmd[cmd.index("-o") + 1]).unlink(missing_ok=True)
     with tempfile.TemporaryFile() as errors:
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)

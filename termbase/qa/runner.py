@@ -146,15 +146,24 @@ class _ForkedCall:
         self._process = ctx.Process(target=_send_result, args=(fn, send), daemon=True)
         self._process.start()
         send.close()
+        self._received = None
+
+    def ready(self) -> bool:
+        """True when :meth:`result` would not wait."""
+        return self._received is not None or self._recv.poll()
 
     def result(self):
-        """What ``fn()`` returned (or raises what it raised); call :meth:`close` afterwards."""
-        try:
-            ok, value = self._recv.recv()
-        except EOFError:
-            self._process.join()
-            raise RuntimeError("a check process ended without a result "
-                               f"(exit code {self._process.exitcode})") from None
+        """What ``fn()`` returned (or raises what it raised); call :meth:`close` afterwards.
+
+        Receiving it lets the process end (it holds its memory until its result is read)."""
+        if self._received is None:
+            try:
+                self._received = self._recv.recv()
+            except EOFError:
+                self._process.join()
+                raise RuntimeError("a check process ended without a result "
+                                   f"(exit code {self._process.exitcode})") from None
+        ok, value = self._received
         if not ok:
             raise value
         return value
@@ -193,7 +202,11 @@ def _parallel_issues(checks, pairs, ctx, jobs: int) -> List[List[Issue]]:
     try:
         for check in late:
             check.prepare(ctx)
-        late_issues = _pool_segment_issues(late, pairs, ctx, jobs) if late else []
+        def collect_early() -> None:  # as soon as it is done: it holds its memory till then
+            if early_call is not None and early_call.ready():
+                early_call.result()
+
+        late_issues = _pool_segment_issues(late, pairs, ctx, jobs, collect_early) if late else []
         late_issues = [found if isinstance(c, SegmentCheck) else list(c.run(pairs, ctx))
                        for c, found in zip(late, late_issues)]
         early_issues = early_call.result() if early_call else []
@@ -205,15 +218,33 @@ def _parallel_issues(checks, pairs, ctx, jobs: int) -> List[List[Issue]]:
     return [by_check[id(c)] for c in checks]
 
 
-def _pool_segment_issues(checks, pairs, ctx, jobs: int) -> List[List[Issue]]:
-    """Segment checks split over ``jobs`` forked processes sharing the matchers built before."""
-    chunk = -(-len(pairs) // (jobs * 4))
-    bounds = [(i, min(i + chunk, len(pairs))) for i in range(0, len(pairs), chunk)]
+def _pool_segment_issues(checks, pairs, ctx, jobs: int, between=None) -> List[List[Issue]]:
+    """Segment checks split over this process and ``jobs - 1`` forked ones sharing the
+    matchers built before.
+
+    The parts are contiguous runs of segments of about equal size; this process checks the
+    first itself instead of waiting idle (one copy-on-write process fewer: the forked ones
+    copy each page of the shared termbase they touch). It checks its part in smaller batches
+    and calls ``between()`` after each.
+    """
+    size = -(-len(pairs) // jobs)
+    bounds = [(i, min(i + size, len(pairs))) for i in range(0, len(pairs), size)]
     _WORKER_STATE.update(checks=checks, pairs=pairs, ctx=ctx)
+    calls = []
     try:
-        with mp.get_context("fork").Pool(jobs, initializer=_quiet_worker) as pool:
-            parts = pool.map(_worker, bounds)
+        calls = [_ForkedCall(lambda b=b: _worker(b)) for b in bounds[1:]]
+        lo, hi = bounds[0]
+        step = max(1, -(-(hi - lo) // 8))
+        mine = []
+        for i in range(lo, hi, step):
+            mine.append(_worker((i, min(i + step, hi))))
+            if between is not None:
+                between()
+        parts = [[[i for part in mine for i in part[k]] for k in range(len(checks))]]
+        parts += [call.result() for call in calls]
     finally:
+        for call in calls:
+            call.close()
         _WORKER_STATE.clear()
     return [[i for part in parts for i in part[k]] for k in range(len(checks))]
 

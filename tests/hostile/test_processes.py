@@ -119,10 +119,17 @@ def test_ctrl_c_during_forked_check_exits_130_in_one_line(ws):
                          # as from a terminal: a test runner started in the background inherits
                          # an ignored SIGINT, which Python (rightly) keeps ignoring
                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    # the early-checks process is forked first, the terminology worker after the matchers are
+    # built: interrupt once the second has been seen and a child is still running
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(_children(p.pid)) < 2 and p.poll() is None:
-        time.sleep(0.02)
-    if p.poll() is not None or len(_children(p.pid)) < 2:
+    seen = set()
+    while time.monotonic() < deadline and p.poll() is None:
+        now = _children(p.pid)
+        seen.update(now)
+        if len(seen) >= 2 and now:
+            break
+        time.sleep(0.01)
+    if p.poll() is not None or len(seen) < 2 or not _children(p.pid):
         p.kill()
         pytest.skip("the check finished before its workers could be interrupted")
     time.sleep(0.2)
