@@ -225,19 +225,35 @@ def _zh_value(token: str) -> Optional[float]:
     return parse_zh_numeral(token)
 
 
+class _Found:
+    """The quantities found in a text so far and the characters they cover (a later pattern
+    never reads a number inside one found before)."""
+
+    __slots__ = ("out", "taken")
+
+    def __init__(self, length: int) -> None:
+        self.out: List[Quantity] = []
+        self.taken = bytearray(length)
+
+    def free(self, start: int, end: int) -> bool:
+        """True when no quantity found so far covers a character of ``start:end``."""
+        return not any(self.taken[start:end])
+
+    def claim(self, start: int, end: int) -> None:
+        end = min(end, len(self.taken))
+        if end > start:
+            self.taken[start:end] = b"\x01" * (end - start)
+
+    def add(self, q: Quantity) -> None:
+        self.out.append(q)
+        self.claim(q.start, q.end)
+
+
 def zh_quantities(text: str) -> List[Quantity]:
     """Quantities in Chinese text, in text order."""
     text = _fold(text)
-    out: List[Quantity] = []
-    taken = bytearray(len(text))
-
-    def free(s: int, e: int) -> bool:
-        return not any(taken[s:e])
-
-    def add(q: Quantity) -> None:
-        out.append(q)
-        for i in range(q.start, q.end):
-            taken[i] = 1
+    found = _Found(len(text))
+    out, free, add = found.out, found.free, found.add
 
     # list labels: 一、 （一） (1)
     for m in _LIST_LABEL_ZH.finditer(text):
@@ -571,18 +587,10 @@ def _patterns_that_may_match(text: str):
 
 def en_quantities(text: str) -> List[Quantity]:
     """Quantities in English text, in text order."""
-    out: List[Quantity] = []
-    taken = bytearray(len(text))
+    found = _Found(len(text))
+    out, free, add = found.out, found.free, found.add
     may, digit = _patterns_that_may_match(text)
     months = may(_MONTH_WORDS)
-
-    def free(s: int, e: int) -> bool:
-        return not any(taken[s:e])
-
-    def add(q: Quantity) -> None:
-        out.append(q)
-        for i in range(q.start, q.end):
-            taken[i] = 1
 
     for m in _LIST_LABEL_EN.finditer(text) if digit else ():
         g = next(i for i in (1, 2, 3) if m.group(i))
@@ -617,8 +625,7 @@ def en_quantities(text: str) -> List[Quantity]:
                 g1, g2 = (1, 2) if dm else (2, 3)
                 add(Quantity(m.start(g1), m.end(g1), m.group(g1), (month * 100 + days[0],), "date"))
                 add(Quantity(m.start(g2), m.end(g2), m.group(g2), (month * 100 + days[1],), "date"))
-                for i in range(m.start(), m.end()):
-                    taken[i] = 1
+                found.claim(m.start(), m.end())
     for m in _EN_MONTH.finditer(text) if months else ():
         if not free(m.start(), m.end()):
             continue

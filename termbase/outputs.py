@@ -140,6 +140,12 @@ def write_stdout(data: bytes) -> None:
     stream = sys.stdout
     if stream is None:
         raise OutputError(f"{STDOUT_NAME}: standard output is closed; write to a file with -o")
+    _write_stream(stream, data, STDOUT_NAME, broken_pipe_raises=True)
+
+
+def _write_stream(stream, data: bytes, name: str, *, broken_pipe_raises: bool) -> None:
+    """Write ``data`` to a text stream's bytes (flushed); a failure is an :class:`OutputError`,
+    except a closed pipe where ``broken_pipe_raises`` (the CLI ends quietly on it)."""
     try:
         stream.flush()
         buffer = getattr(stream, "buffer", None)
@@ -149,27 +155,17 @@ def write_stdout(data: bytes) -> None:
         else:  # pragma: no cover - text-only stream
             stream.write(data.decode("utf-8", "replace"))
             stream.flush()
-    except BrokenPipeError:
-        raise
     except (OSError, ValueError) as exc:
-        raise OutputError(f"{STDOUT_NAME}: cannot write ({os_error_reason(exc)})") from None
+        if broken_pipe_raises and isinstance(exc, BrokenPipeError):
+            raise
+        raise OutputError(f"{name}: cannot write ({os_error_reason(exc)})") from None
 
 
 def _write_std_stream(fd: int, data: bytes, name: str) -> None:
     if fd == 1:
         write_stdout(data)
-        return
-    stream = sys.stderr
-    try:
-        stream.flush()
-        buffer = getattr(stream, "buffer", None)
-        if buffer is not None:
-            buffer.write(data)
-            buffer.flush()
-        else:  # pragma: no cover
-            stream.write(data.decode("utf-8", "replace"))
-    except (OSError, ValueError) as exc:
-        raise OutputError(f"{name}: cannot write ({os_error_reason(exc)})") from None
+    else:
+        _write_stream(sys.stderr, data, name, broken_pipe_raises=False)
 
 
 @dataclass

@@ -673,6 +673,15 @@ def _collapse_across_codes(inline: InlineText) -> InlineText:
     return InlineText(parts)
 
 
+def append_text(element, text: str) -> None:
+    """Add ``text`` at the end of ``element``'s mixed content (its text, or its last child's tail)."""
+    if len(element):
+        element[-1].tail = (element[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text
+
+
 __all__ = ["CLOSE", "Code", "CodeProblem", "INVISIBLE_TYPES", "InlineText", "KINDS", "OPEN", "Part",
-           "Restored", "STANDALONE", "compare_codes", "join", "move_out_of_spans", "nesting_problems",
-           "partners", "restore_codes", "strip_edges", "transfer_codes"]
+           "Restored", "STANDALONE", "append_text", "compare_codes", "join", "move_out_of_spans",
+           "nesting_problems", "partners", "restore_codes", "strip_edges", "transfer_codes"]
+

@@ -26,7 +26,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from . import CLOSE, OPEN, STANDALONE, Code, InlineText, Part, partners
+from . import CLOSE, OPEN, STANDALONE, Code, InlineText, Part, append_text, partners
 
 FORMAT = "tmx"
 #: TMX 1.4b's recommended ``type`` values for ``<bpt>``/``<it>``/``<hi>`` and for ``<ph>``
@@ -214,21 +214,14 @@ def write_inline(seg, inline: InlineText, numbers: Optional[CodeNumbers] = None)
     stack = [seg]
     seg.text = ""  # mixed content: the pretty printer must not indent inside a segment
 
-    def add_text(text: str) -> None:
-        top = stack[-1]
-        if len(top):
-            top[-1].tail = (top[-1].tail or "") + text
-        else:
-            top.text = (top.text or "") + text
-
     k = -1
     for p in inline.parts:
         if isinstance(p, str):
-            add_text(p)
+            append_text(stack[-1], p)
             continue
         k += 1
         if p.format == "text":  # a literal placeholder of plain text is text
-            add_text(p.native)
+            append_text(stack[-1], p.native)
             continue
         if k in containers:
             if p.kind == OPEN:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 from typing import Dict, List, Optional
 
-from . import CLOSE, OPEN, STANDALONE, Code, InlineText, Part
+from . import CLOSE, OPEN, STANDALONE, Code, InlineText, Part, append_text
 
 NS = {
     "1.1": "urn:oasis:names:tc:xliff:document:1.1",
@@ -179,21 +179,14 @@ def write_inline(element, inline: InlineText, major: int = 1) -> List[Code]:
     stack = [element]
     foreign: List[Code] = []
 
-    def add_text(text: str) -> None:
-        top = stack[-1]
-        if len(top):
-            top[-1].tail = (top[-1].tail or "") + text
-        else:
-            top.text = (top.text or "") + text
-
     for p in inline.parts:
         if isinstance(p, str):
-            add_text(p)
+            append_text(stack[-1], p)
             continue
         tag = p.attr("element")
         if p.format != fmt or not p.markup and not (p.kind == CLOSE and tag in containers):
             foreign.append(p)
-            add_text(p.native or p.equiv)
+            append_text(stack[-1], p.native or p.equiv)
             continue
         if tag in containers and p.kind == OPEN and not p.isolated:
             el = _parse_fragment(p.markup, element)
