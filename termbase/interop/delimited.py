@@ -49,9 +49,13 @@ def parse_flag(value: str, path: str, line: int) -> bool:
                         line=line)
 
 
-def rows_to_entries(rows: Iterator[Tuple[int, List[str]]], path: str, fmt: str
-                    ) -> ImportResult:
-    """Turn (line, cells) rows of any supported layout into validated entries."""
+def rows_to_entries(rows: Iterator[Tuple[int, List[str]]], path: str, fmt: str,
+                    quoted_cells: bool = True) -> ImportResult:
+    """Turn (line, cells) rows of any supported layout into validated entries.
+
+    ``quoted_cells``: the cells come from a text format, where our writers put a ``'`` before
+    a value a spreadsheet would run as a formula (taken off here); a worksheet's cells are
+    text already and are read as they are."""
     problems: List[Problem] = []
     rows = ((n, r) for n, r in rows if any(c.strip() for c in r))
     first = next(rows, None)
@@ -98,7 +102,7 @@ def rows_to_entries(rows: Iterator[Tuple[int, List[str]]], path: str, fmt: str
         rec: Dict[str, str] = {}
         for role, cell in zip(roles, cells):
             if role:
-                rec[role] = tabular.restore_cell(cell)
+                rec[role] = tabular.restore_cell(cell) if quoted_cells else cell
         vals = {}
         for col in ("zh", "en", "forbidden", "xref"):
             parts = [v.strip() for v in rec.get(col, "").split(SEPARATOR)]
@@ -149,12 +153,15 @@ class DelimitedFormat(GlossaryFormat):
 
     delimiter: Optional[str] = None  # None: from the extension
     quoting = csv.QUOTE_MINIMAL
+    #: our writer puts a ``'`` before a cell a spreadsheet would run (taken off on reading);
+    #: the tools' layouts are written and read verbatim
+    quoted_cells = False
 
     def read(self, path: PathLike) -> ImportResult:
         text = read_text(path)
         delimiter = self.delimiter or sniff_delimiter(path, text)
         return rows_to_entries(csv_rows(text, str(path), delimiter, self.quoting), str(path),
-                               self.name)
+                               self.name, quoted_cells=self.quoted_cells)
 
     def _delimiter_for(self, path: PathLike) -> str:
         if self.delimiter:
@@ -176,6 +183,7 @@ class GlossaryCsvFormat(DelimitedFormat):
     name = "csv"
     extensions = (".csv",)
     description = "termtrans glossary CSV (all fields); reads every delimited layout"
+    quoted_cells = True
 
     def dumps(self, entries: Sequence[Entry], path: PathLike = "glossary.csv") -> bytes:
         """Our layout; formula triggers at the start of a cell are neutralised with ``'``

@@ -84,7 +84,7 @@ class XlsxFormat(GlossaryFormat):
         _, rows = read_sheets(path)[0]
         width = max((len(c) for _, c in rows), default=0)
         rows = [(n, c + [""] * (width - len(c))) for n, c in rows]
-        return rows_to_entries(iter(rows), f"{name}", self.name)
+        return rows_to_entries(iter(rows), f"{name}", self.name, quoted_cells=False)
 
     def dumps(self, entries: Sequence[Entry], path: PathLike = "glossary.xlsx") -> bytes:
         import openpyxl
