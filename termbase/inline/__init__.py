@@ -673,6 +673,20 @@ def _collapse_across_codes(inline: InlineText) -> InlineText:
     return InlineText(parts)
 
 
+def local(tag) -> str:
+    """The local name of an element tag ('' for comments and processing instructions)."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def parse_markup(markup: str):
+    """The element a code's ``markup`` holds (serialised by a reader: no tail, no DTD), parsed
+    with entities and network access off."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(markup, parser)
+
+
 def append_text(element, text: str) -> None:
     """Add ``text`` at the end of ``element``'s mixed content (its text, or its last child's tail)."""
     if len(element):
@@ -682,6 +696,6 @@ def append_text(element, text: str) -> None:
 
 
 __all__ = ["CLOSE", "Code", "CodeProblem", "INVISIBLE_TYPES", "InlineText", "KINDS", "OPEN", "Part",
-           "Restored", "STANDALONE", "append_text", "compare_codes", "join", "move_out_of_spans",
-           "nesting_problems", "partners", "restore_codes", "strip_edges", "transfer_codes"]
+           "Restored", "STANDALONE", "append_text", "compare_codes", "join", "local",
+           "move_out_of_spans", "nesting_problems", "parse_markup", "partners", "restore_codes", "strip_edges", "transfer_codes"]
 

@@ -26,12 +26,13 @@ formatting of the pair around it (or the base formatting).
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 from ..normalize import has_cjk
-from . import CLOSE, OPEN, STANDALONE, Code, InlineText, Part
+from . import CLOSE, OPEN, STANDALONE, Code, InlineText, Part, local
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -41,10 +42,6 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
-
-
-def local(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def load_docx(data: bytes, name: str):
@@ -257,6 +254,11 @@ class _Field:
     open_item: int = -1
     elements: List[object] = field(default_factory=list)  # children of the container in result
 
+    @property
+    def native(self) -> str:
+        """The field's instruction as its code's native form: ``{PAGE}``."""
+        return "{" + "".join(self.instr).strip() + "}"
+
 
 class ParagraphCodec:
     """Reads paragraphs into InlineText and writes translations back (one per document).
@@ -286,7 +288,7 @@ class ParagraphCodec:
             f = self._fields.pop()
             del items[f.start_item:]
             items.append(("code", Code(STANDALONE, type="field",
-                                       native="{" + "".join(f.instr).strip() + "}", format="docx",
+                                       native=f.native, format="docx",
                                        ref=self._keep(("elements", f.runs + f.elements)))))
         return self._formatting(items)
 
@@ -395,7 +397,7 @@ class ParagraphCodec:
             elif kind == "separate" and top.depth == 0:
                 top.state = "result"
                 items.append(("code", Code(OPEN, pair=f"f{len(self.store)}", type="field",
-                                           native="{" + "".join(top.instr).strip() + "}",
+                                           native=top.native,
                                            format="docx", ref=self._keep(("runs", top.runs)))))
                 top.open_item = len(items) - 1
             elif kind == "end":
@@ -405,7 +407,7 @@ class ParagraphCodec:
                     self._fields.pop()
                     del items[top.start_item:]
                     items.append(("code", Code(STANDALONE, type="field",
-                                               native="{" + "".join(top.instr).strip() + "}",
+                                               native=top.native,
                                                format="docx", ref=self._keep(("elements", top.runs)))))
             return
         if kind == "begin":
@@ -585,19 +587,8 @@ def _new(tag: str):
 
 
 def _split_controls(text: str) -> List[str]:
-    out: List[str] = []
-    buf = ""
-    for ch in text:
-        if ch in "\t\n":
-            if buf:
-                out.append(buf)
-                buf = ""
-            out.append(ch)
-        else:
-            buf += ch
-    if buf:
-        out.append(buf)
-    return out
+    """``text`` cut into its tabs, line breaks and the runs of other characters between them."""
+    return [piece for piece in re.split(r"([\t\n])", text) if piece]
 
 
 def visible_text(inline: InlineText) -> str:

@@ -26,7 +26,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from . import CLOSE, OPEN, STANDALONE, Code, InlineText, Part, append_text, partners
+from . import (CLOSE, OPEN, STANDALONE, Code, InlineText, Part, append_text, local, parse_markup,
+               partners)
 
 FORMAT = "tmx"
 #: TMX 1.4b's recommended ``type`` values for ``<bpt>``/``<it>``/``<hi>`` and for ``<ph>``
@@ -41,11 +42,6 @@ _TYPE_MAP = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": 
              "x-html-i": "italic", "x-html-u": "ulined", "x-html-a": "link", "x-html-br": "lb",
              "x-html-img": "image"}
 _CODE_ELEMENTS = {"bpt", "ept", "ph", "it", "ut"}
-
-
-def local(tag) -> str:
-    """The local name of an element tag ('' for comments and processing instructions)."""
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def _serialise(el, shallow: bool = False) -> str:
@@ -225,7 +221,7 @@ def write_inline(seg, inline: InlineText, numbers: Optional[CodeNumbers] = None)
             continue
         if k in containers:
             if p.kind == OPEN:
-                el = _from_markup(p) if p.markup else etree.Element("hi")
+                el = parse_markup(p.markup) if p.markup else etree.Element("hi")
                 el.text = ""
                 stack[-1].append(el)
                 stack.append(el)
@@ -252,15 +248,6 @@ def _container_pairs(codes: Sequence[Code], pairs: Dict[int, int]) -> set:
     return candidates
 
 
-def _from_markup(code: Code):
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    el = etree.fromstring(code.markup, parser)
-    el.tail = None
-    return el
-
-
 def _code_element(code: Code, k: int, pairs: Dict[int, int], numbers: CodeNumbers):
     """The ``<bpt>``/``<ept>``/``<it>``/``<ph>`` element for code ``k`` of a segment."""
     from lxml import etree
@@ -274,7 +261,7 @@ def _code_element(code: Code, k: int, pairs: Dict[int, int], numbers: CodeNumber
         tag = "it"
     element = code.attr("element")
     if code.format == FORMAT and code.markup and element in _CODE_ELEMENTS:
-        el = _from_markup(code)
+        el = parse_markup(code.markup)
         if element == tag or (tag == "ph" and element == "ut"):
             return el
         # its partner is not in this segment (or is back): the same code as another element

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 from typing import Dict, List, Optional
 
-from . import CLOSE, OPEN, STANDALONE, Code, InlineText, Part, append_text
+from . import CLOSE, OPEN, STANDALONE, Code, InlineText, Part, append_text, local, parse_markup
 
 NS = {
     "1.1": "urn:oasis:names:tc:xliff:document:1.1",
@@ -29,11 +29,6 @@ NS = {
 }
 _CONTAINERS_1 = {"g", "mrk"}
 _CONTAINERS_2 = {"pc", "mrk"}
-
-
-def local(tag) -> str:
-    """The local name of an element tag ('' for comments and processing instructions)."""
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def _serialise(el, shallow: bool) -> str:
@@ -189,27 +184,16 @@ def write_inline(element, inline: InlineText, major: int = 1) -> List[Code]:
             append_text(stack[-1], p.native or p.equiv)
             continue
         if tag in containers and p.kind == OPEN and not p.isolated:
-            el = _parse_fragment(p.markup, element)
+            el = parse_markup(p.markup)
             stack[-1].append(el)
             stack.append(el)
         elif tag in containers and p.kind == CLOSE and not p.isolated:
-            if len(stack) > 1 and stack[-1].tag.endswith("}" + tag) or (len(stack) > 1
-                                                                        and stack[-1].tag == tag):
+            if len(stack) > 1 and local(stack[-1].tag) == tag:
                 stack.pop()
         else:
-            el = _parse_fragment(p.markup, element)
-            stack[-1].append(el)
+            stack[-1].append(parse_markup(p.markup))
     etree.cleanup_namespaces(element)
     return foreign
-
-
-def _parse_fragment(markup: str, context):
-    """An element from a code's markup, in the namespaces of ``context``'s document."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    el = etree.fromstring(markup, parser)
-    return el
 
 
 __all__ = ["NS", "local", "original_data", "read_inline", "write_inline"]

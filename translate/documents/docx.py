@@ -21,7 +21,7 @@ import copy
 import io
 from typing import Dict, List, Optional, Sequence
 
-from termbase.inline import InlineText
+from termbase.inline import InlineText, local
 from termbase.inline.docx import (UNIQUE_TYPES, ParagraphCodec, ParagraphRef, docx_paragraphs,
                                   docx_stories, load_docx, save_stories, w)
 from termbase.normalize import has_cjk
@@ -79,8 +79,20 @@ class DocxDocument(Document):
     def from_bytes(cls, data: bytes, name: str, **options) -> "DocxDocument":
         return cls(name, data)
 
-    def _codec(self, ref: ParagraphRef) -> ParagraphCodec:
-        return self.codecs[id(ref.story)]
+    def _write(self, ref: ParagraphRef, target: InlineText, base, bilingual: bool, *,
+               unnumber: bool) -> None:
+        """``target`` written into the paragraph, or (``bilingual``) into a twin after it that
+        leaves out the codes that may exist only once (and, with ``unnumber``, is no new list
+        item)."""
+        codec = self.codecs[id(ref.story)]
+        if not bilingual:
+            codec.write(ref.element, target, base)
+            return
+        twin = copy.deepcopy(ref.element)
+        if unnumber:
+            _unnumber(twin, self.doc)
+        codec.write(twin, target.without(lambda c: c.type in UNIQUE_TYPES), base, copy_elements=True)
+        ref.element.addnext(twin)
 
     def render(self, results: Sequence[Optional[object]], *, bilingual: bool = False,
                signature: Optional[Dict[str, object]] = None) -> bytes:
@@ -88,16 +100,7 @@ class DocxDocument(Document):
         for ref, unit, base, result in zip(self.refs, self.units, self.bases, results):
             if result is None:
                 continue
-            target = result.target_inline
-            codec = self._codec(ref)
-            if bilingual:
-                twin = copy.deepcopy(ref.element)
-                _unnumber(twin, self.doc)
-                codec.write(twin, target.without(lambda c: c.type in UNIQUE_TYPES), base,
-                            copy_elements=True)
-                ref.element.addnext(twin)
-            else:
-                codec.write(ref.element, target, base)
+            self._write(ref, result.target_inline, base, bilingual, unnumber=True)
         for ref, content, base, unit in self.mirrors:
             result = results[unit]
             if result is None:
@@ -110,14 +113,7 @@ class DocxDocument(Document):
                 continue  # a fallback copy that differs from its shape: left as it is
             else:
                 target = InlineText([target.text])
-            codec = self._codec(ref)
-            if bilingual:
-                twin = copy.deepcopy(ref.element)
-                codec.write(twin, target.without(lambda c: c.type in UNIQUE_TYPES), base,
-                            copy_elements=True)
-                ref.element.addnext(twin)
-            else:
-                codec.write(ref.element, target, base)
+            self._write(ref, target, base, bilingual, unnumber=False)
         save_stories(self.stories)
         if signature:
             _add_properties(self.doc, signature)
@@ -216,10 +212,9 @@ _PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "
 
 
 def _insert_in_order(ppr, el) -> None:
-    name = el.tag.rsplit("}", 1)[-1]
-    rank = _PPR_ORDER.index(name)
+    rank = _PPR_ORDER.index(local(el.tag))
     for i, child in enumerate(ppr):
-        other = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+        other = local(child.tag)
         if other in _PPR_ORDER and _PPR_ORDER.index(other) > rank:
             ppr.insert(i, el)
             return
