@@ -253,8 +253,7 @@ def _strip_residue(text: str) -> Tuple[str, List[str]]:
 
 
 def _tidy(text: str) -> str:
-    text = re.sub(r"[ \t]{2,}", " ", text).strip()
-    return re.sub(r"\s+([.,;:!?])", r"\1", text)
+    return _tidy_inner(text).strip()
 
 
 def _tidy_inner(text: str) -> str:
@@ -413,14 +412,12 @@ class TermEnforcer:
         protected: List[Tuple[bool, str]] = []
         plain: List[Tuple[bool, str]] = []
         pos = 0
-        k = 0
-        for p in core.parts:
-            if isinstance(p, Code):
-                token = CODE_PLACEHOLDER_FORMAT.format(base + k)
-                if not code_slots[k].bound:
+        for p in core.indexed_parts():
+            if isinstance(p, int):
+                token = CODE_PLACEHOLDER_FORMAT.format(base + p)
+                if not code_slots[p].bound:
                     protected.append((True, token))
                 plain.append((True, token))
-                k += 1
                 continue
             end = pos + len(p)
             cut = pos

@@ -157,16 +157,7 @@ def _join_inline(ps: _Pieces, segs: List[SegmentResult]) -> Tuple[InlineText, Li
     joined = InlineText(parts)
     notes: List[str] = []
     if nesting_problems(joined):
-        codes = joined.codes
-        seq: List[object] = []
-        k = 0
-        for p in joined.parts:
-            if isinstance(p, str):
-                seq.append(p)
-            else:
-                seq.append(k)
-                k += 1
-        repaired = restore_codes(seq, codes)
+        repaired = restore_codes(joined.indexed_parts(), joined.codes)
         joined = repaired.inline
         notes.append(f"order of {len(repaired.reordered)} inline code(s) repaired across sentences")
     return joined, notes

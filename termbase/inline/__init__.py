@@ -188,18 +188,16 @@ class InlineText:
         pairs = partners(codes)
         numbers: Dict[int, int] = {}
         out: List[str] = []
-        i = 0
-        for p in self.parts:
+        for p in self.indexed_parts():
             if isinstance(p, str):
                 out.append(p)
                 continue
-            if i in pairs and pairs[i] in numbers:
-                n = numbers[pairs[i]]
+            if p in pairs and pairs[p] in numbers:
+                n = numbers[pairs[p]]
             else:
                 n = len(set(numbers.values())) + 1
-            numbers[i] = n
-            out.append({OPEN: f"⟨{n}⟩", CLOSE: f"⟨/{n}⟩", STANDALONE: f"⟨{n}/⟩"}[p.kind])
-            i += 1
+            numbers[p] = n
+            out.append({OPEN: f"⟨{n}⟩", CLOSE: f"⟨/{n}⟩", STANDALONE: f"⟨{n}/⟩"}[codes[p].kind])
         return "".join(out)
 
     def render(self, native: bool = True) -> str:
@@ -211,16 +209,24 @@ class InlineText:
     def key(self) -> Tuple:
         """Equal for segments that read the same to an engine: same text, same code kinds at the
         same places, same pairing (the codes themselves may differ, e.g. two link targets)."""
-        pair_index = partners(self.codes)
-        out: List[object] = []
-        i = 0
+        codes = self.codes
+        pairs = partners(codes)
+        return tuple(p if isinstance(p, str) else
+                     (codes[p].kind, pairs.get(p, -1), codes[p].type in INVISIBLE_TYPES)
+                     for p in self.indexed_parts())
+
+    def indexed_parts(self) -> List[Union[str, int]]:
+        """The parts with each code replaced by its index in :attr:`codes` (the form
+        :func:`restore_codes` takes)."""
+        out: List[Union[str, int]] = []
+        k = 0
         for p in self.parts:
             if isinstance(p, str):
                 out.append(p)
             else:
-                out.append((p.kind, pair_index.get(i, -1), p.type in INVISIBLE_TYPES))
-                i += 1
-        return tuple(out)
+                out.append(k)
+                k += 1
+        return out
 
     # -- edits ----------------------------------------------------------------------------------
     def rebind(self, old: Sequence[Code], new: Sequence[Code]) -> "InlineText":
