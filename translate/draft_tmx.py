@@ -31,7 +31,8 @@ from termbase.inline import InlineText
 from termbase.interop.tmx import TmxUnit, write_tmx
 from termbase.normalize import has_cjk
 
-from .enforce import CODE_APPENDED, CODE_EMPTY, EXACT, FAILED, KEPT
+from .enforce import EXACT, FAILED, KEPT
+from .tm import LEVERAGED_GLOSSARY, LEVERAGED_MT, UNTRANSLATED
 
 PROP = "x-termtrans-"
 ORIGIN_PROP = PROP + "origin"
@@ -40,8 +41,6 @@ TERM_STATUS_PROP = PROP + "term-status"
 TERM_PROP = PROP + "term"
 DOCUMENT_PROP = PROP + "document"
 LOCATION_PROP = PROP + "location"
-#: origins whose segment holds no English to offer
-_NOT_TRANSLATED = {"untranslated"}
 #: signature fields written as header props
 _SIGNATURE_FIELDS = ("engine", "model", "beam", "device", "glossary", "glossary_sha256",
                      "termtrans_version")
@@ -51,13 +50,13 @@ def _origin(segment) -> str:
     origin = getattr(segment, "origin", "")
     if origin:
         return origin
-    return "leveraged-glossary" if segment.method == EXACT else "leveraged-mt"
+    return LEVERAGED_GLOSSARY if segment.method == EXACT else LEVERAGED_MT
 
 
 def _term_status(segment) -> str:
     if not segment.terms:
         return "none"
-    return "failed" if any(t.method == FAILED for t in segment.terms) else "applied"
+    return "failed" if segment.failed else "applied"
 
 
 def _locations(doc, count: int) -> List[str]:
@@ -77,7 +76,7 @@ def segment_unit(segment, *, document: str = "", location: str = "") -> Optional
     """The TMX unit of one segment result (a :class:`translate.enforce.SegmentResult`, or a
     project's leveraged segment with its ``origin``); None when it holds no English draft."""
     origin = _origin(segment)
-    if segment.method == KEPT or origin in _NOT_TRANSLATED:
+    if segment.method == KEPT or origin == UNTRANSLATED:
         return None
     source: InlineText = segment.source_inline if segment.source_inline is not None \
         else InlineText.from_text(segment.source)
@@ -93,10 +92,9 @@ def segment_unit(segment, *, document: str = "", location: str = "") -> Optional
         if t.method == FAILED:
             notes.append(f"term not applied: {t.term} → {t.english}"
                          + (f" ({t.problem})" if t.problem else ""))
-    for c in segment.codes:
-        if c.method in (CODE_APPENDED, CODE_EMPTY):
-            notes.append(f"inline code not placed by the engine: {c.code}"
-                         + (f" ({c.problem})" if c.problem else ""))
+    for c in segment.codes_appended:
+        notes.append(f"inline code not placed by the engine: {c.code}"
+                     + (f" ({c.problem})" if c.problem else ""))
     if has_cjk(target.text):
         notes.append("Chinese left in the English by the engine")
     if document:

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 from termbase import __version__
 from termbase.glossary import Glossary
 from termbase.normalize import has_cjk
 
-from .enforce import CODE_APPENDED, CODE_EMPTY, FAILED
+from .enforce import FAILED
 
 
 def signature(engine_signature: Dict[str, object], glossary: Glossary) -> Dict[str, object]:
@@ -70,12 +70,10 @@ def build_report(doc, results: Sequence[Optional[object]], sig: Dict[str, object
                     row["source_tagged"] = s.source_inline.display()
                 if s.inline is not None:
                     row["target_tagged"] = s.inline.display()
-                for c in s.codes:
-                    code_methods[c.method] += 1
-                    if c.method in (CODE_APPENDED, CODE_EMPTY):
-                        code_failures.append({"paragraph": n, "location": unit.location,
-                                              "code": c.code, "type": c.type, "source": s.source,
-                                              "problem": c.problem})
+                code_methods.update(c.method for c in s.codes)
+                code_failures.extend({"paragraph": n, "location": unit.location, "code": c.code,
+                                      "type": c.type, "source": s.source, "problem": c.problem}
+                                     for c in s.codes_appended)
             if getattr(s, "truncated", False):
                 row["truncated"] = True
                 truncated.append({"paragraph": n, "location": unit.location, "source": s.source,
@@ -125,23 +123,17 @@ def summary_text(report: Dict[str, object]) -> str:
              f"failed: {s['terms_failed']}"
              + (f"; cut at the length limit: {s['segments_truncated']} segment(s)"
                 if s.get("segments_truncated") else "")]
-    for f in report["failures"][:20]:
-        lines.append(f"  term not applied: {f['location']}: {f['term']} → {f['english']}"
+    lines += _listed(report["failures"],
+                     lambda f: f"  term not applied: {f['location']}: {f['term']} → {f['english']}"
                      + (f" ({f['problem']})" if f.get("problem") else ""))
-    if len(report["failures"]) > 20:
-        lines.append(f"  … {len(report['failures']) - 20} more in the report")
     if s.get("codes"):
         lines.append(f"inline codes: {s['codes']} ("
                      + ", ".join(f"{k} {v}" for k, v in s["code_methods"].items()) + ")")
-    for f in report.get("code_failures", [])[:20]:
-        lines.append(f"  code not placed by the engine: {f['location']}: {f['code']} ({f['problem']})")
-    if len(report.get("code_failures", [])) > 20:
-        lines.append(f"  … {len(report['code_failures']) - 20} more in the report")
-    left = report.get("chinese_left", [])
-    for f in left[:20]:
-        lines.append(f"  Chinese left by the engine: {f['location']}: {f['target']}")
-    if len(left) > 20:
-        lines.append(f"  … {len(left) - 20} more in the report")
+    lines += _listed(report.get("code_failures", []),
+                     lambda f: f"  code not placed by the engine: {f['location']}: {f['code']} "
+                               f"({f['problem']})")
+    lines += _listed(report.get("chinese_left", []),
+                     lambda f: f"  Chinese left by the engine: {f['location']}: {f['target']}")
     lines.extend(truncation_lines(report))
     sig = report["signature"]
     lines.append(f"engine {sig.get('engine')}, model {sig.get('model')}, glossary sha256 "
@@ -151,11 +143,18 @@ def summary_text(report: Dict[str, object]) -> str:
 
 def truncation_lines(report: Dict[str, object], limit: int = 20) -> List[str]:
     """One warning line per segment the engine cut at its length limit (at most ``limit``)."""
-    cut = report.get("truncated") or []
-    lines = [f"  translation cut at the length limit: {t['location']}: "
-             f"{_clip(str(t['source']))} → {_clip(str(t['target']))}" for t in cut[:limit]]
-    if len(cut) > limit:
-        lines.append(f"  … {len(cut) - limit} more cut translations in the report")
+    return _listed(report.get("truncated") or [],
+                   lambda t: f"  translation cut at the length limit: {t['location']}: "
+                             f"{_clip(str(t['source']))} → {_clip(str(t['target']))}",
+                   limit, "more cut translations in the report")
+
+
+def _listed(rows: Sequence[Dict[str, object]], line: Callable[[Dict[str, object]], str],
+            limit: int = 20, more: str = "more in the report") -> List[str]:
+    """One line per row, at most ``limit``, then how many more there are."""
+    lines = [line(r) for r in rows[:limit]]
+    if len(rows) > limit:
+        lines.append(f"  … {len(rows) - limit} {more}")
     return lines
 
 
