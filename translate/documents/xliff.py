@@ -299,8 +299,7 @@ class XliffDocument(Document):
         if signature:  # header: ... note*, tool* (schema order)
             note = self._el("note")
             note.set("from", "termtrans")
-            note.text = "Machine translation draft: " + ", ".join(
-                f"{k}={v}" for k, v in sorted(signature.items()))
+            note.text = _draft_note(signature)
             first_tool = header.find(self._q("tool"))
             if first_tool is not None:
                 first_tool.addprevious(note)
@@ -371,8 +370,7 @@ class XliffDocument(Document):
     def _file_note2(self, file_el, signature: Optional[Dict[str, object]]) -> None:
         if not signature:
             return
-        self._notes2(file_el, ["Machine translation draft: " + ", ".join(
-            f"{k}={v}" for k, v in sorted(signature.items())) + f"; termtrans {__version__}"])
+        self._notes2(file_el, [_draft_note(signature) + f"; termtrans {__version__}"])
 
 
 #: a 1.2 state a memory unit had → the 2.x state it stands for, and back
@@ -424,6 +422,11 @@ def _offers(result) -> List[object]:
             out.append(s.match)
         out.extend(getattr(s, "offers", []) or [])
     return out
+
+
+def _draft_note(signature: Dict[str, object]) -> str:
+    """The file's note naming the translation's signature."""
+    return "Machine translation draft: " + ", ".join(f"{k}={v}" for k, v in sorted(signature.items()))
 
 
 def _glossary_note(terms) -> str:
