@@ -173,9 +173,10 @@ def test_codes_of_other_formats_written_as_tmx(source, target, segs):
 def read_tmx_units_from_bytes(data: bytes):
     import tempfile
 
-    with tempfile.NamedTemporaryFile(suffix=".tmx", delete=False) as fh:
-        fh.write(data)
-    return read_tmx_units(fh.name)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "written.tmx"
+        path.write_bytes(data)
+        return read_tmx_units(path)
 
 
 @pytest.mark.parametrize("code_type,expected", [

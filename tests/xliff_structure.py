@@ -99,8 +99,7 @@ def problems_1(root) -> List[str]:
         for n in names[len(head):]:
             if n not in ("context-group", "count-group", "prop-group", "note", "alt-trans"):
                 problems.append(f"{where}: <{n}> not allowed after the target")
-        mids = {m.get("mid") for s in tu.findall(f"{{{NS1}}}seg-source")
-                for m in s.iter(f"{{{NS1}}}mrk") if m.get("mtype") == "seg"}
+        mids = _seg_mids(tu)
         for target in tu.findall(f"{{{NS1}}}target"):
             _target_1(target, mids, problems, where)
         for el in tu.findall(f"{{{NS1}}}source") + tu.findall(f"{{{NS1}}}seg-source"):
@@ -112,13 +111,17 @@ def problems_1(root) -> List[str]:
                 problems.append(f"{where}: <alt-trans> without <target>")
             if alt.get("alttranstype", "proposal") not in ALTTRANSTYPES:
                 problems.append(f"{where}: bad alttranstype {alt.get('alttranstype')}")
-            alt_mids = {m.get("mid") for s in alt.findall(f"{{{NS1}}}seg-source")
-                        for m in s.iter(f"{{{NS1}}}mrk") if m.get("mtype") == "seg"}
             for t in alt.findall(f"{{{NS1}}}target"):
-                _target_1(t, alt_mids, problems, where + " alt-trans")
+                _target_1(t, _seg_mids(alt), problems, where + " alt-trans")
             if alt.get("mid") and alt.get("mid") not in mids:
                 problems.append(f"{where}: alt-trans mid {alt.get('mid')} not in seg-source")
     return problems
+
+
+def _seg_mids(parent) -> set:
+    """The ``mid`` of each segment (``<mrk mtype="seg">``) of ``parent``'s ``<seg-source>``."""
+    return {m.get("mid") for s in parent.findall(f"{{{NS1}}}seg-source")
+            for m in s.iter(f"{{{NS1}}}mrk") if m.get("mtype") == "seg"}
 
 
 def _target_1(target, mids, problems: List[str], where: str) -> None:
