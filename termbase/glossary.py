@@ -527,13 +527,14 @@ def validate_glossary(path: Source) -> List[Problem]:
     return _load(path)[1]
 
 
-def _glossary_from_bytes(data: bytes, name: str) -> Glossary:
-    """A termtrans CSV/TSV glossary from its bytes (the one layout ``terms add`` rewrites)."""
-    if sniff_glossary_bytes(data) is not None or not has_header(_decode_glossary(data, name), name):
+def _glossary_from_bytes(data: bytes, text: str, name: str) -> Glossary:
+    """A termtrans CSV/TSV glossary from its bytes and their decoded ``text`` (the one layout
+    ``terms add`` rewrites)."""
+    if sniff_glossary_bytes(data) is not None or not has_header(text, name):
         raise GlossaryError(name, "cannot add to this glossary: it is rewritten in place, which "
                                   "needs termtrans CSV/TSV with a header row; convert it first "
                                   "(terms import FILE -o glossary.csv) and use that")
-    glossary, problems = parse_glossary(_decode_glossary(data, name), name)
+    glossary, problems = parse_glossary(text, name)
     for prob in problems:
         if prob.severity == "error":
             raise GlossaryError(prob.path, prob.message, line=prob.line)
@@ -636,7 +637,7 @@ def add_entry(path: PathLike, zh: str, en: str, *, note: str = "", forbidden: st
     with locked_glossary(p):
         data, name = _read_glossary_bytes(p)
         text = _decode_glossary(data, name)
-        glossary = _glossary_from_bytes(data, name)
+        glossary = _glossary_from_bytes(data, text, name)
         for v in new.zh:
             prev = glossary.get(v)
             if prev is not None:

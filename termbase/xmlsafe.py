@@ -148,6 +148,20 @@ def _skip_to(text: str, i: int, end: str, what: str) -> int:
     return j + len(end)
 
 
+def _scan_declaration(text: str, j: int, stops: str) -> int:
+    """The index of the first of ``stops`` from ``j`` on, outside quoted literals (``len(text)``
+    when none); a parameter-entity reference on the way is refused."""
+    n = len(text)
+    while j < n and text[j] not in stops:
+        if text[j] in "\"'":
+            j = _skip_literal(text, j)
+            continue
+        if text[j] == "%":
+            raise _Refusal(j, _PE_REFUSAL)
+        j += 1
+    return j
+
+
 def _check_internal_subset(text: str, i: int) -> int:
     """Scan the internal subset starting after ``[``; the index after ``]``."""
     n = len(text)
@@ -174,14 +188,7 @@ def _check_internal_subset(text: str, i: int) -> int:
             raise _Refusal(i, f"entity declarations are refused ({why}); remove it from the "
                               "<!DOCTYPE> block")
         elif text.startswith(("<!ELEMENT", "<!ATTLIST", "<!NOTATION"), i):
-            j = i + 2
-            while j < n and text[j] != ">":
-                if text[j] in "\"'":
-                    j = _skip_literal(text, j)
-                    continue
-                if text[j] == "%":
-                    raise _Refusal(j, _PE_REFUSAL)
-                j += 1
+            j = _scan_declaration(text, i + 2, ">")
             if j >= n:
                 raise _Refusal(i, "unterminated declaration in the <!DOCTYPE> block")
             i = j + 1
@@ -220,14 +227,7 @@ def check_prolog(text: str, path: Union[str, Path] = "<xml>", *, ooxml: bool = F
                 if ooxml:
                     raise _Refusal(i, "DTD declarations are not allowed in Office Open XML parts "
                                       "(ECMA-376 Part 2, M1.18); refused")
-                j = i + 9
-                while j < n and text[j] not in "[>":
-                    if text[j] in "\"'":
-                        j = _skip_literal(text, j)
-                        continue
-                    if text[j] == "%":
-                        raise _Refusal(j, _PE_REFUSAL)
-                    j += 1
+                j = _scan_declaration(text, i + 9, "[>")
                 if j < n and text[j] == "[":
                     _check_internal_subset(text, j + 1)
                 return

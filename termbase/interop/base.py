@@ -4,11 +4,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Sequence, Tuple, Union
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union
 
 from ..errors import GlossaryError
 from ..glossary import Entry, Problem, entry_problems, zh_keys
-from ..normalize import normalize_zh
 
 PathLike = Union[str, Path]
 
@@ -50,18 +49,20 @@ class GlossaryFormat(ABC):
         """The entries serialised in this format (``path`` only informs delimiter/naming)."""
 
 
-def check_entries(entries: Iterable[Entry], path: PathLike) -> List[Problem]:
+def check_entries(entries: Iterable[Entry], path: PathLike,
+                  keys: Optional[Dict[str, str]] = None) -> List[Problem]:
     """Problems in entries read from a foreign file; errors make the file unusable.
 
     Errors: empty Chinese or English, a rendering both approved and forbidden, the same Chinese
     with different approved English in two entries. Warnings: exact duplicates, Chinese
-    without CJK characters.
+    without CJK characters. ``keys``: the normalised Chinese variants (:func:`zh_keys`), when
+    already at hand.
     """
     name = str(path)
     out: List[Problem] = []
     seen: Dict[str, Entry] = {}
     entries = list(entries)
-    key_of = zh_keys(entries)
+    key_of = zh_keys(entries) if keys is None else keys
     for e in entries:
         if not e.zh:
             out.append(Problem(name, e.line, "entry without a Chinese term"))
@@ -79,17 +80,17 @@ def check_entries(entries: Iterable[Entry], path: PathLike) -> List[Problem]:
 def finish_import(entries: List[Entry], path: PathLike, fmt: str,
                   problems: Sequence[Problem] = ()) -> ImportResult:
     """Validate entries read from ``path``; raise on the first error, drop exact duplicates."""
-    found = list(problems) + check_entries(entries, path)
+    key_of = zh_keys(entries)
+    found = list(problems) + check_entries(entries, path, key_of)
     for p in found:
         if p.severity == "error":
             raise GlossaryError(p.path, p.message, line=p.line or None)
     kept: List[Entry] = []
     seen = set()
     for e in entries:
-        key = normalize_zh(e.term)
-        if key in seen:
+        if key_of[e.term] in seen:
             continue
-        seen.update(normalize_zh(v) for v in e.zh)
+        seen.update(key_of[v] for v in e.zh)
         kept.append(e)
     if not kept:
         raise GlossaryError(str(path), "no glossary entries found (need Chinese and English "

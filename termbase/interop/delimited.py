@@ -24,7 +24,6 @@ from ..normalize import has_cjk
 from ..textio import read_text
 from .base import GlossaryFormat, ImportResult, PathLike, dedupe, finish_import
 
-_TAB_EXTENSIONS = tabular.TAB_EXTENSIONS
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0", ""}
 
@@ -164,9 +163,7 @@ class DelimitedFormat(GlossaryFormat):
                                self.name, quoted_cells=self.quoted_cells)
 
     def _delimiter_for(self, path: PathLike) -> str:
-        if self.delimiter:
-            return self.delimiter
-        return "\t" if str(path).lower().endswith(_TAB_EXTENSIONS) else ","
+        return self.delimiter or tabular.extension_delimiter(path) or ","
 
     def _write(self, rows: Sequence[Sequence[str]], path: PathLike) -> bytes:
         """Rows as delimited text, cells verbatim: the tools reading these layouts (DeepL,

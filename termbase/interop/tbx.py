@@ -558,11 +558,11 @@ def validate_tbx_basic(data: bytes, path: PathLike = "<tbx>") -> List[str]:
         if c.get("id") in ids or not c.get("id")[0].isalpha():
             out.append(f"line {c.sourceline}: conceptEntry@id must be a unique XML ID")
         ids.add(c.get("id"))
-        _check_aux_then(c, q("langSec"), out)
+        _check_aux_then(c, (q("langSec"),), out)
         for ls in c.findall(q("langSec")):
             if not ls.get(XML_LANG):
                 out.append(f"line {ls.sourceline}: langSec@xml:lang missing")
-            _check_aux_then(ls, q("termSec"), out)
+            _check_aux_then(ls, (q("termSec"),), out)
             secs = ls.findall(q("termSec"))
             if not secs:
                 out.append(f"line {ls.sourceline}: langSec without termSec")
@@ -605,6 +605,8 @@ _TERMNOTE_TYPES = {"administrativeStatus", "grammaticalGender", "geographicalUsa
                    "partOfSpeech", "termLocation", "termType"}
 _AUX = {f"{{{TBX_NS}}}{t}" for t in ("descrip", "descripGrp", "admin", "adminGrp",
                                       "transacGrp", "note", "ref", "xref")}
+#: the same in TBX v2 (no namespace)
+_AUX_V2 = {"descrip", "descripGrp", "admin", "adminGrp", "transacGrp", "note", "ref", "xref"}
 
 
 def _check_term_note(x, out: List[str]) -> None:
@@ -616,17 +618,23 @@ def _check_term_note(x, out: List[str]) -> None:
         out.append(f"line {x.sourceline}: {kind} '{x.text}'")
 
 
-def _check_aux_then(parent, child_tag: str, out: List[str]) -> None:
-    """Auxiliary info (note/admin/descrip…) may only come before the first ``child_tag``."""
+def _check_aux_then(parent, child_tags: Tuple[str, ...], out: List[str], aux=_AUX,
+                    each=None) -> bool:
+    """Auxiliary info (``aux``: note/admin/descrip…) may only come before the first of
+    ``child_tags``; ``each`` is called on every such child, in document order. Whether there
+    is one."""
     seen = False
     for x in parent:
-        if x.tag == child_tag:
+        if x.tag in child_tags:
             seen = True
-        elif x.tag in _AUX:
+            if each is not None:
+                each(x)
+        elif x.tag in aux:
             if seen:
-                out.append(f"line {x.sourceline}: {x.tag} after {child_tag}")
+                out.append(f"line {x.sourceline}: {x.tag} after {child_tags[0]}")
         else:
             out.append(f"line {x.sourceline}: {x.tag} not allowed in {parent.tag}")
+    return seen
 
 
 def validate_tbx_basic_v2(data: bytes, path: PathLike = "<tbx>") -> List[str]:
@@ -650,51 +658,38 @@ def validate_tbx_basic_v2(data: bytes, path: PathLike = "<tbx>") -> List[str]:
     if body is None or not len(body):
         out.append("text/body has no termEntry")
         return out
-    aux = {"descrip", "descripGrp", "admin", "adminGrp", "transacGrp", "note", "ref", "xref"}
     for te in body:
         if te.tag != "termEntry":
             out.append(f"line {te.sourceline}: body child must be termEntry")
-            continue
-        seen_lang = False
-        for x in te:
-            if x.tag == "langSet":
-                seen_lang = True
-                if not x.get(XML_LANG):
-                    out.append(f"line {x.sourceline}: langSet@xml:lang missing")
-                seen_tig = False
-                for y in x:
-                    if y.tag in ("tig", "ntig"):
-                        seen_tig = True
-                        if y.tag == "tig":
-                            tags = [z.tag for z in y]
-                            if not tags or tags[0] != "term":
-                                out.append(f"line {y.sourceline}: tig must start with term")
-                            notes_done = False
-                            for z in y[1:]:
-                                if z.tag == "termNote":
-                                    if notes_done:
-                                        out.append(f"line {z.sourceline}: termNote after "
-                                                   "auxiliary information")
-                                    _check_term_note_v2(z, out)
-                                elif z.tag in aux:
-                                    notes_done = True
-                                else:
-                                    out.append(f"line {z.sourceline}: {z.tag} not allowed in tig")
-                    elif y.tag in aux:
-                        if seen_tig:
-                            out.append(f"line {y.sourceline}: {y.tag} after tig")
-                    else:
-                        out.append(f"line {y.sourceline}: {y.tag} not allowed in langSet")
-                if not seen_tig:
-                    out.append(f"line {x.sourceline}: langSet without tig")
-            elif x.tag in aux:
-                if seen_lang:
-                    out.append(f"line {x.sourceline}: {x.tag} after langSet")
-            else:
-                out.append(f"line {x.sourceline}: {x.tag} not allowed in termEntry")
-        if not seen_lang:
+        elif not _check_aux_then(te, ("langSet",), out, _AUX_V2,
+                                 lambda x: _check_lang_set_v2(x, out)):
             out.append(f"line {te.sourceline}: termEntry without langSet")
     return out
+
+
+def _check_lang_set_v2(x, out: List[str]) -> None:
+    if not x.get(XML_LANG):
+        out.append(f"line {x.sourceline}: langSet@xml:lang missing")
+    if not _check_aux_then(x, ("tig", "ntig"), out, _AUX_V2, lambda y: _check_tig_v2(y, out)):
+        out.append(f"line {x.sourceline}: langSet without tig")
+
+
+def _check_tig_v2(y, out: List[str]) -> None:
+    if y.tag != "tig":
+        return
+    tags = [z.tag for z in y]
+    if not tags or tags[0] != "term":
+        out.append(f"line {y.sourceline}: tig must start with term")
+    notes_done = False
+    for z in y[1:]:
+        if z.tag == "termNote":
+            if notes_done:
+                out.append(f"line {z.sourceline}: termNote after auxiliary information")
+            _check_term_note_v2(z, out)
+        elif z.tag in _AUX_V2:
+            notes_done = True
+        else:
+            out.append(f"line {z.sourceline}: {z.tag} not allowed in tig")
 
 
 def _check_term_note_v2(x, out: List[str]) -> None:
