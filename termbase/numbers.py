@@ -65,7 +65,7 @@ _IDIOMS = ("一五一十", "千方百计", "千方百計", "万无一失", "萬�
            "七上八下", "千千万万", "千千萬萬", "一一", "万众", "萬眾", "千万不", "千萬不", "万一",
            "萬一", "一些", "一起", "统一", "統一", "一致", "一律", "一体", "一體", "一直", "一定",
            "唯一", "一般", "一切", "一旦", "一方面", "进一步", "進一步", "一系列", "之一", "一道",
-           "第一时间", "第一時間", "一些", "三农", "三農", "五湖四海", "四面八方", "十分", "百姓",
+           "第一时间", "第一時間", "三农", "三農", "五湖四海", "四面八方", "十分", "百姓",
            "千年", "万物", "萬物", "百花", "千家万户", "千家萬戶", "一带一路", "一帶一路",
            "一国两制", "一國兩制", "两岸", "兩岸", "一手", "一番", "多数", "一同", "一再", "一年来",
            "不一", "一流")
@@ -475,7 +475,7 @@ _EN_DATE_MD = re.compile(r"\b(" + _MONTH_RX + r")"
                          r"(?![\d,.]\d)", re.IGNORECASE)
 _EN_MONTH = re.compile(r"\b(" + _MONTH_RX + r")\b\.?", re.IGNORECASE)
 _EN_APPROX = re.compile(r"\b(about|around|approximately|nearly|almost|over|more than|some|roughly|"
-                        r"close to|some|an estimated|up to)\s+$", re.IGNORECASE)
+                        r"close to|an estimated|up to)\s+$", re.IGNORECASE)
 _WORD = (r"(?:" + "|".join(sorted(list(_EN_UNITS) + list(_EN_TENS) + list(_SCALE_WORDS),
                                    key=len, reverse=True)) + r")")
 _EN_WORDS = re.compile(r"\b" + _WORD + r"(?:(?:[\s-]+|\s+and\s+)" + _WORD + r")*\b", re.IGNORECASE)
