@@ -65,7 +65,7 @@ _IDIOMS = ("一五一十", "千方百计", "千方百計", "万无一失", "萬�
            "七上八下", "千千万万", "千千萬萬", "一一", "万众", "萬眾", "千万不", "千萬不", "万一",
            "萬一", "一些", "一起", "统一", "統一", "一致", "一律", "一体", "一體", "一直", "一定",
            "唯一", "一般", "一切", "一旦", "一方面", "进一步", "進一步", "一系列", "之一", "一道",
-           "第一时间", "第一時間", "一些", "三农", "三農", "五湖四海", "四面八方", "十分", "百姓",
+           "第一时间", "第一時間", "三农", "三農", "五湖四海", "四面八方", "十分", "百姓",
            "千年", "万物", "萬物", "百花", "千家万户", "千家萬戶", "一带一路", "一帶一路",
            "一国两制", "一國兩制", "两岸", "兩岸", "一手", "一番", "多数", "一同", "一再", "一年来",
            "不一", "一流")
@@ -77,6 +77,8 @@ _EN_UNITS = {w: i for i, w in enumerate(
     "fifteen sixteen seventeen eighteen nineteen".split())}
 _EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
             "eighty": 80, "ninety": 90}
+#: the words that scale a number word ("two hundred", "three dozen")
+_SCALE_WORDS = ("hundred", "thousand", "million", "billion", "trillion", "dozen")
 _EN_SCALE = {"thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9, "trillion": 10 ** 12,
              "bn": 10 ** 9, "mn": 10 ** 6, "m": 10 ** 6, "tn": 10 ** 12, "k": 10 ** 3}
 _ORD_UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
@@ -462,23 +464,19 @@ _EN_NUMBER = re.compile(
     r"(?:\s*(thousand|million|billion|trillion)\b|(bn|mn|tn|m|k)\b)?"
     r"(?:\s*(%|percent\b|per\s+cent\b))?"
     r"(?![A-Za-z\d])", re.IGNORECASE)
+#: month names and abbreviations, as the date patterns read them
+_MONTH_RX = ("January|February|March|April|May|June|July|August|September|October|November|"
+             "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec")
 _EN_YEAR_RANGE = re.compile(r"(?<![\d.,])((?:19|20)\d\d)\s*[-/–]\s*(\d\d)(?![\d%])")
 _EN_DATE_DM = re.compile(r"(?<![\d.,])(\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{1,2})(?:st|nd|rd|th)?)?"
-                         r"\s+(January|February|March|April|May|June|July|August|September|"
-                         r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
-                         r"\b\.?", re.IGNORECASE)
-_EN_DATE_MD = re.compile(r"\b(January|February|March|April|May|June|July|August|September|"
-                         r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+                         r"\s+(" + _MONTH_RX + r")\b\.?", re.IGNORECASE)
+_EN_DATE_MD = re.compile(r"\b(" + _MONTH_RX + r")"
                          r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{1,2})(?:st|nd|rd|th)?)?"
                          r"(?![\d,.]\d)", re.IGNORECASE)
-_EN_MONTH = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|"
-                       r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?",
-                       re.IGNORECASE)
+_EN_MONTH = re.compile(r"\b(" + _MONTH_RX + r")\b\.?", re.IGNORECASE)
 _EN_APPROX = re.compile(r"\b(about|around|approximately|nearly|almost|over|more than|some|roughly|"
-                        r"close to|some|an estimated|up to)\s+$", re.IGNORECASE)
-_WORD = (r"(?:" + "|".join(sorted(list(_EN_UNITS) + list(_EN_TENS) + ["hundred", "thousand",
-                                                                       "million", "billion",
-                                                                       "trillion", "dozen"],
+                        r"close to|an estimated|up to)\s+$", re.IGNORECASE)
+_WORD = (r"(?:" + "|".join(sorted(list(_EN_UNITS) + list(_EN_TENS) + list(_SCALE_WORDS),
                                    key=len, reverse=True)) + r")")
 _EN_WORDS = re.compile(r"\b" + _WORD + r"(?:(?:[\s-]+|\s+and\s+)" + _WORD + r")*\b", re.IGNORECASE)
 _EN_FRACTION = re.compile(
@@ -567,8 +565,7 @@ _LETTER_RUN = re.compile(r"[a-z]+")
 _DIGIT = re.compile(r"\d")
 _MONTH_WORDS = frozenset(_MONTHS) | frozenset(_MONTH_ABBR)
 _ORDINAL_WORDS = frozenset(w.split("-")[0] for w in _ORDINALS) | frozenset(_ORD_SECTORS)
-_NUMBER_WORDS = frozenset(_EN_UNITS) | frozenset(_EN_TENS) | {"hundred", "thousand", "million",
-                                                                "billion", "trillion", "dozen"}
+_NUMBER_WORDS = frozenset(_EN_UNITS) | frozenset(_EN_TENS) | frozenset(_SCALE_WORDS)
 _FRACTION_WORDS = frozenset({"half", "halves", "third", "thirds", "quarter", "quarters", "fourth",
                              "fourths", "fifth",
                              "fifths", "tenth", "tenths"})
@@ -723,8 +720,6 @@ def _word_quantity(text: str, s: int, e: int, value: float) -> Quantity:
         kind = "points" if "point" in after.group(1).lower() else "percent"
     return Quantity(s, e, text[s:e], (value,), kind, False)
 
-
-_SCALE_WORDS = ("hundred", "thousand", "million", "billion", "trillion", "dozen")
 
 
 def _word_runs(text: str, s: int, e: int):

@@ -70,13 +70,13 @@ def _read_cache(path: Path) -> Optional[Tuple[Dict[str, int], int]]:
     return None
 
 
-def _write_cache(path: Path, freq: Dict[str, int], total: int) -> None:
+def _write_cache(path: Path, data: bytes) -> None:
     from .errors import OutputError
     from .textio import atomic_write_bytes
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(path, marshal.dumps((freq, total)))
+        atomic_write_bytes(path, data)
     except (OSError, OutputError):
         pass  # a read-only cache only costs time
 
@@ -97,7 +97,7 @@ def _dictionary() -> Tuple[Dict[str, int], int]:
     with open(dictionary, "rb") as fh:
         freq, total = jieba.Tokenizer().gen_pfdict(fh)
     if cache is not None:
-        _write_cache(cache, freq, total)
+        _write_cache(cache, marshal.dumps((freq, total)))
     return freq, total
 
 
@@ -273,14 +273,7 @@ def lexicon() -> Lexicon:
     freq, total = _dictionary()
     data = _pack_lexicon(freq, total)
     if path is not None:
-        from .errors import OutputError
-        from .textio import atomic_write_bytes
-
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(path, data)
-        except (OSError, OutputError):
-            pass  # a read-only cache only costs time
+        _write_cache(path, data)
     return _unpack_lexicon(data)
 
 

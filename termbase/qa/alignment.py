@@ -18,7 +18,7 @@ class MissingTranslation(SegmentCheck):
     description = "a paragraph of the source file has no translation in the target file"
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
-        if getattr(pair, "gap", "") == MISSING:
+        if pair.gap == MISSING:
             yield self.issue(pair, SOURCE, 0, len(pair.source),
                              pair.note or "this paragraph has no translation",
                              "translate the paragraph where the note says (or split the English "
@@ -33,7 +33,7 @@ class ExtraParagraph(SegmentCheck):
     description = "a paragraph of the target file translates no paragraph of the source file"
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
-        if getattr(pair, "gap", "") == EXTRA:
+        if pair.gap == EXTRA:
             yield self.issue(pair, TARGET, 0, len(pair.target),
                              pair.note or "this paragraph translates nothing in the source",
                              "delete it, or add the source paragraph it translates")

@@ -118,7 +118,9 @@ class CheckContext:
     @property
     def compiled(self) -> bool:
         """True when the glossary is a :class:`~termbase.compiled.CompiledTermbase`."""
-        return getattr(self.glossary, "compiled", False) is True
+        from ..compiled import is_compiled
+
+        return is_compiled(self.glossary)
 
     def zh_matcher(self):
         if self._zh_matcher is None and self.glossary is not None:

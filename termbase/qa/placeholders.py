@@ -6,7 +6,7 @@ order differs). Patterns: :mod:`termbase.inline.patterns`.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from ..aligned import SegmentPair
 from ..inline.patterns import find_placeholders
@@ -31,20 +31,23 @@ class PlaceholderMismatch(SegmentCheck):
         tgt = list(find_placeholders(pair.target))
         if not src and not tgt:
             return
-        left = Counter(p[3] for p in tgt)
-        for start, end, kind, text in src:
-            if left[text] > 0:
-                left[text] -= 1
-                continue
+        for start, end, kind, text in _unpaired(src, tgt):
             yield self.issue(pair, SOURCE, start, end,
                              f"the {_KINDS[kind]} {text} of the source is not in the target",
                              f"copy {text} into the translation unchanged", rule=f"{kind}-missing")
-        extra = Counter(p[3] for p in src)
-        for start, end, kind, text in tgt:
-            if extra[text] > 0:
-                extra[text] -= 1
-                continue
+        for start, end, kind, text in _unpaired(tgt, src):
             yield self.issue(pair, TARGET, start, end,
                              f"the {_KINDS[kind]} {text} is not in the source",
                              "check it against the source (a changed or translated placeholder?)",
                              rule=f"{kind}-extra")
+
+
+def _unpaired(found: list, other: list) -> Iterator[tuple]:
+    """The placeholders of ``found`` left once each occurrence of a text in ``other`` has taken
+    one occurrence of the same text (in order)."""
+    left = Counter(p[3] for p in other)
+    for p in found:
+        if left[p[3]] > 0:
+            left[p[3]] -= 1
+        else:
+            yield p

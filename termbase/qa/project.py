@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
@@ -163,14 +164,14 @@ def check_project(inputs: Sequence[CheckInput], glossary=None, *, encoding: Opti
                       "target": str(item.target) if item.target else None,
                       "segments": len(found), "first_segment": start})
     report = run_checks(pairs, glossary, **options)
+    starts = [f["first_segment"] for f in files]
     for f in files:
-        lo, hi = f["first_segment"], f["first_segment"] + f["segments"]
-        mine = [i for i in report.issues if lo <= i.segment < hi]
-        by_severity: Dict[str, int] = {}
-        for i in mine:
-            by_severity[i.severity] = by_severity.get(i.severity, 0) + 1
-        f["issues"] = len(mine)
-        f["by_severity"] = by_severity
+        f["issues"] = 0
+        f["by_severity"] = {}
+    for i in report.issues:  # the file of each issue: the last one starting at or before it
+        f = files[bisect_right(starts, i.segment) - 1]
+        f["issues"] += 1
+        f["by_severity"][i.severity] = f["by_severity"].get(i.severity, 0) + 1
     report.inputs = {"project": f"{len(files)} input(s)", "files": files}
     return report
 

@@ -82,7 +82,9 @@ def proper_names(pairs: Sequence[SegmentPair], glossary=None) -> Set[str]:
     with 's."""
     names = set(GAZETTEER) | _PLURALS
     if glossary is not None:
-        if getattr(glossary, "compiled", False) is True:
+        from ..compiled import is_compiled
+
+        if is_compiled(glossary):
             candidates = glossary.capitalised_names()
         else:
             candidates = (r for entry in glossary for r in entry.en if capitalised_word(r))

@@ -26,7 +26,7 @@ class Untranslated(SegmentCheck):
     }
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
-        if getattr(pair, "gap", ""):
+        if pair.gap:
             return  # an alignment gap: missing-translation / extra-paragraph report it
         src, tgt = pair.source.strip(), pair.target.strip()
         if src and not tgt:
