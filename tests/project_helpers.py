@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Dict, List
 
+from tests.tiny_marian import GLOSSARY_CSV
 from translate.engines.fake import FakeEngine
 
 #: every engine the counting factory built, in this process
@@ -58,6 +59,22 @@ class BuiltInterruptingEngine(InterruptingEngine):
     def __init__(self, model=None, **options):
         super().__init__(model)
         BUILT.append(self)
+
+
+def write_glossary(folder: Path) -> Path:
+    """The tests' glossary (:data:`tests.tiny_marian.GLOSSARY_CSV`) as ``folder/glossary.csv``."""
+    path = folder / "glossary.csv"
+    path.write_text(GLOSSARY_CSV, encoding="utf-8")
+    return path
+
+
+def write_tree(root: Path, files: Dict[str, str]) -> Path:
+    """``files`` (relative path → UTF-8 text) written below ``root``; returns ``root``."""
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    return root
 
 
 def sentences_sent(engines=None) -> List[str]:

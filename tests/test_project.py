@@ -11,7 +11,7 @@ from termbase.errors import InputError, OutputError
 from termbase.glossary import load_glossary
 from termbase.xmlsafe import read_xml
 from tests import project_helpers as helpers
-from tests.tiny_marian import GLOSSARY_CSV
+from tests.project_helpers import write_tree
 from translate.project import (NO_ENGINE, ProjectOptions, collect_inputs, plan_outputs,
                                project_report_json, translate_project)
 
@@ -20,9 +20,7 @@ XLF = "{urn:oasis:names:tc:xliff:document:1.2}"
 
 @pytest.fixture
 def glossary(tmp_path):
-    path = tmp_path / "glossary.csv"
-    path.write_text(GLOSSARY_CSV, encoding="utf-8")
-    return load_glossary(path)
+    return load_glossary(helpers.write_glossary(tmp_path))
 
 
 @pytest.fixture(autouse=True)
@@ -30,14 +28,6 @@ def fresh_builds():
     helpers.BUILT.clear()
     yield
     helpers.BUILT.clear()
-
-
-def _tree(root: Path, files: dict) -> Path:
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
-    return root
 
 
 def _options(**kw) -> ProjectOptions:
@@ -55,7 +45,7 @@ def _options(**kw) -> ProjectOptions:
     ((), ("notes/deep/*",), ["a.txt", "notes/b.md", "notes/draft.txt"]),
 ])
 def test_collect_inputs_folders(tmp_path, include, expected, exclude):
-    root = _tree(tmp_path / "proj", {
+    root = write_tree(tmp_path / "proj", {
         "a.txt": "一。", "a.en.txt": "earlier output", "notes/b.md": "二。",
         "notes/deep/c.txt": "三。", "notes/draft.txt": "四。", "notes/x.pdf": "binary",
         ".git/d.txt": "五。", "notes/.hidden.txt": "六。"})
@@ -64,18 +54,18 @@ def test_collect_inputs_folders(tmp_path, include, expected, exclude):
 
 
 def test_collect_inputs_files_once_and_errors(tmp_path):
-    root = _tree(tmp_path / "p", {"a.txt": "一。", "x.pdf": "no"})
+    root = write_tree(tmp_path / "p", {"a.txt": "一。", "x.pdf": "no"})
     found = collect_inputs([root / "a.txt", root, root / "a.txt"])
     assert [f.relative for f in found] == ["a.txt"]
     with pytest.raises(InputError, match="no such file or folder"):
         collect_inputs([root / "missing"])
-    empty = _tree(tmp_path / "e", {"x.pdf": "no"})
+    empty = write_tree(tmp_path / "e", {"x.pdf": "no"})
     with pytest.raises(InputError, match="no files to translate"):
         collect_inputs([empty])
 
 
 def test_outputs_next_to_inputs_or_mirrored(tmp_path):
-    root = _tree(tmp_path / "p", {"a.txt": "一。", "s/b.md": "二。"})
+    root = write_tree(tmp_path / "p", {"a.txt": "一。", "s/b.md": "二。"})
     inputs = collect_inputs([root])
     assert [j.output for j in plan_outputs(inputs)] == [root / "a.en.txt", root / "s" / "b.en.md"]
     out = tmp_path / "out"
@@ -93,7 +83,7 @@ def test_outputs_next_to_inputs_or_mirrored(tmp_path):
     ("unwritable", "not a folder"),
 ])
 def test_output_policy_holds_for_each_file(tmp_path, case, message):
-    root = _tree(tmp_path / "p", {"a.txt": "一。", "b.txt": "二。", "g.csv": "zh,en\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "一。", "b.txt": "二。", "g.csv": "zh,en\n"})
     inputs = collect_inputs([root / "a.txt", root / "b.txt"])
     protect = []
     output = None
@@ -107,7 +97,7 @@ def test_output_policy_holds_for_each_file(tmp_path, case, message):
     elif case == "exists":
         (root / "b.en.txt").write_text("earlier")
     elif case == "collision":
-        _tree(root, {"s/a.txt": "三。"})
+        write_tree(root, {"s/a.txt": "三。"})
         inputs = collect_inputs([root / "a.txt", root / "s" / "a.txt"])
         output = tmp_path / "out"
     elif case == "glossary":
@@ -128,7 +118,7 @@ def test_output_policy_holds_for_each_file(tmp_path, case, message):
 
 # -- a project run ------------------------------------------------------------------------------
 def _mixed_project(root: Path) -> Path:
-    _tree(root, {"a.txt": "我们加强国际传播。今天天气很好。\n\n讲好重庆故事\n",
+    write_tree(root, {"a.txt": "我们加强国际传播。今天天气很好。\n\n讲好重庆故事\n",
                  "notes/b.md": "# 讲好重庆故事\n\n他们访问了重庆。\n"})
     helpers.write_docx(root / "c.docx", ["我们加强国际传播。", "English stays."])
     helpers.write_xliff(root / "notes" / "d.xlf", {"1": "他们访问了重庆。", "2": "讲好重庆故事"})
@@ -167,7 +157,7 @@ def test_a_mixed_folder_in_one_run_with_the_engine_built_once(tmp_path, glossary
 
 
 def test_a_bad_file_stops_the_run_before_any_work(tmp_path, glossary):
-    root = _tree(tmp_path / "p", {"a.txt": "我们加强国际传播。", "b.txt": ""})
+    root = write_tree(tmp_path / "p", {"a.txt": "我们加强国际传播。", "b.txt": ""})
     (root / "b.txt").write_bytes(b"\xff\xfe\x00bad\x00")
     jobs = plan_outputs(collect_inputs([root]))
     with pytest.raises(InputError):
@@ -180,7 +170,7 @@ def test_a_tmx_exact_match_is_reused_and_marked(tmp_path, glossary):
     tmx = helpers.write_tmx(tmp_path / "mem.tmx", {
         "今天天气很好。": "The weather is fine today.",
         "他们访问了重庆。": "They paid a visit to Chongqing."})
-    root = _tree(tmp_path / "p", {"a.txt": "今天天气很好。\n他们访问了重慶。\n城市很美丽。\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "今天天气很好。\n他们访问了重慶。\n城市很美丽。\n"})
     helpers.write_xliff(root / "b.xlf", {"1": "今天天气很好。", "2": "城市很美丽。"})
     jobs = plan_outputs(collect_inputs([root]), tmp_path / "out")
     result = translate_project(jobs, glossary, _options(tm=[tmx]))
@@ -201,7 +191,7 @@ def test_a_tmx_exact_match_is_reused_and_marked(tmp_path, glossary):
 
 def test_a_whole_paragraph_matched_in_the_memory(tmp_path, glossary):
     tmx = helpers.write_tmx(tmp_path / "m.tmx", {"今天天气很好。城市很美丽。": "A fine day; a fine city."})
-    root = _tree(tmp_path / "p", {"a.txt": "今天天气很好。城市很美丽。\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "今天天气很好。城市很美丽。\n"})
     result = translate_project(plan_outputs(collect_inputs([root])), glossary, _options(tm=[tmx]))
     assert (root / "a.en.txt").read_text(encoding="utf-8") == "A fine day; a fine city.\n"
     assert not helpers.BUILT  # nothing left for the engine: it was never built
@@ -212,7 +202,7 @@ def test_fuzzy_matches_offered_or_applied_with_terms_repaired(tmp_path, glossary
     tmx = helpers.write_tmx(tmp_path / "m.tmx", {
         "我们在新时代大力加强国际传播工作。": "We vigorously strengthen international communication work."})
     src = "我们在新时代大力加强城市形象工作。"
-    root = _tree(tmp_path / "p", {"a.txt": src + "\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": src + "\n"})
     helpers.write_xliff(root / "b.xlf", {"1": src})
     jobs = plan_outputs(collect_inputs([root]), tmp_path / "offered")
     offered = translate_project(jobs, glossary, _options(tm=[tmx]))
@@ -236,7 +226,7 @@ def test_fuzzy_matches_offered_or_applied_with_terms_repaired(tmp_path, glossary
 
 def test_below_the_threshold_nothing_is_offered(tmp_path, glossary):
     tmx = helpers.write_tmx(tmp_path / "m.tmx", {"我们在新时代大力加强国际传播工作。": "x"})
-    root = _tree(tmp_path / "p", {"a.txt": "我们在新时代大力加强城市形象工作。\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "我们在新时代大力加强城市形象工作。\n"})
     result = translate_project(plan_outputs(collect_inputs([root])), glossary,
                                _options(tm=[tmx], tm_threshold=95))
     assert "tm_offers" not in result.report["files"][0]["segments"][0]
@@ -261,7 +251,7 @@ def test_a_rerun_from_the_cache_builds_no_engine_and_writes_the_same(tmp_path, g
 
 
 def test_no_cache_translates_again(tmp_path, glossary):
-    root = _tree(tmp_path / "p", {"a.txt": "我们加强国际传播。\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "我们加强国际传播。\n"})
     for _ in range(2):
         translate_project(plan_outputs(collect_inputs([root]), force=True), glossary,
                           _options(cache=False))
@@ -270,7 +260,7 @@ def test_no_cache_translates_again(tmp_path, glossary):
 
 def test_an_interrupted_run_resumes_with_only_what_is_missing(tmp_path, glossary):
     lines = [f"第{n}句话在重庆。" for n in range(150)]  # 150 segments: three enforcer batches
-    root = _tree(tmp_path / "p", {"a.txt": "城市很美丽。\n", "b.txt": "\n".join(lines) + "\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "城市很美丽。\n", "b.txt": "\n".join(lines) + "\n"})
     jobs = plan_outputs(collect_inputs([root]))
     with pytest.raises(KeyboardInterrupt):
         translate_project(jobs, glossary, _options(engine_factory=helpers.interrupting_factory))
@@ -287,7 +277,7 @@ def test_an_interrupted_run_resumes_with_only_what_is_missing(tmp_path, glossary
 
 
 def test_the_cache_rows_of_a_run(tmp_path, glossary):
-    root = _tree(tmp_path / "p", {"a.txt": "我们加强国际传播。\n讲好重庆故事\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "我们加强国际传播。\n讲好重庆故事\n"})
     result = translate_project(plan_outputs(collect_inputs([root])), glossary,
                                _options(cache_path=tmp_path / "c.sqlite3"))
     rows = sqlite3.connect(tmp_path / "c.sqlite3").execute(
@@ -298,7 +288,7 @@ def test_the_cache_rows_of_a_run(tmp_path, glossary):
 # -- pre-translation and term failures ------------------------------------------------------------
 def test_engine_none_fills_exact_matches_and_leaves_the_rest(tmp_path, glossary):
     tmx = helpers.write_tmx(tmp_path / "m.tmx", {"今天天气很好。": "The weather is fine today."})
-    root = _tree(tmp_path / "p", {"a.txt": "今天天气很好。\n讲好重庆故事\n我们加强国际传播。明天见。\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "今天天气很好。\n讲好重庆故事\n我们加强国际传播。明天见。\n"})
     helpers.write_xliff(root / "b.xlf", {"1": "今天天气很好。", "2": "我们加强国际传播。"})
     jobs = plan_outputs(collect_inputs([root]), tmp_path / "out")
     result = translate_project(jobs, glossary, ProjectOptions(engine=NO_ENGINE, tm=[tmx],
@@ -320,7 +310,7 @@ def test_engine_none_fills_exact_matches_and_leaves_the_rest(tmp_path, glossary)
 
 
 def test_engine_none_bilingual_leaves_paragraphs_for_the_translator(tmp_path, glossary):
-    root = _tree(tmp_path / "p", {"a.txt": "讲好重庆故事\n城市很美丽。\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "讲好重庆故事\n城市很美丽。\n"})
     translate_project(plan_outputs(collect_inputs([root])), glossary,
                       ProjectOptions(engine=NO_ENGINE, bilingual=True))
     assert (root / "a.en.txt").read_text(encoding="utf-8") == \
@@ -334,7 +324,7 @@ def dropping_factory(name, **options):
 
 
 def test_a_failed_term_is_counted_for_the_exit_status(tmp_path, glossary):
-    root = _tree(tmp_path / "p", {"a.txt": "我们加强国际传播。\n", "b.txt": "城市很美丽。\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "我们加强国际传播。\n", "b.txt": "城市很美丽。\n"})
     result = translate_project(plan_outputs(collect_inputs([root])), glossary,
                                _options(engine_factory=dropping_factory))
     assert result.terms_failed == 1
@@ -344,7 +334,7 @@ def test_a_failed_term_is_counted_for_the_exit_status(tmp_path, glossary):
 
 def test_chunks_of_a_large_file_give_the_same_output(tmp_path, glossary):
     text = "".join(f"第{n}段讲好重庆故事。我们加强国际传播。\n" for n in range(12))
-    root = _tree(tmp_path / "p", {"a.txt": text})
+    root = write_tree(tmp_path / "p", {"a.txt": text})
     outs = []
     for k, chunk in enumerate((1000, 5)):
         out = tmp_path / f"o{k}"

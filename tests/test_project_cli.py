@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from cli import main
 from termbase.xmlsafe import read_xml
 from tests import project_helpers as helpers
-from tests.tiny_marian import GLOSSARY_CSV
+from tests.project_helpers import write_tree
 from translate.engines import ENGINES
 from translate.engines.marian import MarianEngine
 
@@ -34,9 +34,7 @@ def fresh_builds():
 
 @pytest.fixture
 def gloss(tmp_path) -> Path:
-    path = tmp_path / "glossary.csv"
-    path.write_text(GLOSSARY_CSV, encoding="utf-8")
-    return path
+    return helpers.write_glossary(tmp_path)
 
 
 @pytest.fixture
@@ -52,14 +50,6 @@ def counting_fake(monkeypatch):
     monkeypatch.setitem(ENGINES, "fake", "tests.project_helpers:CountingFakeEngine")
 
 
-def _tree(root: Path, files: dict) -> Path:
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
-    return root
-
-
 def _outputs(folder: Path) -> dict:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.*"))}
 
@@ -68,7 +58,7 @@ def _outputs(folder: Path) -> dict:
 def test_a_mixed_folder_in_one_command_with_the_model_loaded_once(cli, tmp_path, tiny_model_dir,
                                                                  monkeypatch, one_torch_thread):
     monkeypatch.setitem(ENGINES, "marian", "tests.test_project_cli:CountingMarianEngine")
-    root = _tree(tmp_path / "proj", {
+    root = write_tree(tmp_path / "proj", {
         "a.txt": "他们访问了重庆。\n\n讲好重庆故事\n",
         "notes/b.md": "# 讲好重庆故事\n\n今天天气很好。\n",
         "notes/draft.txt": "城市很美丽。\n"})
@@ -102,7 +92,7 @@ def test_a_mixed_folder_in_one_command_with_the_model_loaded_once(cli, tmp_path,
 
 
 def test_single_file_into_an_existing_folder_and_include(cli, tmp_path, counting_fake):
-    root = _tree(tmp_path / "p", {"a.txt": "城市很美丽。\n", "s/b.md": "二。\n", "s/c.txt": "三。\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "城市很美丽。\n", "s/b.md": "二。\n", "s/c.txt": "三。\n"})
     (tmp_path / "out").mkdir()
     assert cli("translate", root / "a.txt", "-o", tmp_path / "out", "--engine", "fake",
                "-q").exit_code == 0
@@ -124,7 +114,7 @@ def test_single_file_into_an_existing_folder_and_include(cli, tmp_path, counting
 ])
 def test_bad_project_options_are_one_line_errors(cli, tmp_path, argv, message, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    _tree(tmp_path, {"p/a.txt": "一。\n", "p/b.txt": "二。\n", "notes.txt": "没有制表符\n"})
+    write_tree(tmp_path, {"p/a.txt": "一。\n", "p/b.txt": "二。\n", "notes.txt": "没有制表符\n"})
     res = cli("translate", "p", "--engine", "fake", *argv)
     assert res.exit_code == 2
     assert len(res.stderr.strip().splitlines()) == 1 and message in res.stderr
@@ -195,7 +185,7 @@ def test_fuzzy_offers_and_tm_apply_fuzzy(cli, tmp_path, counting_fake):
 # -- resumable runs and the cache ------------------------------------------------------------------
 def test_a_rerun_after_an_interrupt_redoes_only_the_missing_files(cli, tmp_path, monkeypatch):
     lines = [f"第{n}句话在重庆。" for n in range(150)]  # three batches of the enforcer
-    root = _tree(tmp_path / "p", {"a.txt": "城市很美丽。\n", "b.txt": "\n".join(lines) + "\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "城市很美丽。\n", "b.txt": "\n".join(lines) + "\n"})
     monkeypatch.setitem(ENGINES, "fake", "tests.project_helpers:BuiltInterruptingEngine")
     res = cli("translate", root, "--engine", "fake")
     assert res.exit_code == 130 and "Interrupted" in res.stderr
@@ -222,7 +212,7 @@ def test_a_rerun_after_an_interrupt_redoes_only_the_missing_files(cli, tmp_path,
 def test_no_cache_and_a_cached_rerun(cli, tmp_path, counting_fake):
     from termbase.cache_home import cache_home
 
-    root = _tree(tmp_path / "p", {"a.txt": "城市很美丽。\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "城市很美丽。\n"})
     assert cli("translate", root, "--engine", "fake", "--no-cache", "-q").exit_code == 0
     assert not (cache_home() / "translations.sqlite3").exists() and len(helpers.BUILT) == 1
     assert cli("translate", root, "--engine", "fake", "--force", "-q").exit_code == 0
@@ -260,7 +250,7 @@ def test_engine_none_pretranslates_with_memory_and_notes(cli, tmp_path):
 
 def test_fail_on_term_failures_exits_1(cli, tmp_path, monkeypatch):
     monkeypatch.setitem(ENGINES, "fake", "tests.project_helpers:DroppingEngine")
-    root = _tree(tmp_path / "p", {"a.txt": "我们加强国际传播。\n", "b.txt": "城市很美丽。\n"})
+    root = write_tree(tmp_path / "p", {"a.txt": "我们加强国际传播。\n", "b.txt": "城市很美丽。\n"})
     res = cli("translate", root, "--engine", "fake")
     assert res.exit_code == 0 and "term not applied" in res.stderr
     res = cli("translate", root, "--engine", "fake", "--force", "--fail-on-term-failures")
@@ -272,7 +262,7 @@ def test_fail_on_term_failures_exits_1(cli, tmp_path, monkeypatch):
 # -- a cluster, through the CLI --------------------------------------------------------------------
 def test_a_local_cluster_gives_byte_identical_outputs(cli, tmp_path):
     pytest.importorskip("distributed")
-    root = _tree(tmp_path / "p", {f"s{k % 2}/f{k}.txt": f"城市很美丽。\n第{k}句话在重庆。\n讲好重庆故事\n"
+    root = write_tree(tmp_path / "p", {f"s{k % 2}/f{k}.txt": f"城市很美丽。\n第{k}句话在重庆。\n讲好重庆故事\n"
                                   for k in range(6)})
     (root / "x.xlf").write_text(helpers.XLIFF.format(units=(  # codes travel to the workers too
         '<trans-unit id="1"><source>他们<g id="1">访问</g>了重庆。</source></trans-unit>'
@@ -320,7 +310,7 @@ def test_a_paragraph_count_mismatch_is_reported_as_issues(cli, tmp_path, monkeyp
 
 
 def test_check_a_project_folder_in_one_report_with_cross_file_consistency(cli, tmp_path):
-    _tree(tmp_path / "proj", {
+    write_tree(tmp_path / "proj", {
         "ch1.zh.txt": "城市很美丽。\n\n我们加强国际传播。\n",
         "ch1.en.txt": "The city is beautiful.\n\nWe strengthen international communication.\n",
         "ch2.zh.txt": "城市很美丽。\n",
@@ -340,7 +330,7 @@ def test_check_a_project_folder_in_one_report_with_cross_file_consistency(cli, t
 
 
 def test_check_a_translated_tree_against_its_source_tree(cli, tmp_path, counting_fake):
-    root = _tree(tmp_path / "proj", {"a.txt": "城市很美丽。\n", "notes/b.md": "今天天气很好。\n"})
+    root = write_tree(tmp_path / "proj", {"a.txt": "城市很美丽。\n", "notes/b.md": "今天天气很好。\n"})
     helpers.write_xliff(root / "notes" / "c.xlf", {"1": "他们访问了重庆。"})
     assert cli("translate", root, "-o", tmp_path / "en", "--engine", "fake", "-q").exit_code == 0
     res = cli("check", root, tmp_path / "en", "--format", "json", "--fail-on", "none")

@@ -12,7 +12,7 @@ import pytest
 
 from termbase.glossary import load_glossary
 from tests import project_helpers as helpers
-from tests.tiny_marian import GLOSSARY_CSV, PAIRS
+from tests.tiny_marian import PAIRS
 from translate.project import (DaskExecutor, ProjectOptions, collect_inputs, plan_outputs,
                                project_report_json, translate_project)
 
@@ -48,9 +48,7 @@ def executor(tmp_path_factory):
 
 @pytest.fixture
 def glossary(tmp_path):
-    path = tmp_path / "glossary.csv"
-    path.write_text(GLOSSARY_CSV, encoding="utf-8")
-    return load_glossary(path)
+    return load_glossary(helpers.write_glossary(tmp_path))
 
 
 def _project(root: Path, files: int = 8) -> Path:

@@ -10,7 +10,6 @@ from termbase.inline import CLOSE, OPEN, STANDALONE, Code, InlineText
 from termbase.inline.tmx import read_seg
 from termbase.xmlsafe import read_xml
 from tests import project_helpers as helpers
-from tests.tiny_marian import GLOSSARY_CSV
 from tests.xliff_structure import structure_problems
 from translate.enforce import CODE_APPENDED, CODE_OUTSIDE, CODE_PLACED, SegmentResult
 from translate.project import ProjectOptions, collect_inputs, plan_outputs, translate_project
@@ -24,9 +23,7 @@ XLF2 = "{urn:oasis:names:tc:xliff:document:2.0}"
 
 @pytest.fixture
 def glossary(tmp_path):
-    path = tmp_path / "glossary.csv"
-    path.write_text(GLOSSARY_CSV, encoding="utf-8")
-    return load_glossary(path)
+    return load_glossary(helpers.write_glossary(tmp_path))
 
 
 def _seg(xml: str) -> InlineText:

@@ -12,7 +12,7 @@ from cli import main
 from termbase.en_match import has_approved
 from termbase.glossary import load_glossary
 from termbase.xmlsafe import read_xml
-from tests.tiny_marian import GLOSSARY_CSV
+from tests import project_helpers as helpers
 
 XLF = "{urn:oasis:names:tc:xliff:document:1.2}"
 
@@ -22,9 +22,7 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 @pytest.fixture
 def gloss(tmp_path) -> Path:
-    path = tmp_path / "glossary.csv"
-    path.write_text(GLOSSARY_CSV, encoding="utf-8")
-    return path
+    return helpers.write_glossary(tmp_path)
 
 
 @pytest.fixture

@@ -118,9 +118,6 @@ class Resolutions:
     offers: Dict[Hashable, List[TMMatch]] = field(default_factory=dict)
     unresolved: Dict[Hashable, Source] = field(default_factory=dict)
 
-    def resolved_count(self) -> int:
-        return len(self.segments) + len(self.paragraphs)
-
 
 class Leverage:
     """The lookups of steps 1–4 (see the module doc), each recorded in the :class:`Resolutions`

@@ -314,13 +314,9 @@ def _convert(source: Path, output: Path, quantization: str, *, verbose: bool = F
             try:
                 TransformersConverter(str(source), copy_files=copy, low_cpu_mem_usage=True).convert(
                     str(output), quantization=quantization, force=True)
-            except OSError as exc:
-                if exc.errno in _CACHE_ERRNOS:
+            except (ValueError, OSError, KeyError, NotImplementedError, RuntimeError) as exc:
+                if isinstance(exc, OSError) and exc.errno in _CACHE_ERRNOS:
                     raise  # the cache's fault, not the model's: reported by the caller
-                raise ModelUnavailableError(f"model '{source}' could not be converted to "
-                                            f"CTranslate2 ({_first_line(exc)}); use a MarianMT model "
-                                            f"or --engine marian") from None
-            except (ValueError, KeyError, NotImplementedError, RuntimeError) as exc:
                 raise ModelUnavailableError(f"model '{source}' could not be converted to "
                                             f"CTranslate2 ({_first_line(exc)}); use a MarianMT model "
                                             f"or --engine marian") from None

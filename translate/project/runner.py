@@ -112,7 +112,6 @@ class ChunkTask:
     paragraphs: List[object]  # str or InlineText
     resolutions: Resolutions
     glossary_sha256: str
-    mt_segments: int = 0
 
 
 @dataclass
@@ -179,15 +178,13 @@ class _Prepared:
     job: FileJob
     paragraphs: List[object]
     resolutions: Resolutions
-    segments: int
     results: Optional[List[LeveragedParagraph]] = None  # engine none: the pre-translation
 
 
-def _chunks(p: _Prepared, size: int) -> List[ChunkTask]:
+def _chunks(p: _Prepared, size: int, glossary_sha256: str) -> List[ChunkTask]:
     size = max(1, size)
     pieces = [p.paragraphs[i:i + size] for i in range(0, len(p.paragraphs), size)] or [[]]
-    return [ChunkTask(p.index, k, piece, p.resolutions, "",
-                      len(p.resolutions.unresolved) if len(pieces) == 1 else 0)
+    return [ChunkTask(p.index, k, piece, p.resolutions, glossary_sha256)
             for k, piece in enumerate(pieces)]
 
 
@@ -273,8 +270,9 @@ class ProjectRun:
         return {"engine": NO_ENGINE} if self.none else dict(self.plan_desc)
 
     # -- pass 1 --------------------------------------------------------------------------------
-    def _load(self, job: FileJob, *, warn: bool = False):
-        data, name, fmt = job.read(), str(job.input), self.options.fmt
+    def _load(self, job: FileJob, data: bytes, *, warn: bool = False):
+        """The document of ``job`` from its bytes ``data``."""
+        name, fmt = str(job.input), self.options.fmt
         if fmt is None and name == "-":
             fmt = sniff_document_format(data[:4096])
         fmt = format_for(name, fmt)
@@ -294,14 +292,13 @@ class ProjectRun:
             if job.skip:
                 self.progress(ProgressEvent("skipped", str(job.output)))
                 continue
-            doc = self._load(job, warn=True)
+            doc = self._load(job, job.read(), warn=True)
             res = translator.begin(Resolutions(), lookup=True, mt=False,
                                    document=str(job.output))
             translate_document(doc, translator, bilingual=self.options.bilingual,
                                input_name=str(job.input), output_name=str(job.output))
             paragraphs = translator.calls[-1] if translator.calls else []
-            p = _Prepared(index, job, paragraphs, res,
-                          len(res.segments) + len(res.unresolved) + len(res.paragraphs))
+            p = _Prepared(index, job, paragraphs, res)
             if self.none:
                 p.results = list(translator.last_results)
             prepared.append(p)
@@ -310,13 +307,14 @@ class ProjectRun:
     # -- pass 3 --------------------------------------------------------------------------------
     def _write(self, p: _Prepared, results: List[LeveragedParagraph]) -> FileOutcome:
         job = p.job
-        doc = self._load(job)
+        raw = job.read()
+        doc = self._load(job, raw)
         sig = self._doc_signature()
         data, report = translate_document(doc, ReplayTranslator(results, self.glossary, sig),
                                           bilingual=self.options.bilingual,
                                           input_name=str(job.input), output_name=str(job.output))
         if data[:4] == b"PK\x03\x04":
-            data = stable_zip(data, reference=job.read())
+            data = stable_zip(data, reference=raw)
         if not annotate_report(report, results):
             self.warn(f"warning: {job.input}: the report's segments do not match the results; "
                       "their origins are left out")
@@ -347,11 +345,8 @@ class ProjectRun:
             for p in prepared:
                 outcomes[p.index] = self._write(p, p.results or [])
         else:
-            tasks: List[ChunkTask] = []
-            for p in prepared:
-                for t in _chunks(p, self.options.chunk_paragraphs):
-                    t.glossary_sha256 = self.glossary.sha256
-                    tasks.append(t)
+            tasks = [t for p in prepared
+                     for t in _chunks(p, self.options.chunk_paragraphs, self.glossary.sha256)]
             if executor is None:
                 self._run_local(translator, prepared, tasks, outcomes)
             else:
