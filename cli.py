@@ -650,18 +650,16 @@ def check(state: State, paths: tuple, input_format: str, include: tuple, exclude
 
 
 #: extensions of files that hold both languages (two of them are two bilingual files)
-_BILINGUAL_EXTENSIONS = {".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".tmx", ".tsv", ".tab",
-                         ".csv", ".xlsx", ".xlsm"}
-
-
 def _check_is_project(paths: tuple) -> bool:
     """One file, or SOURCE TARGET, is checked as today; folders, more files, or two bilingual
     files are a project."""
+    from termbase.aligned.reader import BILINGUAL_EXTENSIONS
+
     if any(p not in ("-", "") and Path(p).is_dir() for p in paths):
         return True
     if len(paths) > 2:
         return True
-    return len(paths) == 2 and all(Path(p).suffix.lower() in _BILINGUAL_EXTENSIONS
+    return len(paths) == 2 and all(Path(p).suffix.lower() in BILINGUAL_EXTENSIONS
                                    for p in paths)
 
 
@@ -736,17 +734,11 @@ def _check(state: State, paths: tuple, project: bool, input_format: str, include
 
 def _write_ignore_file(planned, issues, keep) -> int:
     """Write the ignore file through the output policy (``planned``: a PlannedOutput)."""
-    from termbase.qa import write_ignore as save_ignore
+    from termbase.qa import ignore_text
 
-    if planned.kind == "file":
-        return save_ignore(planned.target, issues, keep=keep)
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="termtrans-") as tmp:
-        staged = Path(tmp) / "ignore.tsv"
-        n = save_ignore(staged, issues, keep=keep)
-        planned.write_bytes(staged.read_bytes())
-    return n
+    text, count = ignore_text(issues, keep)
+    planned.write_text(text)
+    return count
 
 
 @main.command("translate")

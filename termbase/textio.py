@@ -601,6 +601,15 @@ def to_lf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def split_lines(text: str) -> List[Tuple[str, str]]:
+    """``(content, line_ending)`` pairs; joined, they give ``text`` back."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        out.append((body, line[len(body):]))
+    return out
+
+
 # -- writing (kept for callers of the old names; the policy is in termbase.outputs) ---------
 
 def atomic_write_bytes(path: PathLike, data: bytes) -> None:

@@ -53,6 +53,15 @@ def test_files_paired_by_name(tmp_path):
     assert len(warnings) == 1 and "orphan.en.txt: no Chinese source" in warnings[0]
 
 
+def test_an_excel_file_named_en_is_bilingual_not_a_target(tmp_path):
+    # pairs.en.xlsx holds both languages: never paired with the Word source next to it
+    for rel in ("g.zh.docx", "g.en.xlsx"):
+        _w(tmp_path / rel, "x")
+    inputs, _ = find_check_inputs([tmp_path / "g.zh.docx", tmp_path / "g.en.xlsx"])
+    assert {(i.source.name, i.target) for i in inputs} == {("g.zh.docx", None),
+                                                          ("g.en.xlsx", None)}
+
+
 def test_cross_file_consistency_in_one_report(tmp_path, glossary):
     a_zh = _w(tmp_path / "a.zh.txt", "我们加强国际传播。\n\n坚持对外开放。\n")
     a_en = _w(tmp_path / "a.en.txt", "We strengthen international communication.\n\n"

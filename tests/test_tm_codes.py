@@ -7,7 +7,7 @@ from lxml import etree
 
 from termbase.glossary import load_glossary
 from termbase.inline import CLOSE, OPEN, STANDALONE, Code, InlineText
-from termbase.inline.tmx import read_seg
+from termbase.inline.tmx import read_inline
 from termbase.xmlsafe import read_xml
 from tests import project_helpers as helpers
 from tests.xliff_structure import structure_problems
@@ -27,7 +27,7 @@ def glossary(tmp_path):
 
 
 def _seg(xml: str) -> InlineText:
-    return read_seg(etree.fromstring(f"<seg>{xml}</seg>"))
+    return read_inline(etree.fromstring(f"<seg>{xml}</seg>"))
 
 
 def _b(n: str, kind: str, type_: str = "bold") -> Code:

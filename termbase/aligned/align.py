@@ -170,12 +170,12 @@ def paragraph_anchors(source: Sequence[str], target: Sequence[str], glossary=Non
     latin = {a for anchors in src for a in anchors if a.startswith("@")}
     tgt = [anchors_en(t, latin) for t in target]
     if glossary is not None and len(glossary):
+        from ..compiled import is_compiled
         from ..en_match import APPROVED, EnMatcher
         from ..zh_match import matcher_for
 
         # a compiled termbase decodes only what these texts need
-        zh = glossary.zh_matcher() if getattr(glossary, "compiled", False) else \
-            matcher_for(glossary)
+        zh = glossary.zh_matcher() if is_compiled(glossary) else matcher_for(glossary)
         found: Dict[int, object] = {}
         for k, text in enumerate(source):
             for t in zh.find(text):

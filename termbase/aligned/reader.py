@@ -16,6 +16,8 @@ ALIGNED_FORMATS = ("auto", "parallel", "tsv", "csv", "xlsx", "xliff", "tmx", "mi
 _BY_EXTENSION = {".tsv": "tsv", ".tab": "tsv", ".csv": "csv", ".xlf": "xliff", ".xliff": "xliff",
                  ".sdlxliff": "xliff", ".mqxliff": "xliff", ".tmx": "tmx", ".xlsx": "xlsx",
                  ".xlsm": "xlsx"}
+#: extensions of files that hold both languages (never paired with another file)
+BILINGUAL_EXTENSIONS = frozenset(_BY_EXTENSION)
 
 
 def _is_workbook(source: InputSource) -> bool:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple, Union
 
+from ..textio import split_lines
 from . import CLOSE, OPEN, STANDALONE, Code, InlineText, Part
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -47,20 +48,12 @@ class MdLine:
         return [p for p in self.parts if isinstance(p, InlineText)]
 
 
-def _split_lines(text: str) -> List[Tuple[str, str]]:
-    out = []
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        out.append((body, line[len(body):]))
-    return out
-
-
 def markdown_lines(text: str) -> List[MdLine]:
     """The lines of a Markdown text (see the module docstring); joined, they give it back."""
     lines: List[MdLine] = []
     fenced = False
     prev_blank = True
-    for number, (body, ending) in enumerate(_split_lines(text), 1):
+    for number, (body, ending) in enumerate(split_lines(text), 1):
         kind = "text"
         if _FENCE.match(body):
             fenced = not fenced

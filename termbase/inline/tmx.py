@@ -295,8 +295,5 @@ def _code_element(code: Code, k: int, pairs: Dict[int, int], numbers: CodeNumber
     return el
 
 
-__all__ = ["read_seg", "CodeNumbers", "FORMAT", "PAIR_TYPES", "PH_TYPES", "local", "number_codes",
+__all__ = ["CodeNumbers", "FORMAT", "PAIR_TYPES", "PH_TYPES", "local", "number_codes",
            "read_inline", "tmx_type", "write_inline"]
-
-#: the name the translation-memory reader uses
-read_seg = read_inline

@@ -31,6 +31,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..errors import InputError, OutputError
 from ..glossary import Entry, Problem
+from ..inline import local
 from ..xmlsafe import read_xml
 from .base import GlossaryFormat, ImportResult, PathLike, dedupe, finish_import
 
@@ -82,18 +83,12 @@ def status_kind(value: str) -> Optional[str]:
     return _STATUS_KEYS.get(key)
 
 
-def _local(tag) -> str:
-    if not isinstance(tag, str):
-        return ""  # comments, processing instructions
-    return tag.rsplit("}", 1)[-1]
-
-
 def _ns(tag) -> str:
     return tag[1:].split("}", 1)[0] if isinstance(tag, str) and tag.startswith("{") else ""
 
 
 def _children(el, name: str) -> list:
-    return [c for c in el if _local(c.tag) == name]
+    return [c for c in el if local(c.tag) == name]
 
 
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
@@ -124,7 +119,7 @@ _CATEGORY_ALIASES = {
 def _category(el) -> Optional[str]:
     """The data category an element holds: ``@type`` of a DCA meta element, the element name
     in DCT style, ``note`` for notes; None for structure, groups and foreign markup."""
-    name = _local(el.tag)
+    name = local(el.tag)
     if not name:
         return None
     if _ns(el.tag) not in ("", TBX_NS):
@@ -169,7 +164,7 @@ def _sides_by_script(langs) -> Optional[Dict[int, str]]:
     from ..normalize import has_cjk
 
     def terms(lang) -> str:
-        return " ".join("".join(t.itertext()) for t in lang.iter() if _local(t.tag) == "term")
+        return " ".join("".join(t.itertext()) for t in lang.iter() if local(t.tag) == "term")
 
     chinese = [x for x in langs if has_cjk(terms(x))]
     latin = [x for x in langs if x not in chinese and terms(x).strip()]
@@ -214,7 +209,7 @@ class TbxFormat(GlossaryFormat):
     def read(self, path: PathLike) -> ImportResult:
         root = read_xml(path)
         name = str(path)
-        kind = _local(root.tag)
+        kind = local(root.tag)
         if kind == "tbx":
             entry_tag, lang_tag = "conceptEntry", "langSec"
         elif kind == "martif":
@@ -225,7 +220,7 @@ class TbxFormat(GlossaryFormat):
         entries: List[Entry] = []
         problems: List[Problem] = []
         for concept in root.iter():
-            if _local(concept.tag) == entry_tag:
+            if local(concept.tag) == entry_tag:
                 entry = self._read_concept(concept, lang_tag, name, problems)
                 if entry is not None:
                     entries.append(entry)
@@ -235,12 +230,12 @@ class TbxFormat(GlossaryFormat):
              problems: List[Problem]) -> None:
         """Read the data categories directly inside ``el`` (a concept, language or term)."""
         for child in el:
-            local = _local(child.tag)
-            if local in _STRUCTURE or not local:
+            kind = local(child.tag)
+            if kind in _STRUCTURE or not kind:
                 continue
-            if local == "transacGrp" or local == "transac":
+            if kind == "transacGrp" or kind == "transac":
                 continue  # dates and responsibility: not glossary content
-            if local in _GROUPS:
+            if kind in _GROUPS:
                 main = next((g for g in child if _category(g)), None)
                 if main is None:
                     continue
@@ -328,7 +323,7 @@ class TbxFormat(GlossaryFormat):
                 continue  # another language: nothing of it belongs to a zh→en glossary
             self._aux(lang, c, "zh" if bucket is c.zh else "en", None, name, problems)
             for holder in lang:
-                tag = _local(holder.tag)
+                tag = local(holder.tag)
                 if tag not in ("termSec", "tig", "ntig"):
                     continue
                 groups = [holder] + _children(holder, "termGrp")

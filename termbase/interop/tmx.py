@@ -26,7 +26,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from ..errors import GlossaryError, InputError, OutputError
 from ..glossary import ALL_COLUMNS, Entry, Problem, parse_term_types, split_values
-from ..inline import InlineText
+from ..inline import InlineText, local
 from ..textio import Source, open_input
 from ..xmlsafe import read_xml
 from .base import GlossaryFormat, ImportResult, PathLike, dedupe, finish_import
@@ -179,10 +179,6 @@ def write_tmx(units: Iterable[TmxUnit], *, srclang: str = "zh-CN", tgtlang: str 
 
 
 # ---- reading --------------------------------------------------------------------------
-def _local(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
 def seg_text(element) -> str:
     """The text of a ``<seg>``: inline native codes (bpt, ept, ph, it, ut) left out, ``<hi>``
     content kept."""
@@ -244,19 +240,19 @@ def read_tmx_file(source: Source, root=None) -> TmxFile:
     name = str(src)
     if root is None:
         root = read_xml(src)
-    if _local(root.tag) != "tmx":
-        raise InputError(name, f"not a TMX file: root element is <{_local(root.tag)}>, "
+    if local(root.tag) != "tmx":
+        raise InputError(name, f"not a TMX file: root element is <{local(root.tag)}>, "
                                "expected <tmx>", line=root.sourceline)
-    header = next((c for c in root if _local(c.tag) == "header"), None)
+    header = next((c for c in root if local(c.tag) == "header"), None)
     tus: List[TmxTu] = []
     for tu in root.iter():
-        if _local(tu.tag) != "tu":
+        if local(tu.tag) != "tu":
             continue
         variants: List[Tuple[str, InlineText]] = []
         props: List[Tuple[str, str]] = []
         notes: List[str] = []
         for child in tu:
-            tag = _local(child.tag)
+            tag = local(child.tag)
             if tag == "prop" and child.get("type"):
                 props.append((child.get("type"), (child.text or "").strip()))
             elif tag == "note" and (child.text or "").strip():
@@ -266,17 +262,17 @@ def read_tmx_file(source: Source, root=None) -> TmxFile:
                 if not lang:
                     raise InputError(name, "<tuv> without xml:lang: say which language it holds",
                                      line=child.sourceline)
-                seg = next((s for s in child if _local(s.tag) == "seg"), None)
+                seg = next((s for s in child if local(s.tag) == "seg"), None)
                 if seg is None:
                     raise InputError(name, "<tuv> without <seg>", line=child.sourceline)
                 variants.append((lang, read_inline(seg)))
-        attrs = tuple((_local(k), v) for k, v in tu.attrib.items() if _local(k) != "tuid")
+        attrs = tuple((local(k), v) for k, v in tu.attrib.items() if local(k) != "tuid")
         tus.append(TmxTu(tu.sourceline or 0, tu.get("tuid") or "", tuple(variants), tuple(props),
                          tuple(notes), attrs))
     if not tus:
         raise InputError(name, "no <tu> elements found; is this a TMX file?")
     head = tuple(header.attrib.items()) if header is not None else ()
-    return TmxFile(name, tuple((_local(k), v) for k, v in head), tuple(tus),
+    return TmxFile(name, tuple((local(k), v) for k, v in head), tuple(tus),
                    root.get("version") or "")
 
 

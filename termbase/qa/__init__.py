@@ -4,10 +4,10 @@ untranslated text and typography. Each check has an id and a default severity
 from __future__ import annotations
 
 from .base import SEVERITIES, Check, CheckContext, Issue, SegmentCheck, segment_fingerprint
-from .ignore import IgnoreList, load_ignore, write_ignore
+from .ignore import IgnoreList, ignore_text, load_ignore, write_ignore
 from .registry import CHECKS, UnknownCheckError, describe_checks, select_checks
 from .runner import CheckReport, run_checks
 
 __all__ = ["CHECKS", "Check", "CheckContext", "CheckReport", "IgnoreList", "Issue", "SEVERITIES",
-           "SegmentCheck", "UnknownCheckError", "describe_checks", "load_ignore", "run_checks",
-           "segment_fingerprint", "select_checks", "write_ignore"]
+           "SegmentCheck", "UnknownCheckError", "describe_checks", "ignore_text", "load_ignore",
+           "run_checks", "segment_fingerprint", "select_checks", "write_ignore"]

@@ -76,8 +76,9 @@ def load_ignore(path: PathLike, known_checks: Optional[Iterable[str]] = None) ->
     return IgnoreList(entries)
 
 
-def write_ignore(path: PathLike, issues: Iterable[Issue], keep: Optional[IgnoreList] = None) -> int:
-    """Write an ignore file accepting ``issues`` (plus the entries of ``keep``); returns the count."""
+def ignore_text(issues: Iterable[Issue], keep: Optional[IgnoreList] = None) -> Tuple[str, int]:
+    """The text of an ignore file accepting ``issues`` (plus the entries of ``keep``), and how
+    many entries it holds."""
     lines: List[str] = []
     done = set()
     for i in issues:
@@ -89,5 +90,11 @@ def write_ignore(path: PathLike, issues: Iterable[Issue], keep: Optional[IgnoreL
         lines.append(f"{i.check}\t{i.fingerprint}\t{_escape(i.span)}\t# {note}")
     for check, fp, span in sorted((keep.entries if keep else set()) - done):
         lines.append(f"{check}\t{fp}\t{_escape(span)}")
-    atomic_write_text(path, HEADER + "".join(line + "\n" for line in lines))
-    return len(lines)
+    return HEADER + "".join(line + "\n" for line in lines), len(lines)
+
+
+def write_ignore(path: PathLike, issues: Iterable[Issue], keep: Optional[IgnoreList] = None) -> int:
+    """Write an ignore file accepting ``issues`` (plus the entries of ``keep``); returns the count."""
+    text, count = ignore_text(issues, keep)
+    atomic_write_text(path, text)
+    return count

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
+from ..aligned.reader import BILINGUAL_EXTENSIONS
 from ..discovery import walk_files
 from ..errors import InputError
 
@@ -104,7 +105,7 @@ def find_check_inputs(paths: Sequence[PathLike], *, include: Sequence[str] = (),
             inputs.append(CheckInput(partner, t))
             paired.update((partner, t))
             continue
-        if t.suffix.lower() in _BILINGUAL:
+        if t.suffix.lower() in BILINGUAL_EXTENSIONS:
             # a bilingual file named .en (translate's XLIFF output): checked on its own, and the
             # original it was made from (the same name without .en) is not checked as well
             for s in groups[(str(t.parent), base)].get("", []) + \
@@ -124,15 +125,12 @@ def find_check_inputs(paths: Sequence[PathLike], *, include: Sequence[str] = (),
     return inputs, warnings
 
 
-#: files that hold both languages: never paired with another file
-_BILINGUAL = {".xlf", ".xliff", ".sdlxliff", ".mqxliff", ".tmx", ".tsv", ".tab", ".csv"}
-
-
 def _partner(target: Path, sources: Sequence[Path], paired) -> Optional[Path]:
     """The source of ``target`` among ``sources`` (same extension first; else the only one)."""
-    if target.suffix.lower() in _BILINGUAL:
+    if target.suffix.lower() in BILINGUAL_EXTENSIONS:
         return None
-    free = [s for s in sources if s not in paired and s.suffix.lower() not in _BILINGUAL]
+    free = [s for s in sources
+            if s not in paired and s.suffix.lower() not in BILINGUAL_EXTENSIONS]
     same_ext = [s for s in free if s.suffix.lower() == target.suffix.lower()]
     if same_ext:
         return same_ext[0]

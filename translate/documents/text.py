@@ -4,18 +4,9 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from termbase.normalize import has_cjk
-from termbase.textio import decode_text
+from termbase.textio import decode_text, split_lines
 
 from .base import Document, Unit, filled
-
-
-def split_lines(text: str) -> List[Tuple[str, str]]:
-    """``(content, line_ending)`` pairs; joined, they give ``text`` back."""
-    out = []
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        out.append((body, line[len(body):]))
-    return out
 
 
 class TextDocument(Document):
