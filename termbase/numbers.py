@@ -188,8 +188,14 @@ def parse_zh_numeral(s: str) -> Optional[float]:
     return float(total + section + number)
 
 
+#: the characters :func:`~termbase.normalize.fold_width` changes
+_FOLDABLE = re.compile("[\uFF01-\uFF5E\u3000]")
+
+
 def _fold(text: str) -> str:
     """Full-width digits, letters and signs to ASCII; same length."""
+    if _FOLDABLE.search(text) is None:
+        return text  # nothing to fold (a scan is much cheaper than str.translate)
     from .normalize import fold_width
 
     return fold_width(text)
@@ -215,6 +221,7 @@ _ZH_DECADE = re.compile(r"(?:(\d{1,2}|[一二三四五六七八九十]{1,3})[ \u
                         r"(?<![\d.])(\d0|[一二三四五六七八九]?十)[ \u3000]?年代")
 #: an ROC-era year in numerals: 中華民國九十七年, 民國三十六年
 _ROC_ERA = re.compile(r"(?:中華民國|中华民国|民國|民国)[ \u3000]?$")
+_DAY_CHARS = re.compile("[日号號]")
 _LIST_LABEL_ZH = re.compile(r"(?:^|(?<=[\n。；;：:]))\s*(?:[(（]([一二三四五六七八九十]+|\d+)[)）]|"
                             r"([一二三四五六七八九十]+)(?:、|[\u3000 ]{1,2}(?=[^\s\d])))")
 
@@ -256,6 +263,9 @@ def zh_quantities(text: str) -> List[Quantity]:
     text = _fold(text)
     found = _Found(len(text))
     out, free, add = found.out, found.free, found.add
+    # each pattern below runs only where the text has a character it cannot match without (the
+    # result is the same, found faster: most segments have no date, year or fraction)
+    year = "年" in text
 
     # list labels: 一、 （一） (1)
     for m in _LIST_LABEL_ZH.finditer(text):
@@ -265,7 +275,7 @@ def zh_quantities(text: str) -> List[Quantity]:
             s = m.start(1) if m.group(1) else m.start(2)
             add(Quantity(s, m.end(), text[s:m.end()], (v,), "ordinal", False))
     # dates and months
-    for m in _ZH_DATE.finditer(text):
+    for m in _ZH_DATE.finditer(text) if "月" in text else ():
         if not free(m.start(1), m.end()):
             continue
         month = _zh_value(m.group(1))
@@ -288,7 +298,7 @@ def zh_quantities(text: str) -> List[Quantity]:
                 v = float(r.group(1))
                 if 1 <= v <= 12 and free(s, s + len(r.group(1))):
                     add(Quantity(s, s + len(r.group(1)), r.group(1), (v,), "month"))
-    for m in _ZH_DAY_ONLY.finditer(text):
+    for m in _ZH_DAY_ONLY.finditer(text) if _DAY_CHARS.search(text) else ():
         if not free(m.start(1), m.end()):
             continue
         day = float(m.group(1))
@@ -300,7 +310,7 @@ def zh_quantities(text: str) -> List[Quantity]:
         else:
             add(Quantity(m.start(1), m.end(), m.group(), (day,), "day", False))
     # decades (20世纪70年代 = the 1970s)
-    for m in _ZH_DECADE.finditer(text):
+    for m in _ZH_DECADE.finditer(text) if year and "年代" in text else ():
         if not free(m.start(), m.end()):
             continue
         decade = _zh_value(m.group(2))
@@ -313,7 +323,7 @@ def zh_quantities(text: str) -> List[Quantity]:
             values = (1900 + decade, 2000 + decade)
         add(Quantity(m.start(), m.end(), m.group(), values, "year"))
     # years (2023年, ROC 97年, 去（97）年, 2023/24年度)
-    for m in _ZH_YEAR.finditer(text):
+    for m in _ZH_YEAR.finditer(text) if year else ():
         g = 1 if m.group(1) else 2
         s, e = m.start(g), m.end(g)
         if not free(s, e):
@@ -332,7 +342,7 @@ def zh_quantities(text: str) -> List[Quantity]:
             end_year = float(m.group(1 if annotation else 2)[:2] + m.group(3))
             add(Quantity(s3, m.end(3), m.group(3), (end_year, float(m.group(3))), "year"))
     # X分之Y
-    for m in _ZH_FRACTION.finditer(text):
+    for m in _ZH_FRACTION.finditer(text) if "分之" in text else ():
         if not free(m.start(), m.end()):
             continue
         den, num = _zh_value(m.group(1)), None
@@ -346,12 +356,12 @@ def zh_quantities(text: str) -> List[Quantity]:
             q = Quantity(m.start(), m.end(), m.group(), (num / den, 100 * num / den), "fraction",
                          unit=0.0)
         add(q)
-    for word, v in (("一半", 0.5), ("半数", 0.5), ("半數", 0.5)):
+    for word, v in (("一半", 0.5), ("半数", 0.5), ("半數", 0.5)) if "半" in text else ():
         for m in re.finditer(word, text):
             if free(m.start(), m.end()):
                 add(Quantity(m.start(), m.end(), word, (v, 100 * v), "fraction", False))
     # digits
-    for m in _ZH_ARABIC.finditer(text):
+    for m in _ZH_ARABIC.finditer(text) if _DIGIT.search(text) else ():
         s, e = m.start(), m.end()
         if not free(s, e):
             continue
@@ -446,6 +456,8 @@ def _zh_digit_quantity(text, s, e, value, scale, integer, fraction, approx, afte
 def relative_year_offsets(text: str) -> Tuple[int, ...]:
     """Offsets from the document's year that the source's relative expressions name: 0 for
     本年/今年/上半年/一季度…, -1 for 去年/上年, +1 for 明年."""
+    if "年" not in text and "季度" not in text:
+        return ()  # every expression names 年 or 季度 (which folding leaves alone)
     offsets = set()
     for m in _ZH_RELATIVE_YEAR.finditer(_fold(text)):
         w = m.group()
@@ -467,8 +479,14 @@ _EN_NUMBER = re.compile(
 #: month names and abbreviations, as the date patterns read them
 _MONTH_RX = ("January|February|March|April|May|June|July|August|September|October|November|"
              "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec")
-_EN_YEAR_RANGE = re.compile(r"(?<![\d.,])((?:19|20)\d\d)\s*[-/–]\s*(\d\d)(?![\d%])")
-_EN_DATE_DM = re.compile(r"(?<![\d.,])(\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{1,2})(?:st|nd|rd|th)?)?"
+# The patterns that start with a digit put the look-behind that guards the number after its first
+# digit ("1(?<![\d.,]1)" reads "(?<![\d.,])1"): a pattern that starts with a character set is
+# searched by skipping to that set, one that starts with a look-behind is tried at every position.
+#: (?<![\d.,])((?:19|20)\d\d)\s*[-/–]\s*(\d\d)(?![\d%]): 2023-24, 2023/24
+_EN_YEAR_RANGE = re.compile(r"((?:1(?<![\d.,]1)9|2(?<![\d.,]2)0)\d\d)\s*[-/–]\s*(\d\d)(?![\d%])")
+#: (?<![\d.,])(\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{1,2})(?:st|nd|rd|th)?)?\s+(MONTH)\b\.?:
+#: 26 April, 27-28 MAR
+_EN_DATE_DM = re.compile(r"(\d(?<![\d.,]\d)\d?)(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{1,2})(?:st|nd|rd|th)?)?"
                          r"\s+(" + _MONTH_RX + r")\b\.?", re.IGNORECASE)
 _EN_DATE_MD = re.compile(r"\b(" + _MONTH_RX + r")"
                          r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{1,2})(?:st|nd|rd|th)?)?"
@@ -482,13 +500,14 @@ _EN_WORDS = re.compile(r"\b" + _WORD + r"(?:(?:[\s-]+|\s+and\s+)" + _WORD + r")*
 _EN_FRACTION = re.compile(
     r"\b(?:(a|an|one|two|three|four|five|six|seven|eight|nine)[\s-]+(half|halves|third|thirds|quarter|quarters|"
     r"fourth|fourths|fifth|fifths|tenth|tenths)|(half))\b", re.IGNORECASE)
-#: "1/3" after "one third": a fraction, not two numbers
-_EN_SLASH_FRACTION = re.compile(r"(?<![\d/.,])([1-9])/([2-9]|10)(?![\d/.,])")
-#: decades: the 1970s, mid-1990s
-_EN_DECADE = re.compile(r"(?<![\d.,])((?:1[0-9]|20)\d0)s\b")
+#: "1/3" after "one third": a fraction, not two numbers; (?<![\d/.,])([1-9])/([2-9]|10)(?![\d/.,])
+_EN_SLASH_FRACTION = re.compile(r"([1-9])(?<![\d/.,][1-9])/([2-9]|10)(?![\d/.,])")
+#: decades: the 1970s, mid-1990s; (?<![\d.,])((?:1[0-9]|20)\d0)s\b
+_EN_DECADE = re.compile(r"((?:1(?<![\d.,]1)[0-9]|2(?<![\d.,]2)0)\d0)s\b")
 #: Roman numerals after the words that number parts of a document (Chapter XI, Part II)
-_EN_ROMAN_AFTER = re.compile(r"\b(?:Chapter|Chapters|Section|Part|Title|Book|Volume|Annex|Appendix|"
-                             r"Schedule|Phase|Stage)\s+([IVXLC]+)\b")
+_PART_WORDS = ("Chapter", "Chapters", "Section", "Part", "Title", "Book", "Volume", "Annex", "Appendix",
+               "Schedule", "Phase", "Stage")
+_EN_ROMAN_AFTER = re.compile(r"\b(?:" + "|".join(_PART_WORDS) + r")\s+([IVXLC]+)\b")
 #: cross-references: Article 12, Paragraph 1, Subparagraph 3, Items 2 to 6
 _EN_REFERENCE = re.compile(r"\b(?:Articles?|Paragraphs?|Subparagraphs?|Items?|Clauses?|Points?)\s+$",
                            re.IGNORECASE)
@@ -505,6 +524,9 @@ _LIST_LABEL_EN = re.compile(r"(?:^|(?<=\n))\s*(\d{1,2})\.(?=\s|[A-Z][a-z])"
                             # inline: "as follows: 1.Extending loans; 2.Extending ..."
                             r"|(?:(?<=[:;] )|(?<=[:;])|(?<=; and )|(?<=, and ))(\d{1,2})\.(?=\s|[A-Z])"
                             r"|(?:^|(?<=\n)|(?<=[:;] ))\s*\((\d{1,2})\)(?=\s)")
+#: what every match of _LIST_LABEL_EN holds: one or two digits after a space, [:;(] or the start,
+#: then "." before a space or a capital, or ")" before a space
+_LIST_LABEL_HINT = re.compile(r"\d(?<![^\s:;(]\d)\d?(?:\.[\sA-Z]|\)\s)")
 _ROMAN_LABEL_EN = re.compile(r"^\s*([IVX]{1,5})\.(?=\s)")
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
@@ -571,30 +593,106 @@ _FRACTION_WORDS = frozenset({"half", "halves", "third", "thirds", "quarter", "qu
                              "fifths", "tenth", "tenths"})
 
 
-def _patterns_that_may_match(text: str):
-    """Which English patterns can match ``text`` at all (a pattern is skipped only when a word or
-    a digit it needs is absent: the result is the same, found faster). Returns a predicate on
-    word sets and whether the text has a digit."""
-    digit = _DIGIT.search(text) is not None
-    if _ASCII_TWINS.search(text):
-        return (lambda words: True), digit
-    found = set(_LETTER_RUN.findall(text.lower()))
-    return (lambda words: not found.isdisjoint(words)), digit
+_DIGITS = re.compile(r"\d+")
+#: words that start a match of _EN_FRACTION, _EN_ROMAN_AFTER
+_FRACTION_STARTS = frozenset("a an one two three four five six seven eight nine half".split())
+_ROMAN_AFTER_WORDS = frozenset(w.lower() for w in _PART_WORDS)
+#: the characters a currency mark of _EN_NUMBER starts with, and its longest form ("RMB ")
+_CURRENCY_ALTERNATIVES = _CURRENCY[3:-1].split("|")
+_CURRENCY_FIRST = frozenset(c for a in _CURRENCY_ALTERNATIVES for c in (a.lstrip("\\")[0].lower(),
+                                                                       a.lstrip("\\")[0].upper()))
+_CURRENCY_LONGEST = max(len(a.replace("\\s?", " ").replace("\\", "")) for a in _CURRENCY_ALTERNATIVES)
+
+
+class _EnglishText:
+    """What :func:`en_quantities` learns about a text once, to run each pattern only where it can
+    match (the result is the same, found faster): whether the text has a digit, and its words
+    in lower case. Where it holds a letter that case-insensitive matching equates with an ASCII
+    letter (İ ı ſ K), every pattern runs everywhere."""
+
+    __slots__ = ("text", "digit", "lower", "words", "_runs")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.digit = _DIGIT.search(text) is not None
+        self._runs: Optional[List[int]] = None
+        if _ASCII_TWINS.search(text):
+            self.lower = self.words = None
+        else:
+            self.lower = text.lower()  # same length: only İ lower-cases to two characters
+            self.words = set(_LETTER_RUN.findall(self.lower))
+
+    def may(self, words) -> bool:
+        """False when none of ``words`` (lower case) is a word of the text."""
+        return self.words is None or not self.words.isdisjoint(words)
+
+    def at_words(self, rx, words):
+        """``rx.finditer(text)``, for a pattern each match of which starts with one of ``words``
+        as a whole word (``\\bword\\b``, case-insensitively)."""
+        if self.words is None:
+            return rx.finditer(self.text)
+        present = self.words.intersection(words)
+        if not present:
+            return ()
+        low, starts = self.lower, []
+        n = len(low)
+        for w in present:
+            k = len(w)
+            i = low.find(w)
+            while i >= 0:
+                if (i == 0 or not "a" <= low[i - 1] <= "z") and (i + k == n or not "a" <= low[i + k] <= "z"):
+                    starts.append(i)
+                i = low.find(w, i + 1)
+        starts.sort()
+        return _matches_at(rx, self.text, starts)
+
+    def at_numbers(self, rx, back: int = 0, lead=frozenset()):
+        """``rx.finditer(text)``, for a pattern each match of which starts at a run of digits
+        (after nothing that is a digit) or up to ``back`` characters before one, at a character
+        of ``lead``."""
+        if self.words is None:
+            return rx.finditer(self.text)
+        if self._runs is None:
+            self._runs = [m.start() for m in _DIGITS.finditer(self.text)]
+        if not back:
+            return _matches_at(rx, self.text, self._runs)
+        text, starts = self.text, set(self._runs)
+        for d in self._runs:
+            starts.update(i for i in range(max(0, d - back), d) if text[i] in lead)
+        return _matches_at(rx, text, sorted(starts))
+
+
+def _matches_at(rx, text: str, starts: Sequence[int]):
+    """What ``rx.finditer(text)`` yields when a match can start only at ``starts`` (ascending)
+    and none is empty."""
+    end = 0
+    for p in starts:
+        if p >= end:
+            m = rx.match(text, p)
+            if m is not None:
+                yield m
+                end = m.end()
 
 
 def en_quantities(text: str) -> List[Quantity]:
     """Quantities in English text, in text order."""
     found = _Found(len(text))
     out, free, add = found.out, found.free, found.add
-    may, digit = _patterns_that_may_match(text)
+    scan = _EnglishText(text)
+    digit, may = scan.digit, scan.may
     months = may(_MONTH_WORDS)
 
-    for m in _LIST_LABEL_EN.finditer(text) if digit else ():
+    hint = _LIST_LABEL_HINT.search(text) if digit else None
+    if hint is not None:  # a label starts at the line's start before the digits, or at "("
+        k = hint.start() - (text[hint.start() - 1:hint.start()] == "(")
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+    for m in _LIST_LABEL_EN.finditer(text, k) if hint is not None else ():
         g = next(i for i in (1, 2, 3) if m.group(i))
         s = m.start(g) - (1 if g == 3 else 0)
         add(Quantity(s, m.end(), text[s:m.end()], (float(m.group(g)),), "ordinal", False))
-    for rx in (_ROMAN_LABEL_EN, _EN_ROMAN_AFTER):
-        for m in rx.finditer(text):
+    for matches in (_ROMAN_LABEL_EN.finditer(text), scan.at_words(_EN_ROMAN_AFTER, _ROMAN_AFTER_WORDS)):
+        for m in matches:
             v = roman_value(m.group(1))
             if v is not None and free(m.start(1), m.end()):
                 add(Quantity(m.start(1), m.end(), text[m.start(1):m.end()], (float(v),), "ordinal", False))
@@ -605,7 +703,7 @@ def en_quantities(text: str) -> List[Quantity]:
         if num < den and free(m.start(), m.end()):
             add(Quantity(m.start(), m.end(), m.group(), (num / den, 100 * num / den), "fraction"))
     for rx, dm in ((_EN_DATE_DM, True), (_EN_DATE_MD, False)):
-        for m in rx.finditer(text) if digit and months else ():
+        for m in (rx.finditer(text) if dm else scan.at_words(rx, _MONTH_WORDS)) if digit and months else ():
             if not free(m.start(), m.end()):
                 continue
             month_word = m.group(3) if dm else m.group(1)
@@ -623,7 +721,7 @@ def en_quantities(text: str) -> List[Quantity]:
                 add(Quantity(m.start(g1), m.end(g1), m.group(g1), (month * 100 + days[0],), "date"))
                 add(Quantity(m.start(g2), m.end(g2), m.group(g2), (month * 100 + days[1],), "date"))
                 found.claim(m.start(), m.end())
-    for m in _EN_MONTH.finditer(text) if months else ():
+    for m in scan.at_words(_EN_MONTH, _MONTH_WORDS) if months else ():
         if not free(m.start(), m.end()):
             continue
         w = m.group(1)
@@ -637,7 +735,7 @@ def en_quantities(text: str) -> List[Quantity]:
             continue
         add(Quantity(m.start(1), m.end(1), m.group(1), (float(y1),), "year"))
         add(Quantity(m.start(2), m.end(2), m.group(2), (float(y2), float(m.group(2))), "year"))
-    for m in _EN_NUMBER.finditer(text) if digit else ():
+    for m in scan.at_numbers(_EN_NUMBER, _CURRENCY_LONGEST, _CURRENCY_FIRST) if digit else ():
         s = m.start(2)
         if not free(s, m.end(2)):
             continue
@@ -674,7 +772,7 @@ def en_quantities(text: str) -> List[Quantity]:
         else:
             q = Quantity(s, end, span, (v,), "number", True, unit, approx)
         add(q)
-    for m in _EN_FRACTION.finditer(text) if may(_FRACTION_WORDS) else ():
+    for m in scan.at_words(_EN_FRACTION, _FRACTION_STARTS) if may(_FRACTION_WORDS) else ():
         if not free(m.start(), m.end()):
             continue
         if (m.group(1) and m.group(1).lower() in ("a", "an") and m.group(2).lower() in _ORD_UNITS
@@ -694,7 +792,7 @@ def en_quantities(text: str) -> List[Quantity]:
             den = 1 / _FRACTIONS[den_word]
         v = num / den
         add(Quantity(m.start(), m.end(), m.group(), (v, 100 * v), "fraction", False))
-    for m in _EN_ORDINAL.finditer(text) if may(_ORDINAL_WORDS) else ():
+    for m in scan.at_words(_EN_ORDINAL, _ORDINAL_WORDS):
         if not free(m.start(), m.end()):
             continue
         w = m.group(1).lower()
@@ -702,7 +800,7 @@ def en_quantities(text: str) -> List[Quantity]:
         if v is None:
             continue  # a look-alike letter ("ſecond") that case-insensitive matching let through
         add(Quantity(m.start(), m.end(), m.group(), (float(v),), "ordinal", False))
-    for m in _EN_WORDS.finditer(text) if may(_NUMBER_WORDS) else ():
+    for m in scan.at_words(_EN_WORDS, _NUMBER_WORDS):
         s, e = m.start(), m.end()
         if not free(s, e):
             continue
