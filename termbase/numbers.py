@@ -890,16 +890,19 @@ _MONTH_NAMES = ("January February March April May June July August September Oct
                 "November December").split()
 
 
-def year_votes(pairs: Sequence[Tuple[str, str]]) -> List[Tuple[int, int]]:
+def year_votes(pairs: Sequence[Tuple[str, str]], *, zh=None, en=None) -> List[Tuple[int, int]]:
     """``(pair position, year)`` for each year the English adds where the Chinese of that pair
-    says 本年 / 去年 / 上半年…: the year those relative expressions refer to, by pair."""
+    says 本年 / 去年 / 上半年…: the year those relative expressions refer to, by pair. ``zh``
+    and ``en`` stand in for :func:`zh_quantities` and :func:`en_quantities` (a caller that
+    remembers the quantities of each text)."""
+    zh, en = zh or zh_quantities, en or en_quantities
     votes: List[Tuple[int, int]] = []
     for k, (src, tgt) in enumerate(pairs):
         offsets = relative_year_offsets(src)
         if len(offsets) != 1:
             continue
-        src_q = zh_quantities(src)
-        for q in en_quantities(tgt):
+        src_q = zh(src)
+        for q in en(tgt):
             if q.kind == "year" and not any(same_value(s, q) for s in src_q):
                 votes.append((k, int(q.value) - offsets[0]))
     return votes

@@ -1,7 +1,7 @@
 """The number check: every number written in one language must be found in the other."""
 from __future__ import annotations
 
-from typing import Dict, Iterable, List
+from typing import Callable, Dict, Iterable, List
 
 from ..aligned import SegmentPair
 from ..numbers import (ZH_RELATIVE_REFERENCE, describe, document_year, en_quantities, is_reference,
@@ -29,13 +29,17 @@ class NumberMismatch(SegmentCheck):
         """Years the document's relative expressions refer to, by segment index."""
         def build():
             pairs = [p for p in ctx.pairs if p.source.strip() and p.target.strip()]
-            return [(pairs[k].index, y) for k, y in year_votes([(p.source, p.target) for p in pairs])]
+            votes = year_votes([(p.source, p.target) for p in pairs],
+                               zh=lambda text: _remembered(ctx, zh_quantities, text),
+                               en=lambda text: _remembered(ctx, en_quantities, text))
+            return [(pairs[k].index, y) for k, y in votes]
         return ctx.shared("year-votes", build)
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         if not pair.source.strip() or not pair.target.strip():
             return
-        src, tgt = zh_quantities(pair.source), en_quantities(pair.target)
+        src = _remembered(ctx, zh_quantities, pair.source)
+        tgt = _remembered(ctx, en_quantities, pair.target)
         missing, extra = unmatched(src, tgt)
         if any(q.kind == "year" for q in extra):
             extra = self._implicit_years_removed(pair, extra, ctx)
@@ -93,6 +97,17 @@ class NumberMismatch(SegmentCheck):
     def _written_years(ctx: CheckContext) -> set:
         """The four-digit years the document's Chinese writes (2019年3月5日, 2018年工作回顾)."""
         def build():
-            return {int(q.value) for p in ctx.pairs for q in zh_quantities(p.source)
+            return {int(q.value) for p in ctx.pairs for q in _remembered(ctx, zh_quantities, p.source)
                     if q.kind == "year" and len(q.text) == 4 and q.text.isdigit()}
         return ctx.shared("written-years", build)
+
+
+def _remembered(ctx: CheckContext, quantities: Callable[[str], list], text: str) -> list:
+    """``quantities(text)``, computed once per distinct text in ``ctx`` (the year votes and the
+    check read the same segments, and documents repeat segments). The lists are shared: read
+    them, do not change them."""
+    memo = ctx.shared("number-mismatch:" + quantities.__name__, dict)
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = quantities(text)
+    return found
