@@ -24,18 +24,43 @@ _MISSING_SPACE = [
     # not an optional ending: guarantor(s), branch(es), subsidiary(ies), Accept(ing)
     (re.compile(r"(?<=[A-Za-z])\((?=[A-Za-z])(?![a-z]{1,4}\))"), "add a space before '('"),
 ]
+#: the rules above in one pattern that the regex engine searches by skipping to the punctuation
+#: (a pattern that starts with a look-behind is tried at every position): each rule's look-behind
+#: follows the punctuation, and the empty group after it says which rule matched (the first
+#: that matches at a position, as a position is reported once, under the first rule that finds it)
+_MISSING_SPACE_AT = re.compile("[,;.:%“”(](?:" + "|".join([
+    r"(?<=(?:[^\s,;]|[ \t])[,;])(?=[A-Za-z“‘(\[])()",
+    r"(?<=[A-Za-z],)(?=\d)()",
+    r"(?<=[a-z)\]”’\"%]\.)(?=[A-Z][a-z]|[A-Z]{2,}\b|[A-Z]\b)()",
+    r"(?<=[A-Za-z]\.)(?=\d)()",
+    r"(?<=[A-Za-z]\.)(?=[a-z]{2,}\b)()",
+    r"(?<=[A-Za-z)]:)(?<!https:)(?<!http:)(?<!mailto:)(?=[A-Za-z])()",
+    r"(?<=%)(?=[A-Za-z])()",
+    r"(?<=[A-Za-z0-9]“)()",
+    r"(?<=”)(?=[A-Za-z0-9“])()",
+    r"(?<=[A-Za-z]\()(?=[A-Za-z])(?![a-z]{1,4}\))()",
+]) + ")")
 #: a space before , or ; ("grew ,and")
 _SPACE_BEFORE = re.compile(r"(?<=[A-Za-z0-9)\]”’%])[ \t]+([,;])")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-_TLD = re.compile(r"(?<=\w)\.(?:com|net|org|cn|gov|edu|int|io|info|uk|docx?|pdf|html?|xlsx?|csv|txt|json|xml|js|py|exe|zip)\b", re.IGNORECASE)
+#: a domain or file name's ending: (?<=\w)\.(?:com|...)\b, the look-behind after the dot
+_TLD = re.compile(r"\.(?<=\w\.)(?:com|net|org|cn|gov|edu|int|io|info|uk|docx?|pdf|html?|xlsx?|csv|txt|json|xml|js|py|exe|zip)\b", re.IGNORECASE)
 _FULL_WIDTH = re.compile(r"[\uFF01-\uFF5E\u3000\u3001\u3002\u3008-\u3011\u3014-\u301B]+")
 _CJK_PUNCT = {"\u3001": ",", "\u3002": ".", "\u3000": " ", "《": "“", "》": "”", "〈": "‘", "〉": "’",
               "「": "“", "」": "”", "『": "“", "』": "”", "【": "[", "】": "]", "〔": "(", "〕": ")"}
 _PAIRS = {"“": "”", "(": ")", "[": "]", "‘": None}
+_CLOSERS = {v: k for k, v in _PAIRS.items() if v}
 _BRACKETS = re.compile(r"[“”()\[\]]")
 _DOUBLED = re.compile(r"\b([A-Za-z]+)([ \t]+)\1\b", re.IGNORECASE)  # within a line
+#: _DOUBLED as the regex engine searches it faster: the letters [A-Za-z] stand for when case is
+#: ignored (İ ı ſ K too) spelled out, case ignored only for the repetition, "\b" after the first
+#: letter, and no backtracking into runs that cannot end elsewhere
+_DOUBLED_FAST = re.compile("([A-Za-z\u0130\u0131\u017f\u212a](?<!\\w.)[A-Za-z\u0130\u0131\u017f\u212a]*+)"
+                           r"([ \t]++)(?i:\1)\b")
 _DOUBLED_OK = {"had", "that"}
 _LOST_POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z]+)s\b(?!['’])(?=[ \t]+[A-Za-z])")
+#: _LOST_POSSESSIVE with "\b" after the capital (searched by skipping to capitals)
+_LOST_POSSESSIVE_FAST = re.compile(r"([A-Z](?<!\w[A-Z])[A-Za-z]+)s\b(?!['’])(?=[ \t]+[A-Za-z])")
 _NOT_POSSESSIVE = {"Americas", "Philippines", "Netherlands", "Olympics", "Maldives", "Bahamas",
                    "Seychelles", "Comoros", "Athens", "Brussels", "Wales", "Paris", "Texas", "Mars",
                    "Koreas", "Indies", "Andes", "Alps", "Games", "Affairs", "Sessions", "Talks",
@@ -99,13 +124,17 @@ def _protected(text: str) -> List[Tuple[int, int]]:
     """Spans of URLs, e-mail addresses, domain and file names (their dots need no space)."""
     if "." not in text and "@" not in text:
         return []
-    spans = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    spans = [(m.start(), m.end()) for m in _URL.finditer(text)] if "://" in text or "www." in text else []
     for m in _TLD.finditer(text):
         s = m.start()
         while s > 0 and (text[s - 1].isalnum() or text[s - 1] in "._-@+"):
             s -= 1
         spans.append((s, m.end()))
     return spans
+
+
+#: the advice of each missing-space rule, by the punctuation it found
+_MISSING_SPACE_ADVICE = [{c: advice.format(c) for c in ",;.:%“”("} for _, advice in _MISSING_SPACE]
 
 
 class Typography(SegmentCheck):
@@ -145,67 +174,68 @@ class Typography(SegmentCheck):
         def guarded(i: int) -> bool:
             return any(s <= i < e for s, e in guard)
 
-        seen = set()
-        for rx, advice in _MISSING_SPACE:
-            for m in rx.finditer(text):
-                if guarded(m.start()) or m.start() in seen:
-                    continue
-                seen.add(m.start())
-                s, e = _context_span(text, m.start(), m.end())
-                yield self.issue(pair, TARGET, s, e, "missing space", advice.format(m.group()),
-                                 rule="missing-space")
+        issue = self.issue
+        # every rule's finds, a position reported once under the first rule that finds it
+        found: List[list] = [[] for _ in _MISSING_SPACE]
+        for m in _MISSING_SPACE_AT.finditer(text):
+            if not guard or not guarded(m.start()):
+                found[m.lastindex - 1].append(m.start())
+        for rule, starts in enumerate(found):
+            for i in starts:
+                s, e = _context_span(text, i, i + 1)
+                yield issue(pair, TARGET, s, e, "missing space", _MISSING_SPACE_ADVICE[rule][text[i]],
+                            rule="missing-space")
         for m in _FULL_WIDTH.finditer(text):
             ascii_ = "".join(_CJK_PUNCT.get(c, fold_width(c)) for c in m.group())
-            yield self.issue(pair, TARGET, m.start(), m.end(),
-                             f"full-width punctuation '{m.group()}' in English",
-                             f"use '{ascii_}'", rule="full-width-punctuation")
+            yield issue(pair, TARGET, m.start(), m.end(), f"full-width punctuation '{m.group()}' in English",
+                        f"use '{ascii_}'", rule="full-width-punctuation")
         yield from self._unpaired(pair)
-        for m in _DOUBLED.finditer(text):
-            if m.group(1).lower() in _DOUBLED_OK or guarded(m.start()):
+        for m in _DOUBLED_FAST.finditer(text):
+            if m.group(1).lower() in _DOUBLED_OK or (guard and guarded(m.start())):
                 continue
-            yield self.issue(pair, TARGET, m.start(), m.end(), f"doubled word '{m.group(1)}'",
-                             f"write '{m.group(1)}' once", rule="doubled-word")
-        for m in _SPACE_BEFORE.finditer(text):
-            if guarded(m.start()):
-                continue
-            s, _ = _context_span(text, m.start(), m.end())
-            yield self.issue(pair, TARGET, s, m.end(1), f"space before '{m.group(1)}'",
-                             f"remove the space before '{m.group(1)}'", rule="misplaced-space")
-        for m in _LOST_POSSESSIVE.finditer(text):
+            yield issue(pair, TARGET, m.start(), m.end(), f"doubled word '{m.group(1)}'",
+                        f"write '{m.group(1)}' once", rule="doubled-word")
+        # a space before , or ;: none without " ," " ;" or the same after a tab
+        if " ," in text or " ;" in text or "\t," in text or "\t;" in text:
+            for m in _SPACE_BEFORE.finditer(text):
+                if guard and guarded(m.start()):
+                    continue
+                s, _ = _context_span(text, m.start(), m.end())
+                yield issue(pair, TARGET, s, m.end(1), f"space before '{m.group(1)}'",
+                            f"remove the space before '{m.group(1)}'", rule="misplaced-space")
+        for m in _LOST_POSSESSIVE_FAST.finditer(text):
             word, stem = m.group(), m.group(1)
-            if stem not in names or word in _NOT_POSSESSIVE or guarded(m.start()):
+            if stem not in names or word in _NOT_POSSESSIVE or (guard and guarded(m.start())):
                 continue
             if not _possessive_fits(text, m.start(), m.end(), stem in GAZETTEER or stem in _PLURALS):
                 continue
-            yield self.issue(pair, TARGET, m.start(), m.end(),
-                             f"'{word}' looks like a possessive without its apostrophe",
-                             f"write '{stem}'s'", rule="lost-apostrophe")
+            yield issue(pair, TARGET, m.start(), m.end(),
+                        f"'{word}' looks like a possessive without its apostrophe",
+                        f"write '{stem}'s'", rule="lost-apostrophe")
 
     def _unpaired(self, pair: SegmentPair) -> Iterable[Issue]:
         text = pair.target
-        closers = {v: k for k, v in _PAIRS.items() if v}
         stack: List[Tuple[str, int]] = []
         bad: List[int] = []
         for m in _BRACKETS.finditer(text):
             i, c = m.start(), m.group()
             if c in _PAIRS and _PAIRS[c]:
                 stack.append((c, i))
-            elif c in closers:
-                if stack and stack[-1][0] == closers[c]:
+            elif c in _CLOSERS:
+                if stack and stack[-1][0] == _CLOSERS[c]:
                     stack.pop()
-                elif any(o == closers[c] for o, _ in stack):
-                    while stack and stack[-1][0] != closers[c]:
+                elif any(o == _CLOSERS[c] for o, _ in stack):
+                    while stack and stack[-1][0] != _CLOSERS[c]:
                         bad.append(stack.pop()[1])
                     stack.pop()
                 else:
                     bad.append(i)
         bad.extend(i for _, i in stack)
-        straight = [m.start() for m in re.finditer('"', text)]
-        if len(straight) % 2:
-            bad.append(straight[-1])
+        if text.count('"') % 2:
+            bad.append(text.rfind('"'))
         for i in sorted(bad):
             c = text[i]
-            partner = _PAIRS.get(c) or {v: k for k, v in _PAIRS.items() if v}.get(c) or '"'
+            partner = _PAIRS.get(c) or _CLOSERS.get(c) or '"'
             yield self.issue(pair, TARGET, i, i + 1, f"unpaired '{c}'",
                              f"add the matching '{partner}' or remove '{c}'", rule="unpaired")
 
@@ -230,12 +260,16 @@ def _possessive_fits(text: str, start: int, end: int, place: bool) -> bool:
     return not titled
 
 
+#: the last space or , . ; : of a text, and the run of up to 30 characters glued after a position
+_LAST_BREAK = re.compile(r".*[\s,.;:]", re.DOTALL)
+_GLUED_AFTER = re.compile(r"[^\s,.;:”“()]{0,30}")
+
+
 def _context_span(text: str, start: int, end: int) -> Tuple[int, int]:
-    """The punctuation plus the words glued around it (",Chongqing", "Mr.Jess")."""
-    s = start
-    while s > 0 and not text[s - 1].isspace() and start - s < 30 and text[s - 1] not in ",.;:":
-        s -= 1
-    e = end
-    while e < len(text) and not text[e].isspace() and e - end < 30 and text[e] not in ",.;:”“()":
-        e += 1
-    return s, e
+    """The punctuation plus the words glued around it (",Chongqing", "Mr.Jess"): up to 30
+    characters on each side, up to a space or , . ; : (and ” “ ( ) after it)."""
+    s = max(0, start - 30)
+    last = _LAST_BREAK.match(text[s:start])
+    if last is not None:
+        s += last.end()
+    return s, _GLUED_AFTER.match(text, end).end()
