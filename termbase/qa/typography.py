@@ -59,8 +59,14 @@ _DOUBLED_FAST = re.compile("([A-Za-z\u0130\u0131\u017f\u212a](?<!\\w.)[A-Za-z\u0
                            r"([ \t]++)(?i:\1)\b")
 _DOUBLED_OK = {"had", "that"}
 _LOST_POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z]+)s\b(?!['’])(?=[ \t]+[A-Za-z])")
-#: _LOST_POSSESSIVE with "\b" after the capital (searched by skipping to capitals)
-_LOST_POSSESSIVE_FAST = re.compile(r"([A-Z](?<!\w[A-Z])[A-Za-z]+)s\b(?!['’])(?=[ \t]+[A-Za-z])")
+#: _LOST_POSSESSIVE as the regex engine searches it faster: "\b" after the capital (skipping to
+#: capitals), the whole run of letters taken at once, as only a run's end can be followed by
+#: "\b" (the word is the match, the stem the match less its "s")
+_LOST_POSSESSIVE_FAST = re.compile(r"[A-Z](?<!\w[A-Z])[A-Za-z]++(?<=[A-Za-z]{2}s)\b(?!['’])(?=[ \t]+[A-Za-z])")
+#: a possessive the document writes (Chongqing's)
+_WRITTEN_POSSESSIVE = re.compile(r"\b([A-Z][a-z]+)['’]s\b")
+#: the same, "\b" after the capital
+_WRITTEN_POSSESSIVE_FAST = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+)['’]s\b")
 _NOT_POSSESSIVE = {"Americas", "Philippines", "Netherlands", "Olympics", "Maldives", "Bahamas",
                    "Seychelles", "Comoros", "Athens", "Brussels", "Wales", "Paris", "Texas", "Mars",
                    "Koreas", "Indies", "Andes", "Alps", "Games", "Affairs", "Sessions", "Talks",
@@ -115,8 +121,9 @@ def proper_names(pairs: Sequence[SegmentPair], glossary=None) -> Set[str]:
             candidates = (r for entry in glossary for r in entry.en if capitalised_word(r))
         names.update(r for r in candidates if not _DEMONYM.search(r))
     for p in pairs:
-        for m in re.finditer(r"\b([A-Z][a-z]+)['’]s\b", p.target):
-            names.add(m.group(1))
+        if "'" in p.target or "’" in p.target:
+            for m in _WRITTEN_POSSESSIVE_FAST.finditer(p.target):
+                names.add(m.group(1))
     return names
 
 
@@ -185,7 +192,7 @@ class Typography(SegmentCheck):
                 s, e = _context_span(text, i, i + 1)
                 yield issue(pair, TARGET, s, e, "missing space", _MISSING_SPACE_ADVICE[rule][text[i]],
                             rule="missing-space")
-        for m in _FULL_WIDTH.finditer(text):
+        for m in () if text.isascii() else _FULL_WIDTH.finditer(text):
             ascii_ = "".join(_CJK_PUNCT.get(c, fold_width(c)) for c in m.group())
             yield issue(pair, TARGET, m.start(), m.end(), f"full-width punctuation '{m.group()}' in English",
                         f"use '{ascii_}'", rule="full-width-punctuation")
@@ -204,7 +211,8 @@ class Typography(SegmentCheck):
                 yield issue(pair, TARGET, s, m.end(1), f"space before '{m.group(1)}'",
                             f"remove the space before '{m.group(1)}'", rule="misplaced-space")
         for m in _LOST_POSSESSIVE_FAST.finditer(text):
-            word, stem = m.group(), m.group(1)
+            word = m.group()
+            stem = word[:-1]
             if stem not in names or word in _NOT_POSSESSIVE or (guard and guarded(m.start())):
                 continue
             if not _possessive_fits(text, m.start(), m.end(), stem in GAZETTEER or stem in _PLURALS):
@@ -269,7 +277,7 @@ def _context_span(text: str, start: int, end: int) -> Tuple[int, int]:
     """The punctuation plus the words glued around it (",Chongqing", "Mr.Jess"): up to 30
     characters on each side, up to a space or , . ; : (and ” “ ( ) after it)."""
     s = max(0, start - 30)
-    last = _LAST_BREAK.match(text[s:start])
+    last = _LAST_BREAK.match(text, s, start)
     if last is not None:
-        s += last.end()
+        s = last.end()
     return s, _GLUED_AFTER.match(text, end).end()
