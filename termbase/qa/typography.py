@@ -3,7 +3,7 @@ doubled words, and a possessive apostrophe lost after a proper name ("Chongqings
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Sequence, Set, Tuple
+from typing import Iterable, Iterator, List, Sequence, Set, Tuple
 
 from ..aligned import SegmentPair
 from ..normalize import fold_width
@@ -52,11 +52,11 @@ _PAIRS = {"“": "”", "(": ")", "[": "]", "‘": None}
 _CLOSERS = {v: k for k, v in _PAIRS.items() if v}
 _BRACKETS = re.compile(r"[“”()\[\]]")
 _DOUBLED = re.compile(r"\b([A-Za-z]+)([ \t]+)\1\b", re.IGNORECASE)  # within a line
-#: _DOUBLED as the regex engine searches it faster: the letters [A-Za-z] stand for when case is
-#: ignored (İ ı ſ K too) spelled out, case ignored only for the repetition, "\b" after the first
-#: letter, and no backtracking into runs that cannot end elsewhere
-_DOUBLED_FAST = re.compile("([A-Za-z\u0130\u0131\u017f\u212a](?<!\\w.)[A-Za-z\u0130\u0131\u017f\u212a]*+)"
-                           r"([ \t]++)(?i:\1)\b")
+#: _DOUBLED after its first character, as the regex engine searches it faster (see
+#: :func:`_doubled_words`): the letters [A-Za-z] stand for when case is ignored (İ ı ſ K too)
+#: spelled out, case ignored only for the repetition, and no backtracking into runs that cannot
+#: end elsewhere
+_DOUBLED_AFTER = re.compile("\\W([A-Za-z\u0130\u0131\u017f\u212a]++)" r"([ \t]++)(?i:\1)\b")
 _DOUBLED_OK = {"had", "that"}
 _LOST_POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z]+)s\b(?!['’])(?=[ \t]+[A-Za-z])")
 #: _LOST_POSSESSIVE as the regex engine searches it faster: "\b" after the capital (skipping to
@@ -140,6 +140,19 @@ def _protected(text: str) -> List[Tuple[int, int]]:
     return spans
 
 
+def _doubled_words(text: str) -> Iterator[Tuple[int, int, str]]:
+    """(start, end, word) of each match of _DOUBLED in ``text``: one at the start, then those
+    after a character that is no word character (where "\\b" puts all the others), searched by
+    skipping to such characters instead of trying every letter."""
+    pos = 0
+    first = _DOUBLED.match(text)
+    if first is not None:
+        yield first.start(), first.end(), first.group(1)
+        pos = first.end()
+    for m in _DOUBLED_AFTER.finditer(text, pos):
+        yield m.start(1), m.end(), m.group(1)
+
+
 #: the advice of each missing-space rule, by the punctuation it found
 _MISSING_SPACE_ADVICE = [{c: advice.format(c) for c in ",;.:%“”("} for _, advice in _MISSING_SPACE]
 
@@ -197,11 +210,11 @@ class Typography(SegmentCheck):
             yield issue(pair, TARGET, m.start(), m.end(), f"full-width punctuation '{m.group()}' in English",
                         f"use '{ascii_}'", rule="full-width-punctuation")
         yield from self._unpaired(pair)
-        for m in _DOUBLED_FAST.finditer(text):
-            if m.group(1).lower() in _DOUBLED_OK or (guard and guarded(m.start())):
+        for start, end, word in _doubled_words(text):
+            if word.lower() in _DOUBLED_OK or (guard and guarded(start)):
                 continue
-            yield issue(pair, TARGET, m.start(), m.end(), f"doubled word '{m.group(1)}'",
-                        f"write '{m.group(1)}' once", rule="doubled-word")
+            yield issue(pair, TARGET, start, end, f"doubled word '{word}'", f"write '{word}' once",
+                        rule="doubled-word")
         # a space before , or ;: none without " ," " ;" or the same after a tab
         if " ," in text or " ;" in text or "\t," in text or "\t;" in text:
             for m in _SPACE_BEFORE.finditer(text):
