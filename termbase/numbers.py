@@ -69,6 +69,8 @@ _IDIOMS = ("一五一十", "千方百计", "千方百計", "万无一失", "萬�
            "千年", "万物", "萬物", "百花", "千家万户", "千家萬戶", "一带一路", "一帶一路",
            "一国两制", "一國兩制", "两岸", "兩岸", "一手", "一番", "多数", "一同", "一再", "一年来",
            "不一", "一流")
+#: the idioms that hold each character
+_IDIOMS_WITH = {c: tuple(i for i in _IDIOMS if c in i) for c in set("".join(_IDIOMS))}
 _ROC_YEAR_MAX = 200  # 97年 in a Taiwanese text is 2008 (ROC year + 1911)
 
 # ---------------------------------------------------------------- English words
@@ -211,7 +213,9 @@ _ZH_FRACTION = re.compile(r"(\d+|[" + _NUMERAL_CHARS + r"]+)分之(\d+(?:\.\d+)?
                           + r"]+(?:[点點][零〇一二三四五六七八九]+)?)")
 _ZH_DATE = re.compile(r"(?:[本今去上下明前][(（])?(\d{1,2}|[一二三四五六七八九十]{1,3})[)）]?[ \u3000]?月"
                       r"(?:[ \u3000]?(\d{1,2}|[一二三四五六七八九十]{1,3})[ \u3000]?[日号號])?")
-_ZH_DAY_ONLY = re.compile(r"(?:(?<=[至到~～\-、和及与與])|(?<=[本今][(（]))(\d{1,2})[)）]?[日号號]")
+#: a day after a date or in 本（7）日: (?:(?<=[至到~～\-、和及与與])|(?<=[本今][(（]))(\d{1,2})[)）]?[日号號],
+#: the look-behinds after the first digit (searched by skipping to digits)
+_ZH_DAY_ONLY = re.compile(r"(\d(?:(?<=[至到~～\-、和及与與]\d)|(?<=[本今][(（]\d))\d?)[)）]?[日号號]")
 _ZH_YEAR = re.compile(r"(?:(?<=[本今去上前明][(（])(\d{2,3})[)）]年)|(?<![\d.])(\d{2,4})(?:[/／-](\d{2}))?\s*年(?!代|龄|齡|级|級|来|來|内|內|間|间|期|轻|輕)")
 _ZH_RELATIVE_YEAR = re.compile(r"(本年|今年|本[(（]\d+[)）]年|全年|[上下]半年|前[一二三]季度|[一二三四]季度|"
                                r"去年|上年|去[(（]\d+[)）]年|明年|明[(（]\d+[)）]年|下年|"
@@ -382,7 +386,9 @@ def zh_quantities(text: str) -> List[Quantity]:
             continue
         word = m.group()
         ctx = text[max(0, s - 3):e + 3]
-        if any(idiom in ctx and _overlaps(text, idiom, s, e) for idiom in _IDIOMS):
+        idioms = _IDIOMS_WITH.get(word, ()) if len(word) == 1 else \
+            {i for c in word for i in _IDIOMS_WITH.get(c, ())}  # only these can overlap the word
+        if any(idiom in ctx and _overlaps(text, idiom, s, e) for idiom in idioms):
             continue
         before, after = text[max(0, s - 1):s], text[e:e + 6]
         if _starts(before, "数數几幾") or _starts(after, "几幾"):
@@ -616,7 +622,7 @@ class _EnglishText:
         self.text = text
         self.digit = _DIGIT.search(text) is not None
         self._runs: Optional[List[int]] = None
-        if _ASCII_TWINS.search(text):
+        if not text.isascii() and _ASCII_TWINS.search(text):
             self.lower = self.words = None
         else:
             self.lower = text.lower()  # same length: only İ lower-cases to two characters
