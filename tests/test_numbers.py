@@ -1,8 +1,11 @@
 """The numbers model (termbase.numbers): Chinese and English quantities compared by value."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from termbase import numbers
 from termbase.numbers import (en_quantities, parse_zh_numeral, relative_year_offsets, roman_value,
                               unmatched, zh_quantities)
 
@@ -177,3 +180,49 @@ def test_spans_point_into_the_original_text():
     text = "增长１２．５％，达到1,818億港元"
     for q in zh_quantities(text):
         assert text[q.start:q.end] == q.text or q.text.isascii()
+
+
+# The patterns as written and the forms the module searches with (look-behinds after the first
+# digit, so that the regex engine skips to digits): they must find the same things.
+READABLE = {
+    "_EN_YEAR_RANGE": (r"(?<![\d.,])((?:19|20)\d\d)\s*[-/–]\s*(\d\d)(?![\d%])", 0),
+    "_EN_DATE_DM": (r"(?<![\d.,])(\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{1,2})(?:st|nd|rd|th)?)?"
+                    r"\s+(" + numbers._MONTH_RX + r")\b\.?", re.IGNORECASE),
+    "_EN_SLASH_FRACTION": (r"(?<![\d/.,])([1-9])/([2-9]|10)(?![\d/.,])", 0),
+    "_EN_DECADE": (r"(?<![\d.,])((?:1[0-9]|20)\d0)s\b", 0),
+    "_ZH_DAY_ONLY": (r"(?:(?<=[至到~～\-、和及与與])|(?<=[本今][(（]))(\d{1,2})[)）]?[日号號]", 0),
+}
+PATTERN_TEXTS = [
+    "2023-24", "12023-24", "1.2023-24", ",2019/20", "x2019 – 20%", "2019 - 2021", "1990-91 and 2000/01",
+    "26 April", "1 26 April", "3.26 April", "27-28 MAR", "1st–2nd may", "27th - 28th Sept.", "5 Mayor",
+    "1/3", "11/3", "1/10", "1/11", "/1/3", "2/3.", "3/4 and 1/2", "the 1970s", "1970s", "2020s",
+    "21970s", ".1990s", "1980sx", "至28日", "到3号", "本（7）日", "本(12)日", "今（1）日", "-5號", "305日",
+    "", "1", "a1", "2023", "19", "20",
+]
+
+
+@pytest.mark.parametrize("name", sorted(READABLE))
+def test_fast_patterns_find_what_the_readable_ones_find(name):
+    fast, readable = getattr(numbers, name), re.compile(*READABLE[name])
+    for text in PATTERN_TEXTS + [en for _, en in SAME + DIFFERENT] + [zh for zh, _ in SAME + DIFFERENT]:
+        found = [(m.span(), m.groups()) for m in fast.finditer(text)]
+        assert found == [(m.span(), m.groups()) for m in readable.finditer(text)], text
+
+
+SCAN_TEXTS = [
+    "RMB 5 million", "RMB5", "HKD 3", "US$ 4", "us$4", "fy 2023", "5 $6", "A1 and $2 and €3",
+    "One Third of them", "a third party", "an half", "Half", "TWENTY-FIRST", "Twenty-Five Thousand",
+    "the second and Third", "Primary", "May 5", "on 5 MAY", "5 may", "Sept. 26", "Chapter XI",
+    "Chapters II and IV", "chapter XI", "as follows: 1.Extending loans; 2.Extending", "(1) first",
+    "intro:\n  (2) second", "text\n 12. Item", "by 30. The", "5.5. X", "; and 3.Y", "(12)\tx",
+    "twenty-ſix", "ſix", "Kelvin K5", "İstanbul 5", "ıt 1. X", "five fourths", "one-fifth of them",
+]
+
+
+@pytest.mark.parametrize("text", SCAN_TEXTS + [en for _, en in SAME + DIFFERENT])
+def test_patterns_skipped_only_where_they_cannot_match(text, monkeypatch):
+    fast = en_quantities(text)
+    # every pattern everywhere: the path of texts with a letter like ſ, and no list-label hint
+    monkeypatch.setattr(numbers, "_ASCII_TWINS", re.compile(""))
+    monkeypatch.setattr(numbers, "_LIST_LABEL_HINT", re.compile(""))
+    assert en_quantities(text) == fast

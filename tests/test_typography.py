@@ -1,10 +1,12 @@
 """Typography that knows English: possessives, doubled words, the missing-space family."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from termbase.aligned import SegmentPair
-from termbase.qa import run_checks
+from termbase.qa import run_checks, typography
 
 
 def rules(target, source="中文。"):
@@ -56,3 +58,58 @@ def test_reported(target, found):
 def test_not_reported(target):
     assert [r for r in rules(target) if r[0] in ("lost-apostrophe", "doubled-word", "missing-space",
                                                   "misplaced-space")] == []
+
+
+# The module searches with faster forms of its patterns; they must find what the readable ones find.
+TEXTS = [
+    "in China,Chongqing and", "grew ,and fell", "I.e.the rate", "Mr.Jess Seade", "the rate(see below)",
+    "guarantor(s) and (es)", "at 5%The rate", "said“yes”and", "a:b http://x.cn:80 mailto:a https:b",
+    "Chinas visions", "Chongqings practice", "As is", "Its own", "ABs CDs", "the the", "The the", "THE the",
+    "had had", "that that", "ſix ſix", "K k", "ıt ıt", "İt İt", "the\tthe", "the\nthe", "word word,word",
+    ",x", ".A", "x.2", "x,2", ";x", " ,", "a ;", "“", "”x", "(x", "x(", "e.g.the", "see cqnews.net and report.PDF",
+    "www.gov.cn/english", "Xi’s and Chongqing's", "'s", "A's", "Ab’s Abc's", "Aé's", "_Chinas visions",
+    "9Chinas visions", "Chinas_ visions", "Chinasé visions", "the 12th National Peoples Congress",
+    "", " ", "x", "a" * 40 + ",b" + "c" * 40, "“" * 3 + "word" * 10 + ".Next",
+]
+
+
+def test_missing_space_rules_in_one_search():
+    for text in TEXTS:
+        expected, seen = [], set()
+        for rule, (rx, _) in enumerate(typography._MISSING_SPACE):
+            for m in rx.finditer(text):
+                if m.start() not in seen:
+                    seen.add(m.start())
+                    expected.append((rule, m.start()))
+        found = [(m.lastindex - 1, m.start()) for m in typography._MISSING_SPACE_AT.finditer(text)]
+        assert sorted(found) == sorted(expected), text
+
+
+def test_fast_patterns_find_what_the_readable_ones_find():
+    for text in TEXTS:
+        doubled = [(m.start(), m.end(), m.group(1)) for m in typography._DOUBLED.finditer(text)]
+        assert list(typography._doubled_words(text)) == doubled, text
+        lost = [(m.span(), m.group(1) + "s") for m in typography._LOST_POSSESSIVE.finditer(text)]
+        assert [(m.span(), m.group()) for m in typography._LOST_POSSESSIVE_FAST.finditer(text)] == lost, text
+        written = [(m.span(), m.group(1)) for m in typography._WRITTEN_POSSESSIVE.finditer(text)]
+        fast = [(m.span(), m.group(1)) for m in typography._WRITTEN_POSSESSIVE_FAST.finditer(text)]
+        assert fast == written, text
+        tld = re.compile(r"(?<=\w)\.(?:com|net|org|cn|gov|edu|int|io|info|uk|docx?|pdf|html?|xlsx?|csv|txt|"
+                         r"json|xml|js|py|exe|zip)\b", re.IGNORECASE)
+        assert [m.span() for m in typography._TLD.finditer(text)] == [m.span() for m in tld.finditer(text)]
+
+
+def _context_span_by_steps(text, start, end):
+    s = start
+    while s > 0 and not text[s - 1].isspace() and start - s < 30 and text[s - 1] not in ",.;:":
+        s -= 1
+    e = end
+    while e < len(text) and not text[e].isspace() and e - end < 30 and text[e] not in ",.;:”“()":
+        e += 1
+    return s, e
+
+
+def test_context_span():
+    for text in TEXTS:
+        for i in range(len(text)):
+            assert typography._context_span(text, i, i + 1) == _context_span_by_steps(text, i, i + 1), (text, i)
