@@ -752,7 +752,8 @@ def en_quantities(text: str) -> List[Quantity]:
             scale_word = ""  # "5 m" is a length
         value = float(integer.replace(",", "") + ("." + fraction if fraction else ""))
         scale = _EN_SCALE.get(scale_word, 1)
-        approx = bool(_EN_APPROX.search(text[max(0, m.start() - 20):m.start()]))
+        approx = (m.start() > 0 and text[m.start() - 1].isspace()  # "about ", "over\t"...
+                  and bool(_EN_APPROX.search(text[max(0, m.start() - 20):m.start()])))
         unit = _precision(integer, fraction, scale, approx)
         v = value * scale
         end = m.end()
@@ -816,11 +817,14 @@ def en_quantities(text: str) -> List[Quantity]:
     return out
 
 
+_PERCENT_AFTER = re.compile(r"\s*(%|percent\b|per\s+cent\b|percentage\s+points?\b)", re.IGNORECASE)
+
+
 def _word_quantity(text: str, s: int, e: int, value: float) -> Quantity:
-    after = re.match(r"\s*(%|percent\b|per\s+cent\b|percentage\s+points?\b)", text[e:], re.IGNORECASE)
+    after = _PERCENT_AFTER.match(text, e)
     kind = "number"
     if after:
-        e += after.end()
+        e = after.end()
         kind = "points" if "point" in after.group(1).lower() else "percent"
     return Quantity(s, e, text[s:e], (value,), kind, False)
 

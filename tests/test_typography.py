@@ -113,3 +113,10 @@ def test_context_span():
     for text in TEXTS:
         for i in range(len(text)):
             assert typography._context_span(text, i, i + 1) == _context_span_by_steps(text, i, i + 1), (text, i)
+
+
+def test_word_before_reads_as_the_pattern():
+    for text in TEXTS + ["those \nBanks", "those\t \nBanks", "x \n\nBanks", "all Banks", "two  Funds"]:
+        for i in range(len(text) + 1):
+            m = re.search(r"([A-Za-z]+)[ \t]+$", text[:i])
+            assert typography._word_before(text, i) == (m.group(1) if m else None), (text, i)

@@ -3,7 +3,7 @@ doubled words, and a possessive apostrophe lost after a proper name ("Chongqings
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, List, Sequence, Set, Tuple
+from typing import Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ..aligned import SegmentPair
 from ..normalize import fold_width
@@ -267,18 +267,36 @@ def _possessive_fits(text: str, start: int, end: int, place: bool) -> bool:
     takes no plural, like People, Women), not inside a title-case run ("Federal Funds Rate", "Reserves Management")."""
     if text[start:end] == "Its":
         return False
-    nxt = re.match(r"[ \t]+([A-Za-z]+)", text[end:])
+    nxt = _NEXT_WORD.match(text, end)
     if not nxt or nxt.group(1).lower() in _NOT_AFTER_POSSESSIVE:
         return False
-    prev = re.search(r"([A-Za-z]+)[ \t]+$", text[:start])
-    if prev is not None and prev.group(1).lower() in _PLURAL_DETERMINERS:
+    prev = _word_before(text, start)
+    if prev is not None and prev.lower() in _PLURAL_DETERMINERS:
         return False  # "those Banks established": a plural after a plural determiner
     if place:
         return True
-    if re.fullmatch(r"[a-z]{3,}ed", nxt.group(1)):
+    if _PARTICIPLE.fullmatch(nxt.group(1)):
         return False  # "Banks established by": a participle follows a plural, not a possessive
-    titled = nxt.group(1)[0].isupper() or (prev is not None and prev.group(1)[0].isupper())
+    titled = nxt.group(1)[0].isupper() or (prev is not None and prev[0].isupper())
     return not titled
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
+_PARTICIPLE = re.compile(r"[a-z]{3,}ed")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _word_before(text: str, start: int) -> Optional[str]:
+    """The word of ``([A-Za-z]+)[ \\t]+$`` in ``text[:start]`` (the word before the spaces that end
+    it, or before a final newline), read backwards from ``start`` instead of searched for."""
+    k = start - (text[start - 1:start] == "\n")
+    j = k
+    while j and text[j - 1] in " \t":
+        j -= 1
+    i = j
+    while i and text[i - 1] in _LETTERS:
+        i -= 1
+    return text[i:j] if i < j < k else None
 
 
 #: the last space or , . ; : of a text, and the run of up to 30 characters glued after a position
