@@ -646,7 +646,8 @@ class _EnglishText:
             k = len(w)
             i = low.find(w)
             while i >= 0:
-                if (i == 0 or not "a" <= low[i - 1] <= "z") and (i + k == n or not "a" <= low[i + k] <= "z"):
+                if (i == 0 or not "a" <= low[i - 1] <= "z") and \
+                        (i + k == n or not "a" <= low[i + k] <= "z"):
                     starts.append(i)
                 i = low.find(w, i + 1)
         starts.sort()
@@ -709,7 +710,8 @@ def en_quantities(text: str) -> List[Quantity]:
         if num < den and free(m.start(), m.end()):
             add(Quantity(m.start(), m.end(), m.group(), (num / den, 100 * num / den), "fraction"))
     for rx, dm in ((_EN_DATE_DM, True), (_EN_DATE_MD, False)):
-        for m in (rx.finditer(text) if dm else scan.at_words(rx, _MONTH_WORDS)) if digit and months else ():
+        matches = rx.finditer(text) if dm else scan.at_words(rx, _MONTH_WORDS)
+        for m in matches if digit and months else ():
             if not free(m.start(), m.end()):
                 continue
             month_word = m.group(3) if dm else m.group(1)

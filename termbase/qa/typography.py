@@ -58,12 +58,15 @@ _DOUBLED = re.compile(r"\b([A-Za-z]+)([ \t]+)\1\b", re.IGNORECASE)  # within a l
 #: end elsewhere
 _DOUBLED_AFTER = re.compile("\\W([A-Za-z\u0130\u0131\u017f\u212a]++)" r"([ \t]++)(?i:\1)\b")
 _DOUBLED_OK = {"had", "that"}
+#: a capitalised word and its plural-looking "s" (the readable form: the check searches with
+#: the next one; tests/test_typography.py holds them to the same finds)
 _LOST_POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z]+)s\b(?!['’])(?=[ \t]+[A-Za-z])")
 #: _LOST_POSSESSIVE as the regex engine searches it faster: "\b" after the capital (skipping to
 #: capitals), the whole run of letters taken at once, as only a run's end can be followed by
 #: "\b" (the word is the match, the stem the match less its "s")
-_LOST_POSSESSIVE_FAST = re.compile(r"[A-Z](?<!\w[A-Z])[A-Za-z]++(?<=[A-Za-z]{2}s)\b(?!['’])(?=[ \t]+[A-Za-z])")
-#: a possessive the document writes (Chongqing's)
+_LOST_POSSESSIVE_FAST = re.compile(r"[A-Z](?<!\w[A-Z])[A-Za-z]++(?<=[A-Za-z]{2}s)\b"
+                                   r"(?!['’])(?=[ \t]+[A-Za-z])")
+#: a possessive the document writes (Chongqing's; the readable form of the next one)
 _WRITTEN_POSSESSIVE = re.compile(r"\b([A-Z][a-z]+)['’]s\b")
 #: the same, "\b" after the capital
 _WRITTEN_POSSESSIVE_FAST = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+)['’]s\b")
