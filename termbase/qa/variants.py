@@ -9,14 +9,15 @@ around those words, so the cost follows the text, not the glossary size.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from ..en_match import FORBIDDEN, Token, tokenize_en
+from ..en_match import FORBIDDEN, Token, folds_of, tokenize_en
 
 #: smallest similarity (0-100) of a window and a rendering to count as a variant
 THRESHOLD = 88.0
@@ -29,13 +30,16 @@ class Rendering:
     case-sensitive, and its entry (from a compiled termbase, decoded only when asked for: most
     renderings a segment's words point at are never reported)."""
 
-    __slots__ = ("text", "words", "joined", "nospace", "case_sensitive", "_entry", "_termbase",
-                 "_eid")
+    __slots__ = ("text", "words", "word_list", "word_set", "distinct", "joined", "nospace",
+                 "case_sensitive", "_entry", "_termbase", "_eid")
 
     def __init__(self, text: str, entry: object, words: Tuple[str, ...], case_sensitive: bool,
                  termbase=None, eid: int = -1):
         self.text = text
         self.words = words  # folded
+        self.word_list = list(words)
+        self.word_set = frozenset(words)
+        self.distinct = len(self.word_set) == len(words)  # no word twice
         self.joined = " ".join(words)
         self.nospace = "".join(words)
         self.case_sensitive = case_sensitive
@@ -221,54 +225,74 @@ class VariantIndex:
                 out.append(bucket)
         return tuple(out)
 
+    def _codes_at(self, key: Tuple[str, str, Optional[str]]) -> Tuple[Tuple[int, int], ...]:
+        """``(rendering id, offset of the pair's first word)`` of every code in the buckets hit at
+        a text position whose word and next two are ``key`` (:meth:`_buckets_at`), in order."""
+        out = []
+        for bucket in self._buckets_at(*key):
+            if bucket.__class__ is int:  # one code (as a compiled index stores it)
+                out.append((bucket >> 8, bucket & 255))
+            else:
+                out.extend((code >> 8, code & 255) for code in bucket)
+        return tuple(out)
+
     def find(self, text: str, tokens: Sequence[Token], matches: Sequence) -> List[Variant]:
         """Variants in ``text``; ``matches`` are the EnMatcher matches (approved and forbidden)."""
         if len(tokens) < 2:
             return []
-        folds = [t.fold for t in tokens]
+        folds = folds_of(tokens)
         by_word = self._by_word
-        if self._termbase is not None and not by_word.keys() >= set(folds):
-            self.prefetch(folds)
-        n_tok = len(folds)
+        present = set(folds)
+        if self._termbase is not None and not by_word.keys() >= present:
+            self.prefetch(present)
         memo = self._hits_memo
         if len(memo) > 200000:
             memo.clear()
-        hits: List[Tuple[Sequence[int], int]] = []  # (bucket of codes, text position)
-        hit = hits.append
         # the keys looked up at a position depend on its word and the next two only
-        for p in range(n_tok - 1):
-            key = (folds[p], folds[p + 1], folds[p + 2] if p + 2 < n_tok else None)
-            buckets = memo.get(key)
-            if buckets is None:
-                buckets = memo[key] = self._buckets_at(*key)
-            for bucket in buckets:
-                hit((bucket, p))
-        if not hits:
+        keys = list(zip(folds, folds[1:], folds[2:] + [None]))
+        hits = list(map(memo.get, keys))
+        if None in hits:
+            codes_at = self._codes_at
+            for p, got in enumerate(hits):
+                if got is None:
+                    key = keys[p]
+                    hits[p] = memo[key] = codes_at(key)
+        anchors: Dict[int, List[int]] = {}  # rendering id -> positions of word 0
+        for p, codes in enumerate(hits):
+            if codes:
+                for rid, off in codes:
+                    anchored = anchors.get(rid)
+                    if anchored is None:
+                        anchors[rid] = [p - off]
+                    else:
+                        anchored.append(p - off)
+        if not anchors:
             return []
-        anchors: Dict[int, List[int]] = defaultdict(list)  # rendering id -> positions of word 0
-        for bucket, p in hits:
-            if bucket.__class__ is int:  # one code (as a compiled index stores it)
-                anchors[bucket >> 8].append(p - (bucket & 255))
-                continue
-            for code in bucket:
-                anchors[code >> 8].append(p - (code & 255))
         found: List[Variant] = []
         cuts = None
-        present = None
+        letters = None
+        made = self._made
         for rid, anchored in anchors.items():
-            r = self._rendering(rid)
+            r = made.get(rid)
+            if r is None:
+                r = self._rendering(rid)
             n = len(r.words)
             if n == 2:
                 if not _two_words_may_vary(r, anchored, folds):
                     continue
             elif not r.case_sensitive and all(
-                    a >= 0 and tuple(folds[a:a + n]) == r.words for a in set(anchored)):
+                    a >= 0 and folds[a:a + n] == r.word_list for a in set(anchored)):
                 continue  # only exact occurrences: every window around them overlaps one
             elif n > 3:
-                if present is None:
-                    present, letters = set(folds), "".join(folds)
-                if sum(w in present for w in r.words) < n - 1 and r.nospace not in letters:
-                    continue  # a near miss keeps all but one word, or all the letters
+                # a near miss keeps all but one word, or all the letters: skip the rendering when
+                # two of its words (counted with repeats) are not in the text, nor its letters
+                absent = r.word_set - present
+                if absent and (len(absent) > 1 or (
+                        not r.distinct and r.words.count(next(iter(absent))) > 1)):
+                    if letters is None:
+                        letters = "".join(folds)
+                    if r.nospace not in letters:
+                        continue
             if cuts is None:
                 cuts = _cuts(text, tokens)
             found.extend(self._near_misses(r, set(anchored), text, tokens, folds, matches, cuts))
@@ -349,7 +373,12 @@ def _two_words_may_vary(r: Rendering, anchored: Sequence[int], folds: Sequence[s
     a0, b0 = a[0], b[0]
     n_tok = len(folds)
     cutoff = THRESHOLD / 100
-    for s in {p + d for p in anchored for d in (-1, 0, 1)}:
+    if len(anchored) == 1:
+        p = anchored[0]
+        starts: Iterable[int] = (p - 1, p, p + 1)
+    else:
+        starts = {p + d for p in anchored for d in (-1, 0, 1)}
+    for s in starts:  # the answer does not depend on their order
         if s < 0 or s >= n_tok:
             continue
         f = folds[s]
@@ -384,27 +413,38 @@ def _two_words_may_vary(r: Rendering, anchored: Sequence[int], folds: Sequence[s
 _BREAK = re.compile(r"[.;:!?。；：！？\n]")
 
 
+_LETTERS_AT_END = re.compile(r"[A-Za-z]+$")
+_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "No")
+
+
 def _cuts(text: str, tokens: Sequence[Token]) -> List[int]:
     """For each token, the number of sentence breaks (. ; : ! ? or a line break) before it: a
     window whose first and last tokens differ in this number crosses one."""
-    out: List[int] = []
-    n = 0
-    prev_end = 0
-    for t in tokens:
-        gap = text[prev_end:t.start]
-        if prev_end and _BREAK.search(gap) and not _abbreviation(text, prev_end, gap):
-            n += 1
-        out.append(n)
-        prev_end = t.end
-    return out
+    n = len(tokens)
+    steps = [0] * n
+    starts = None
+    last = 0
+    # only the gaps that hold a break character count; each is found from one of its breaks
+    for m in _BREAK.finditer(text):
+        if starts is None:
+            starts = [t.start for t in tokens]
+        j = bisect_right(starts, m.start())  # the break lies in the gap before token j
+        if j == last or j >= n:
+            continue
+        last = j  # a gap counts once, however many breaks it holds (j = 0: before any token)
+        prev_end = tokens[j - 1].end
+        if not _abbreviation(text, prev_end, text[prev_end:starts[j]]):
+            steps[j] = 1
+    return list(accumulate(steps)) if starts is not None else steps
 
 
 def _abbreviation(text: str, end: int, gap: str) -> bool:
     """A full stop after an initial or a short abbreviation ("U.S.", "Mr.") is no sentence break."""
     if gap.strip() != ".":
         return False
-    word = re.search(r"[A-Za-z]+$", text[:end])
-    return bool(word) and (len(word.group()) == 1 or word.group() in ("Mr", "Mrs", "Ms", "Dr", "St", "No"))
+    # the letters just before ``end`` (four at most: a longer word is no abbreviation either)
+    word = _LETTERS_AT_END.search(text, max(0, end - 4), end)
+    return bool(word) and (len(word.group()) == 1 or word.group() in _ABBREVIATIONS)
 
 
 # lemminflect was weighed for this: it knows irregular forms, but loading its tables costs about
@@ -507,7 +547,8 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
         busy[m.start:m.end] = b"\x01" * (m.end - m.start)
     for v in found:
         busy[v.start:v.end] = b"\x01" * (v.end - v.start)
-    folds = [t.fold for t in tokens]
+    folds = folds_of(tokens)
+    at_head: Optional[Dict[str, List[int]]] = None  # first letter -> positions of the words with it
     out: List[Variant] = []
     for entry, missing in need.values():
         if missing <= 0:
@@ -520,10 +561,18 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
             if n > 3 or len(joined) < 3:
                 continue
             allowed = 1 if len(joined) <= 8 else 2
-            head = joined[0]
-            for s in range(len(tokens) - n + 1):
-                if folds[s][0] != head:
-                    continue
+            if at_head is None:
+                at_head = {}
+                for s, fold in enumerate(folds):
+                    got = at_head.get(fold[0])
+                    if got is None:
+                        at_head[fold[0]] = [s]
+                    else:
+                        got.append(s)
+            last = len(tokens) - n
+            for s in at_head.get(joined[0], ()):
+                if s > last:
+                    break
                 start, end = tokens[s].start, tokens[s + n - 1].end
                 if busy.find(1, start, end) != -1:
                     continue
