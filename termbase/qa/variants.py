@@ -141,6 +141,7 @@ class VariantIndex:
         self._word_shards: Set[int] = set()
         self._made: Dict[int, Rendering] = {}
         self._hits_memo: Dict[tuple, tuple] = {}
+        self._approved_memo: Dict[Tuple[str, ...], bool] = {}
         if glossary is None:
             return
         by_word = self._by_word
@@ -195,45 +196,35 @@ class VariantIndex:
             return self._termbase.is_approved_words(words)
         return words in self._approved_words
 
-    def _buckets_at(self, a: str, b: str, c: Optional[str]) -> tuple:
-        """The index buckets hit at a text position whose word is ``a``, followed by ``b`` and
-        ``c`` (None at the end of the text), in lookup order. A key holds only words of indexed
+    def _codes_at(self, key: Tuple[str, str, Optional[str]]) -> Tuple[Tuple[int, int], ...]:
+        """``(rendering id, offset of the pair's first word)`` of every code in the index buckets
+        hit at a text position whose word is ``a``, followed by ``b`` and ``c`` (None at the end
+        of the text): ``p+b``, ``s+b`` (a word of the rendering dropped between a and b),
+        ``R+a0`` of b, ``L+b0``, ``s+c`` (the word between a and c changed), ``p+c`` (a word
+        inserted in the text between a and c), in this order. A key holds only words of indexed
         renderings: only what can be there is looked up."""
+        a, b, c = key
         by_word = self._by_word
         inner, nxt = by_word.get(a), by_word.get(b)
-        out = []
-        if inner is not None:
-            if nxt is not None:
-                for bucket in (inner.get("p" + b),
-                               inner.get("s" + b),  # a word of the rendering dropped between a and b
-                               nxt.get("R" + a[0])):
-                    if bucket:
-                        out.append(bucket)
-            bucket = inner.get("L" + b[0])
-            if bucket:
-                out.append(bucket)
+        buckets = []
+        if inner and nxt is not None:
+            buckets.append(inner.get("p" + b))
+            buckets.append(inner.get("s" + b))
+        if nxt:
+            buckets.append(nxt.get("R" + a[0]))
+        if inner:
+            buckets.append(inner.get("L" + b[0]))
             if c is not None and by_word.get(c) is not None:
-                bucket = inner.get("s" + c)  # the word between a and c changed
-                if bucket:
-                    out.append(bucket)
-                bucket = inner.get("p" + c)  # a word inserted in the text between a and c
-                if bucket:
-                    out.append(bucket)
-        elif nxt is not None:
-            bucket = nxt.get("R" + a[0])
-            if bucket:
-                out.append(bucket)
-        return tuple(out)
-
-    def _codes_at(self, key: Tuple[str, str, Optional[str]]) -> Tuple[Tuple[int, int], ...]:
-        """``(rendering id, offset of the pair's first word)`` of every code in the buckets hit at
-        a text position whose word and next two are ``key`` (:meth:`_buckets_at`), in order."""
+                buckets.append(inner.get("s" + c))
+                buckets.append(inner.get("p" + c))
         out = []
-        for bucket in self._buckets_at(*key):
+        for bucket in buckets:
+            if not bucket:
+                continue
             if bucket.__class__ is int:  # one code (as a compiled index stores it)
                 out.append((bucket >> 8, bucket & 255))
             else:
-                out.extend((code >> 8, code & 255) for code in bucket)
+                out.extend([(code >> 8, code & 255) for code in bucket])
         return tuple(out)
 
     def find(self, text: str, tokens: Sequence[Token], matches: Sequence) -> List[Variant]:
@@ -248,15 +239,19 @@ class VariantIndex:
         memo = self._hits_memo
         if len(memo) > 200000:
             memo.clear()
+        if len(self._approved_memo) > 200000:
+            self._approved_memo.clear()
         # the keys looked up at a position depend on its word and the next two only
         keys = list(zip(folds, folds[1:], folds[2:] + [None]))
         hits = list(map(memo.get, keys))
         if None in hits:
             codes_at = self._codes_at
-            for p, got in enumerate(hits):
+            for p in [p for p, got in enumerate(hits) if got is None]:
+                key = keys[p]
+                got = memo.get(key)  # the same key earlier in this text
                 if got is None:
-                    key = keys[p]
-                    hits[p] = memo[key] = codes_at(key)
+                    got = memo[key] = codes_at(key)
+                hits[p] = got
         anchors: Dict[int, List[int]] = {}  # rendering id -> positions of word 0
         for p, codes in enumerate(hits):
             if codes:
@@ -280,8 +275,10 @@ class VariantIndex:
             if n == 2:
                 if not _two_words_may_vary(r, anchored, folds):
                     continue
-            elif not r.case_sensitive and all(
-                    a >= 0 and folds[a:a + n] == r.word_list for a in set(anchored)):
+            elif not r.case_sensitive and (
+                    (anchored[0] >= 0 and folds[anchored[0]:anchored[0] + n] == r.word_list)
+                    if len(anchored) == 1 else
+                    all(a >= 0 and folds[a:a + n] == r.word_list for a in set(anchored))):
                 continue  # only exact occurrences: every window around them overlaps one
             elif n > 3:
                 # a near miss keeps all but one word, or all the letters: skip the rendering when
@@ -293,9 +290,19 @@ class VariantIndex:
                         letters = "".join(folds)
                     if r.nospace not in letters:
                         continue
+            if n > 2 and not r.case_sensitive:
+                # the same test on the words the windows around the anchors can take (starting
+                # one word either side, one word longer than the rendering at most): a window
+                # that scores keeps all but one of the rendering's words, or all its letters
+                lo = min(anchored) - 1
+                region = folds[lo if lo > 0 else 0:max(anchored) + n + 2]
+                if (sum(map(set(region).__contains__, r.words)) < n - 1
+                        and r.nospace not in "".join(region)):
+                    continue
             if cuts is None:
                 cuts = _cuts(text, tokens)
-            found.extend(self._near_misses(r, set(anchored), text, tokens, folds, matches, cuts))
+            found.extend(self._near_misses(r, anchored if len(anchored) == 1 else set(anchored),
+                                           text, tokens, folds, matches, cuts))
         found.sort(key=lambda v: (-v.score, v.start))
         kept: List[Variant] = []
         for v in found:
@@ -317,10 +324,16 @@ class VariantIndex:
         n = len(words)
         n_tok = len(folds)
         case_sensitive = r.case_sensitive
-        exact = [(s, s + n) for s in anchored if s >= 0 and tuple(folds[s:s + n]) == words]
+        word_list = r.word_list
+        exact = [(s, s + n) for s in anchored if s >= 0 and folds[s:s + n] == word_list]
         scored: List[Tuple[float, int, int]] = [(100.0, s, e) for s, e in exact]
         first, last = words[0][0], words[-1][0]
-        for s in {s + d for s in anchored for d in (-1, 0, 1)}:
+        if len(anchored) == 1:
+            for p in anchored:
+                starts: Iterable[int] = (p - 1, p, p + 1)
+        else:
+            starts = {s + d for s in anchored for d in (-1, 0, 1)}
+        for s in starts:  # the order does not matter: what scores is sorted below
             if s < 0 or s >= n_tok or folds[s][0] != first:
                 continue
             for e in (s + n - 1, s + n, s + n + 1):
@@ -342,7 +355,11 @@ class VariantIndex:
                 chosen.append(cand)
         out: List[Variant] = []
         for score, s, e in chosen:
-            if self._approved(tuple(folds[s:e])):
+            window = tuple(folds[s:e])
+            approved = self._approved_memo.get(window)
+            if approved is None:
+                approved = self._approved_memo[window] = self._approved(window)
+            if approved:
                 if not case_sensitive:
                     continue
                 cased = tuple(t.word for t in tokenize_en(r.text))
