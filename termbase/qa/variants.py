@@ -9,8 +9,6 @@ around those words, so the cost follows the text, not the glossary size.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from itertools import accumulate
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
@@ -31,7 +29,7 @@ class Rendering:
     renderings a segment's words point at are never reported)."""
 
     __slots__ = ("text", "words", "word_list", "word_set", "distinct", "joined", "nospace",
-                 "case_sensitive", "_entry", "_termbase", "_eid")
+                 "case_sensitive", "scores", "_entry", "_termbase", "_eid")
 
     def __init__(self, text: str, entry: object, words: Tuple[str, ...], case_sensitive: bool,
                  termbase=None, eid: int = -1):
@@ -43,6 +41,7 @@ class Rendering:
         self.joined = " ".join(words)
         self.nospace = "".join(words)
         self.case_sensitive = case_sensitive
+        self.scores: Dict[Tuple[str, ...], float] = {}  # word window -> _score (kept per window)
         self._entry = entry
         self._termbase = termbase
         self._eid = eid
@@ -264,7 +263,6 @@ class VariantIndex:
         if not anchors:
             return []
         found: List[Variant] = []
-        cuts = None
         letters = None
         made = self._made
         for rid, anchored in anchors.items():
@@ -290,19 +288,8 @@ class VariantIndex:
                         letters = "".join(folds)
                     if r.nospace not in letters:
                         continue
-            if n > 2 and not r.case_sensitive:
-                # the same test on the words the windows around the anchors can take (starting
-                # one word either side, one word longer than the rendering at most): a window
-                # that scores keeps all but one of the rendering's words, or all its letters
-                lo = min(anchored) - 1
-                region = folds[lo if lo > 0 else 0:max(anchored) + n + 2]
-                if (sum(map(set(region).__contains__, r.words)) < n - 1
-                        and r.nospace not in "".join(region)):
-                    continue
-            if cuts is None:
-                cuts = _cuts(text, tokens)
             found.extend(self._near_misses(r, anchored if len(anchored) == 1 else set(anchored),
-                                           text, tokens, folds, matches, cuts))
+                                           text, tokens, folds, matches))
         found.sort(key=lambda v: (-v.score, v.start))
         kept: List[Variant] = []
         for v in found:
@@ -312,7 +299,7 @@ class VariantIndex:
         return kept
 
     def _near_misses(self, r: Rendering, anchored: Set[int], text: str, tokens: Sequence[Token],
-                     folds: List[str], matches: Sequence, cuts: Sequence[int] = ()) -> List[Variant]:
+                     folds: List[str], matches: Sequence) -> List[Variant]:
         """Every near miss of ``r`` in the text: the best window of each place it is anchored.
 
         Windows are scored around each anchor (start one word either side, one word more or less
@@ -325,6 +312,7 @@ class VariantIndex:
         n_tok = len(folds)
         case_sensitive = r.case_sensitive
         word_list = r.word_list
+        scores = r.scores
         exact = [(s, s + n) for s in anchored if s >= 0 and folds[s:s + n] == word_list]
         scored: List[Tuple[float, int, int]] = [(100.0, s, e) for s, e in exact]
         first, last = words[0][0], words[-1][0]
@@ -341,9 +329,14 @@ class VariantIndex:
                     continue
                 if exact and any(xs < e and s < xe for xs, xe in exact):
                     continue  # loses to the exact occurrence it overlaps
-                if cuts and cuts[e - 1] != cuts[s]:
+                if e - 1 > s and _crosses_break(text, tokens, s, e - 1):
                     continue  # the window crosses sentence punctuation or a line break
-                score = _score(folds[s:e], r)
+                window = tuple(folds[s:e])
+                score = scores.get(window)
+                if score is None:
+                    if len(scores) >= 4096:
+                        scores.clear()
+                    score = scores[window] = _score(window, r)
                 if score:
                     scored.append((score, s, e))
         if not scored or (len(scored) == len(exact) and not case_sensitive):
@@ -434,25 +427,17 @@ _LETTERS_AT_END = re.compile(r"[A-Za-z]+$")
 _ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "No")
 
 
-def _cuts(text: str, tokens: Sequence[Token]) -> List[int]:
-    """For each token, the number of sentence breaks (. ; : ! ? or a line break) before it: a
-    window whose first and last tokens differ in this number crosses one."""
-    n = len(tokens)
-    steps = [0] * n
-    starts = None
-    last = 0
-    # only the gaps that hold a break character count; each is found from one of its breaks
-    for m in _BREAK.finditer(text):
-        if starts is None:
-            starts = [t.start for t in tokens]
-        j = bisect_right(starts, m.start())  # the break lies in the gap before token j
-        if j == last or j >= n:
-            continue
-        last = j  # a gap counts once, however many breaks it holds (j = 0: before any token)
+def _crosses_break(text: str, tokens: Sequence[Token], first: int, last: int) -> bool:
+    """True when a sentence break (. ; : ! ? or a line break, not the full stop of an
+    abbreviation) lies between token ``first`` and token ``last``."""
+    if _BREAK.search(text, tokens[first].end, tokens[last].start) is None:
+        return False  # no break character at all between them (most windows)
+    for j in range(first + 1, last + 1):
         prev_end = tokens[j - 1].end
-        if not _abbreviation(text, prev_end, text[prev_end:starts[j]]):
-            steps[j] = 1
-    return list(accumulate(steps)) if starts is not None else steps
+        gap = text[prev_end:tokens[j].start]
+        if _BREAK.search(gap) and not _abbreviation(text, prev_end, gap):
+            return True
+    return False
 
 
 def _abbreviation(text: str, end: int, gap: str) -> bool:
@@ -467,7 +452,7 @@ def _abbreviation(text: str, end: int, gap: str) -> bool:
 # lemminflect was weighed for this: it knows irregular forms, but loading its tables costs about
 # 0.9 s per process (most of a check's time budget), and its lemma of "banking" is the verb
 # "bank", which would accept the derivation this test rejects. pysbd was weighed for sentence
-# breaks: the windows only need the punctuation between two tokens, which _cuts reads directly.
+# breaks: the windows only need the punctuation between two tokens, which _crosses_break reads directly.
 def inflected_forms(word: str, verb: bool = False) -> Set[str]:
     """Inflections of ``word``: plural (and third person) -s/-es/-ies; with ``verb`` also -ed/-d
     and -ing. Derivations ("banking" for "bank") and dropped endings ("affair" for "affairs")
@@ -565,7 +550,7 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
     for v in found:
         busy[v.start:v.end] = b"\x01" * (v.end - v.start)
     folds = folds_of(tokens)
-    at_head: Optional[Dict[str, List[int]]] = None  # first letter -> positions of the words with it
+    heads: Optional[str] = None  # the first letter of each word
     out: List[Variant] = []
     for entry, missing in need.values():
         if missing <= 0:
@@ -578,18 +563,15 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
             if n > 3 or len(joined) < 3:
                 continue
             allowed = 1 if len(joined) <= 8 else 2
-            if at_head is None:
-                at_head = {}
-                for s, fold in enumerate(folds):
-                    got = at_head.get(fold[0])
-                    if got is None:
-                        at_head[fold[0]] = [s]
-                    else:
-                        got.append(s)
-            last = len(tokens) - n
-            for s in at_head.get(joined[0], ()):
-                if s > last:
-                    break
+            if heads is None:
+                heads = "".join([fold[0] for fold in folds])  # one character per token
+            head, stop = joined[0], len(tokens) - n + 1
+            at = []  # the windows' first words: those with the rendering's first letter
+            s = heads.find(head, 0, stop)
+            while s != -1:
+                at.append(s)
+                s = heads.find(head, s + 1, stop)
+            for s in at:
                 start, end = tokens[s].start, tokens[s + n - 1].end
                 if busy.find(1, start, end) != -1:
                     continue
