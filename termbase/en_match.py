@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import accumulate, repeat
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from .glossary import Entry
@@ -54,20 +54,22 @@ class TokenList(list):
 
 
 _new_tuple = tuple.__new__
-_start, _end, _group = re.Match.start, re.Match.end, re.Match.group
+_SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 
 def tokenize_en(text: str) -> List[Token]:
     """Word tokens of English text, possessive 's stripped (a :class:`TokenList`)."""
-    ms = list(_TOKEN.finditer(text))
-    words = list(map(_group, ms))
+    # the text split around its tokens: [gap, token, gap, token, ..., gap]; each token's offsets
+    # are the running sums of the parts' lengths (no match object, no Python step per word)
+    parts = _SPLIT.split(text)
+    words = parts[1::2]
+    ends = list(accumulate(map(len, parts)))
     if "'" in text or "\u2019" in text:
         for i, word in enumerate(words):
             if "'" in word or "\u2019" in word:
                 words[i] = _POSSESSIVE.sub("", word.replace("\u2019", "'")) or word
     folds = list(map(str.lower, words))
-    # Token(start, end, word, fold) for each match, without a Python-level step per word
-    out = TokenList(map(_new_tuple, repeat(Token), zip(map(_start, ms), map(_end, ms), words, folds)))
+    out = TokenList(map(_new_tuple, repeat(Token), zip(ends[0::2], ends[1::2], words, folds)))
     out.folds = folds
     return out
 
