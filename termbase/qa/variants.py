@@ -28,13 +28,14 @@ class Rendering:
     case-sensitive, and its entry (from a compiled termbase, decoded only when asked for: most
     renderings a segment's words point at are never reported)."""
 
-    __slots__ = ("text", "words", "word_list", "word_set", "distinct", "joined", "nospace",
-                 "case_sensitive", "scores", "_entry", "_termbase", "_eid")
+    __slots__ = ("text", "words", "n", "word_list", "word_set", "distinct", "joined", "nospace",
+                 "case_sensitive", "scores", "windows", "_entry", "_termbase", "_eid")
 
     def __init__(self, text: str, entry: object, words: Tuple[str, ...], case_sensitive: bool,
                  termbase=None, eid: int = -1):
         self.text = text
         self.words = words  # folded
+        self.n = len(words)
         self.word_list = list(words)
         self.word_set = frozenset(words)
         self.distinct = len(self.word_set) == len(words)  # no word twice
@@ -42,6 +43,7 @@ class Rendering:
         self.nospace = "".join(words)
         self.case_sensitive = case_sensitive
         self.scores: Dict[Tuple[str, ...], float] = {}  # word window -> _score (kept per window)
+        self.windows: Dict[tuple, tuple] = {}  # see _windows_around
         self._entry = entry
         self._termbase = termbase
         self._eid = eid
@@ -269,24 +271,29 @@ class VariantIndex:
             r = made.get(rid)
             if r is None:
                 r = self._rendering(rid)
-            n = len(r.words)
+            n = r.n
             if n == 2:
                 if not _two_words_may_vary(r, anchored, folds):
                     continue
-            elif not r.case_sensitive and (
-                    (anchored[0] >= 0 and folds[anchored[0]:anchored[0] + n] == r.word_list)
-                    if len(anchored) == 1 else
-                    all(a >= 0 and folds[a:a + n] == r.word_list for a in set(anchored))):
-                continue  # only exact occurrences: every window around them overlaps one
-            elif n > 3:
-                # a near miss keeps all but one word, or all the letters: skip the rendering when
-                # two of its words (counted with repeats) are not in the text, nor its letters
-                absent = r.word_set - present
-                if absent and (len(absent) > 1 or (
-                        not r.distinct and r.words.count(next(iter(absent))) > 1)):
-                    if letters is None:
-                        letters = "".join(folds)
-                    if r.nospace not in letters:
+            else:
+                if n > 3 and not r.word_set <= present:
+                    # a near miss keeps all but one word, or all the letters: skip the rendering
+                    # when two of its words (counted with repeats) are not in the text, nor its
+                    # letters
+                    absent = r.word_set - present
+                    if len(absent) > 1 or (not r.distinct
+                                           and r.words.count(next(iter(absent))) > 1):
+                        if letters is None:
+                            letters = "".join(folds)
+                        if r.nospace not in letters:
+                            continue
+                if not r.case_sensitive:
+                    # only exact occurrences: every window around them overlaps one
+                    if len(anchored) == 1:
+                        a = anchored[0]
+                        if a >= 0 and folds[a:a + n] == r.word_list:
+                            continue
+                    elif all(a >= 0 and folds[a:a + n] == r.word_list for a in set(anchored)):
                         continue
             found.extend(self._near_misses(r, anchored if len(anchored) == 1 else set(anchored),
                                            text, tokens, folds, matches))
@@ -307,38 +314,17 @@ class VariantIndex:
         takes its place and is not reported, so a correct occurrence of a rendering never hides
         a misspelt one elsewhere in the segment.
         """
-        words = r.words
-        n = len(words)
-        n_tok = len(folds)
         case_sensitive = r.case_sensitive
-        word_list = r.word_list
-        scores = r.scores
-        exact = [(s, s + n) for s in anchored if s >= 0 and folds[s:s + n] == word_list]
-        scored: List[Tuple[float, int, int]] = [(100.0, s, e) for s, e in exact]
-        first, last = words[0][0], words[-1][0]
-        if len(anchored) == 1:
-            for p in anchored:
-                starts: Iterable[int] = (p - 1, p, p + 1)
-        else:
-            starts = {s + d for s in anchored for d in (-1, 0, 1)}
-        for s in starts:  # the order does not matter: what scores is sorted below
-            if s < 0 or s >= n_tok or folds[s][0] != first:
-                continue
-            for e in (s + n - 1, s + n, s + n + 1):
-                if e <= s or e > n_tok or folds[e - 1][0] != last:
-                    continue
-                if exact and any(xs < e and s < xe for xs, xe in exact):
-                    continue  # loses to the exact occurrence it overlaps
-                if e - 1 > s and _crosses_break(text, tokens, s, e - 1):
-                    continue  # the window crosses sentence punctuation or a line break
-                window = tuple(folds[s:e])
-                score = scores.get(window)
-                if score is None:
-                    if len(scores) >= 4096:
-                        scores.clear()
-                    score = scores[window] = _score(window, r)
-                if score:
-                    scored.append((score, s, e))
+        (exact, windows), lo = _windows_around(r, anchored, folds)
+        if not windows and (not exact or not case_sensitive):
+            return []  # nothing, or only exact occurrences
+        scored: List[Tuple[float, int, int]] = [(100.0, s + lo, e + lo) for s, e in exact]
+        for score, s, e in windows:
+            s += lo
+            e += lo
+            if e - 1 > s and _crosses_break(text, tokens, s, e - 1):
+                continue  # the window crosses sentence punctuation or a line break
+            scored.append((score, s, e))
         if not scored or (len(scored) == len(exact) and not case_sensitive):
             return []  # nothing, or only exact occurrences
         scored.sort(key=lambda x: (-x[0], x[1], x[2]))
@@ -364,6 +350,65 @@ class VariantIndex:
             out.append(Variant(start, end, text[start:end], r.text, r.entry, score,
                                score == INFLECTION))
         return out
+
+
+def _windows_around(r: Rendering, anchored: Iterable[int], folds: Sequence[str]
+                    ) -> Tuple[Tuple[tuple, tuple], int]:
+    """``((exact, windows), lo)``: the exact occurrences ``(start, end)`` of ``r`` at the anchors
+    and the windows around them that score, ``(score, start, end)``, in word positions counted
+    from ``lo``. They depend only on the words from one before the first anchor to the end of the
+    longest window after the last, so they are kept per rendering for each such run of words
+    (texts repeat their phrases)."""
+    n = len(r.words)
+    if len(anchored) == 1:
+        for first in anchored:
+            last = first
+    else:
+        first, last = min(anchored), max(anchored)
+    lo = first - 1 if first > 0 else 0
+    hi = last + n + 2  # > 0: an anchor is at most the offset of a word of r before position 0
+    region = tuple(folds[lo:hi])
+    rel = (first - lo,) if len(anchored) == 1 else tuple(sorted(a - lo for a in anchored))
+    key = (rel, region)
+    memo = r.windows
+    got = memo.get(key)
+    if got is None:
+        if len(memo) >= 1024:
+            memo.clear()
+        got = memo[key] = _windows_in(r, rel, region)
+    return got, lo
+
+
+def _windows_in(r: Rendering, anchored: Sequence[int], folds: Tuple[str, ...]
+                ) -> Tuple[tuple, tuple]:
+    """The exact occurrences and scoring windows of :func:`_windows_around` in ``folds``: windows
+    start one word either side of an anchor and are one word longer or shorter than the
+    rendering at most, start and end with its first and last letters, overlap no exact
+    occurrence (which would win over them) and score (:func:`_score`)."""
+    words = r.words
+    n = len(words)
+    n_tok = len(folds)
+    scores = r.scores
+    exact = tuple((s, s + n) for s in anchored if s >= 0 and folds[s:s + n] == words)
+    first, last = words[0][0], words[-1][0]
+    out = []
+    for s in {s + d for s in anchored for d in (-1, 0, 1)}:  # the order does not matter
+        if s < 0 or s >= n_tok or folds[s][0] != first:
+            continue
+        for e in (s + n - 1, s + n, s + n + 1):
+            if e <= s or e > n_tok or folds[e - 1][0] != last:
+                continue
+            if exact and any(xs < e and s < xe for xs, xe in exact):
+                continue  # loses to the exact occurrence it overlaps
+            window = folds[s:e]
+            score = scores.get(window)
+            if score is None:
+                if len(scores) >= 4096:
+                    scores.clear()
+                score = scores[window] = _score(window, r)
+            if score:
+                out.append((score, s, e))
+    return exact, tuple(out)
 
 
 def _two_words_may_vary(r: Rendering, anchored: Sequence[int], folds: Sequence[str]) -> bool:
