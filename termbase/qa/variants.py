@@ -616,7 +616,10 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
             while s != -1:
                 at.append(s)
                 s = heads.find(head, s + 1, stop)
+            size = len(joined)
             for s in at:
+                if n == 1 and abs(len(folds[s]) - size) > allowed:
+                    continue  # more edits than allowed: the lengths differ by more
                 start, end = tokens[s].start, tokens[s + n - 1].end
                 if busy.find(1, start, end) != -1:
                     continue
