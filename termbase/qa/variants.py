@@ -21,6 +21,7 @@ from ..en_match import FORBIDDEN, Token, folds_of, tokenize_en
 THRESHOLD = 88.0
 INFLECTION = 1.0  # score marking a window that differs from a rendering only by a word form
 STOPWORDS = frozenset("a an and as at by for from in into of on or the to with".split())
+_NONE: frozenset = frozenset()
 
 
 class Rendering:
@@ -35,15 +36,16 @@ class Rendering:
                  termbase=None, eid: int = -1):
         self.text = text
         self.words = words  # folded
-        self.n = len(words)
-        self.word_list = list(words)
-        self.word_set = frozenset(words)
-        self.distinct = len(self.word_set) == len(words)  # no word twice
+        self.n = n = len(words)
+        if n > 2:  # what the filters of longer renderings look at
+            self.word_list = list(words)
+            self.word_set = frozenset(words)
+            self.distinct = len(self.word_set) == n  # no word twice
         self.joined = " ".join(words)
         self.nospace = "".join(words)
         self.case_sensitive = case_sensitive
-        self.scores: Dict[Tuple[str, ...], float] = {}  # word window -> _score (kept per window)
-        self.windows: Dict[tuple, tuple] = {}  # see _windows_around
+        self.scores: Optional[Dict[Tuple[str, ...], float]] = None  # word window -> _score
+        self.windows: Optional[Dict[tuple, tuple]] = None  # see _windows_around
         self._entry = entry
         self._termbase = termbase
         self._eid = eid
@@ -197,24 +199,32 @@ class VariantIndex:
             return self._termbase.is_approved_words(words)
         return words in self._approved_words
 
-    def _codes_at(self, key: Tuple[str, str, Optional[str]]) -> Tuple[Tuple[int, int], ...]:
-        """``(rendering id, offset of the pair's first word)`` of every code in the index buckets
-        hit at a text position whose word is ``a``, followed by ``b`` and ``c`` (None at the end
-        of the text): ``p+b``, ``s+b`` (a word of the rendering dropped between a and b),
-        ``R+a0`` of b, ``L+b0``, ``s+c`` (the word between a and c changed), ``p+c`` (a word
-        inserted in the text between a and c), in this order. A key holds only words of indexed
-        renderings: only what can be there is looked up."""
+    def _codes_at(self, key: Tuple[str, str, Optional[str]]) -> Tuple[tuple, frozenset]:
+        """What a text position whose word is ``a``, followed by ``b`` and ``c`` (None at the end
+        of the text), hits in the index: ``(codes, hot)``.
+
+        ``codes`` are ``(rendering id, offset of the pair's first word)`` of every code in the
+        buckets ``p+b``, ``s+b`` (a word of the rendering dropped between a and b), ``R+a0`` of
+        b, ``L+b0``, ``s+c`` (the word between a and c changed), ``p+c`` (a word inserted in the
+        text between a and c), in this order. A key holds only words of indexed renderings:
+        only what can be there is looked up. ``hot`` are the two-word renderings of the ``L``
+        and ``R`` buckets (anchored here) whose window starting here may vary
+        (:func:`_two_words_window`).
+        """
         a, b, c = key
         by_word = self._by_word
         inner, nxt = by_word.get(a), by_word.get(b)
         buckets = []
+        left = right = None  # the buckets of two-word renderings
         if inner and nxt is not None:
             buckets.append(inner.get("p" + b))
             buckets.append(inner.get("s" + b))
         if nxt:
-            buckets.append(nxt.get("R" + a[0]))
+            right = nxt.get("R" + a[0])
+            buckets.append(right)
         if inner:
-            buckets.append(inner.get("L" + b[0]))
+            left = inner.get("L" + b[0])
+            buckets.append(left)
             if c is not None and by_word.get(c) is not None:
                 buckets.append(inner.get("s" + c))
                 buckets.append(inner.get("p" + c))
@@ -226,7 +236,19 @@ class VariantIndex:
                 out.append((bucket >> 8, bucket & 255))
             else:
                 out.extend([(code >> 8, code & 255) for code in bucket])
-        return tuple(out)
+        if not (left or right):
+            return tuple(out), _NONE
+        hot = []
+        made, a0 = self._made, a[0]
+        for bucket in (right, left):
+            if not bucket:
+                continue
+            for code in ((bucket,) if bucket.__class__ is int else bucket):
+                rid = code >> 8
+                r = made.get(rid) or self._rendering(rid)
+                if a0 == r.words[0][0] and _two_words_window(r, a, b, c):
+                    hot.append(rid)
+        return tuple(out), frozenset(hot) if hot else _NONE
 
     def find(self, text: str, tokens: Sequence[Token], matches: Sequence) -> List[Variant]:
         """Variants in ``text``; ``matches`` are the EnMatcher matches (approved and forbidden)."""
@@ -254,7 +276,7 @@ class VariantIndex:
                     got = memo[key] = codes_at(key)
                 hits[p] = got
         anchors: Dict[int, List[int]] = {}  # rendering id -> positions of word 0
-        for p, codes in enumerate(hits):
+        for p, (codes, _) in enumerate(hits):
             if codes:
                 for rid, off in codes:
                     anchored = anchors.get(rid)
@@ -265,6 +287,7 @@ class VariantIndex:
         if not anchors:
             return []
         found: List[Variant] = []
+        n_tok = len(folds)
         letters = None
         made = self._made
         for rid, anchored in anchors.items():
@@ -273,8 +296,24 @@ class VariantIndex:
                 r = self._rendering(rid)
             n = r.n
             if n == 2:
-                if not _two_words_may_vary(r, anchored, folds):
-                    continue
+                # anchored where it may vary, or beside a word that starts like it (where
+                # _two_words_may_vary decides), or not a near miss anywhere
+                if len(anchored) == 1:
+                    p = anchored[0]
+                    if rid not in hits[p][1]:
+                        a0 = r.words[0][0]
+                        if not ((p > 0 and folds[p - 1][0] == a0)
+                                or (p + 1 < n_tok and folds[p + 1][0] == a0)):
+                            continue
+                        if not _two_words_may_vary(r, anchored, folds):
+                            continue
+                elif not any(rid in hits[p][1] for p in anchored):
+                    a0 = r.words[0][0]
+                    if not any((p > 0 and folds[p - 1][0] == a0)
+                               or (p + 1 < n_tok and folds[p + 1][0] == a0) for p in anchored):
+                        continue
+                    if not _two_words_may_vary(r, anchored, folds):
+                        continue
             else:
                 if n > 3 and not r.word_set <= present:
                     # a near miss keeps all but one word, or all the letters: skip the rendering
@@ -371,6 +410,8 @@ def _windows_around(r: Rendering, anchored: Iterable[int], folds: Sequence[str]
     rel = (first - lo,) if len(anchored) == 1 else tuple(sorted(a - lo for a in anchored))
     key = (rel, region)
     memo = r.windows
+    if memo is None:
+        memo = r.windows = {}
     got = memo.get(key)
     if got is None:
         if len(memo) >= 1024:
@@ -389,6 +430,8 @@ def _windows_in(r: Rendering, anchored: Sequence[int], folds: Tuple[str, ...]
     n = len(words)
     n_tok = len(folds)
     scores = r.scores
+    if scores is None:
+        scores = r.scores = {}
     exact = tuple((s, s + n) for s in anchored if s >= 0 and folds[s:s + n] == words)
     first, last = words[0][0], words[-1][0]
     out = []
@@ -422,12 +465,8 @@ def _two_words_may_vary(r: Rendering, anchored: Sequence[int], folds: Sequence[s
     its counterpart (an inflection, or similar enough); windows of one or three words only when
     they run together to the rendering's letters.
     """
-    a, b = r.words
-    nospace, joined = r.nospace, r.joined
-    case_sensitive = r.case_sensitive
-    a0, b0 = a[0], b[0]
+    a0 = r.words[0][0]
     n_tok = len(folds)
-    cutoff = THRESHOLD / 100
     if len(anchored) == 1:
         p = anchored[0]
         starts: Iterable[int] = (p - 1, p, p + 1)
@@ -437,32 +476,38 @@ def _two_words_may_vary(r: Rendering, anchored: Sequence[int], folds: Sequence[s
         if s < 0 or s >= n_tok:
             continue
         f = folds[s]
-        if f[0] != a0:
-            continue
-        if f == nospace:
-            return True
-        if s + 1 >= n_tok:
-            continue
-        g = folds[s + 1]
-        if s + 2 < n_tok and f + g + folds[s + 2] == nospace:
-            return True
-        if g[0] != b0:
-            continue
-        if f == a or g == b:
-            if f == a and g == b:
-                if case_sensitive:
-                    return True  # the rendering itself, perhaps in the wrong case
-                continue  # an exact occurrence is no near miss; windows beside it are tried
-            x, y = (g, b) if f == a else (f, a)
-            if x in STOPWORDS or y in STOPWORDS:
-                continue
-            if x.startswith(y[:-1]):
-                return True  # perhaps an inflection
-            if Indel.normalized_similarity(f + " " + g, joined, score_cutoff=cutoff):
-                return True
-        elif f + g == nospace:
+        if f[0] == a0 and _two_words_window(r, f, folds[s + 1] if s + 1 < n_tok else None,
+                                            folds[s + 2] if s + 2 < n_tok else None):
             return True
     return False
+
+
+def _two_words_window(r: Rendering, f: str, g: Optional[str], h: Optional[str]) -> bool:
+    """The test of :func:`_two_words_may_vary` for the windows starting at a word ``f`` (that
+    starts like the two-word rendering ``r``), followed by ``g`` and ``h`` (None past the end
+    of the text)."""
+    a, b = r.words
+    nospace = r.nospace
+    if f == nospace:
+        return True
+    if g is None:
+        return False
+    if h is not None and f + g + h == nospace:
+        return True
+    if g[0] != b[0]:
+        return False
+    if f == a or g == b:
+        if f == a and g == b:
+            return r.case_sensitive  # the rendering itself, perhaps in the wrong case; else an
+            # exact occurrence is no near miss (windows beside it are tried)
+        x, y = (g, b) if f == a else (f, a)
+        if x in STOPWORDS or y in STOPWORDS:
+            return False
+        if x.startswith(y[:-1]):
+            return True  # perhaps an inflection
+        return bool(Indel.normalized_similarity(f + " " + g, r.joined,
+                                                score_cutoff=THRESHOLD / 100))
+    return f + g == nospace
 
 
 _BREAK = re.compile(r"[.;:!?。；：！？\n]")
