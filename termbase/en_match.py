@@ -16,6 +16,7 @@ from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tu
 from .glossary import Entry
 
 _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019][A-Za-z]+)?")
+_PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$", re.IGNORECASE)
 
 _ARTICLES = ("the", "a", "an")
@@ -50,7 +51,18 @@ class TokenList(list):
     walk one text's tokens need not gather them again. Do not modify it in place (``folds``
     would no longer describe it); a copy (``list(tokens)``) is a plain list."""
 
+    __slots__ = ("folds",)
     folds: List[str]
+
+    def __reduce__(self):
+        return _token_list, (list(self), getattr(self, "folds", None))
+
+
+def _token_list(tokens: List[Token], folds: Optional[List[str]]) -> TokenList:
+    out = TokenList(tokens)
+    if folds is not None:
+        out.folds = folds
+    return out
 
 
 _new_tuple = tuple.__new__
@@ -132,8 +144,11 @@ class EnMatcher:
     def add(self, rendering: str, entry: Optional[Entry] = None, kind: str = APPROVED,
             case_sensitive: bool = False) -> None:
         """Index one rendering."""
-        self.add_words(rendering, tuple(t.word for t in tokenize_en(rendering)), entry, kind,
-                       case_sensitive)
+        if _PLAIN.fullmatch(rendering):  # its tokens are its space-separated words
+            words = tuple(rendering.split(" "))
+        else:
+            words = tuple(t.word for t in tokenize_en(rendering))
+        self.add_words(rendering, words, entry, kind, case_sensitive)
 
     def add_words(self, rendering: str, words: Tuple[str, ...], entry: Optional[Entry] = None,
                   kind: str = APPROVED, case_sensitive: bool = False) -> None:
