@@ -135,6 +135,11 @@ class VariantIndex:
     follows the renderings that share words with it, not the glossary size.
     """
 
+    #: True: every two-word rendering a text's words point at is judged by
+    #: :func:`_two_words_may_vary` and every window is worked out afresh, nothing taken from what
+    #: was kept (slower; the reference the tests hold the search to)
+    exhaustive = False
+
     def __init__(self, glossary=None):
         """Index the approved renderings of ``glossary`` (none: an empty index)."""
         self.renderings: List[tuple] = []  # (text, entry, folded words)
@@ -287,6 +292,7 @@ class VariantIndex:
         if not anchors:
             return []
         found: List[Variant] = []
+        exhaustive = self.exhaustive
         n_tok = len(folds)
         letters = None
         made = self._made
@@ -298,7 +304,10 @@ class VariantIndex:
             if n == 2:
                 # anchored where it may vary, or beside a word that starts like it (where
                 # _two_words_may_vary decides), or not a near miss anywhere
-                if len(anchored) == 1:
+                if exhaustive:
+                    if not _two_words_may_vary(r, anchored, folds):
+                        continue
+                elif len(anchored) == 1:
                     p = anchored[0]
                     if rid not in hits[p][1]:
                         a0 = r.words[0][0]
@@ -354,7 +363,10 @@ class VariantIndex:
         a misspelt one elsewhere in the segment.
         """
         case_sensitive = r.case_sensitive
-        (exact, windows), lo = _windows_around(r, anchored, folds)
+        if self.exhaustive:
+            (exact, windows), lo = _windows_in(r, tuple(anchored), tuple(folds), False), 0
+        else:
+            (exact, windows), lo = _windows_around(r, anchored, folds)
         if not windows and (not exact or not case_sensitive):
             return []  # nothing, or only exact occurrences
         scored: List[Tuple[float, int, int]] = [(100.0, s + lo, e + lo) for s, e in exact]
@@ -420,16 +432,17 @@ def _windows_around(r: Rendering, anchored: Iterable[int], folds: Sequence[str]
     return got, lo
 
 
-def _windows_in(r: Rendering, anchored: Sequence[int], folds: Tuple[str, ...]
-                ) -> Tuple[tuple, tuple]:
+def _windows_in(r: Rendering, anchored: Sequence[int], folds: Tuple[str, ...],
+                keep: bool = True) -> Tuple[tuple, tuple]:
     """The exact occurrences and scoring windows of :func:`_windows_around` in ``folds``: windows
     start one word either side of an anchor and are one word longer or shorter than the
     rendering at most, start and end with its first and last letters, overlap no exact
-    occurrence (which would win over them) and score (:func:`_score`)."""
+    occurrence (which would win over them) and score (:func:`_score`; kept per window unless
+    ``keep`` is false)."""
     words = r.words
     n = len(words)
     n_tok = len(folds)
-    scores = r.scores
+    scores = r.scores if keep else {}
     if scores is None:
         scores = r.scores = {}
     exact = tuple((s, s + n) for s in anchored if s >= 0 and folds[s:s + n] == words)
