@@ -9,6 +9,7 @@ around those words, so the cost follows the text, not the glossary size.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
@@ -634,16 +635,15 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
     this finds one-word renderings and short names ("HKBA" for "HKMA", "Fehg Yu" for "Feng Yu")
     that the word-pair index cannot, and only for the few entries with a deficit.
     """
-    need: Dict[int, list] = {}
-    for t in terms:
-        need.setdefault(id(t.entry), [t.entry, 0])[1] += 1
-    for m in matches:
-        if m.kind != FORBIDDEN and id(m.entry) in need:
-            need[id(m.entry)][1] -= 1
-    for v in found:
-        if id(v.entry) in need:
-            need[id(v.entry)][1] -= 1
-    if all(missing <= 0 for _, missing in need.values()):
+    entries = [t.entry for t in terms]
+    ids = list(map(id, entries))
+    entry_of = dict(zip(ids, entries))
+    # source occurrences of each entry (in the order of the first) less its approved target
+    # occurrences and its near misses
+    taken = Counter([id(m.entry) for m in matches if m.kind != FORBIDDEN]
+                    + [id(v.entry) for v in found])
+    need = [(entry_of[eid], count - taken.get(eid, 0)) for eid, count in Counter(ids).items()]
+    if all(missing <= 0 for _, missing in need):
         return []
     # characters already taken by a rendering match or a near miss: a window is free when none of
     # its characters is taken (the same test as comparing it with every taken span)
@@ -655,7 +655,7 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
     folds = folds_of(tokens)
     heads: Optional[str] = None  # the first letter of each word
     out: List[Variant] = []
-    for entry, missing in need.values():
+    for entry, missing in need:
         if missing <= 0:
             continue
         cands: List[Tuple[int, int, int, str]] = []
