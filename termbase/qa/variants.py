@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from rapidfuzz.distance import Indel, Levenshtein
@@ -654,6 +655,7 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
         busy[v.start:v.end] = b"\x01" * (v.end - v.start)
     folds = folds_of(tokens)
     heads: Optional[str] = None  # the first letter of each word
+    ends: List[int] = []
     out: List[Variant] = []
     for entry, missing in need:
         if missing <= 0:
@@ -668,6 +670,7 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
             allowed = 1 if len(joined) <= 8 else 2
             if heads is None:
                 heads = "".join([fold[0] for fold in folds])  # one character per token
+                ends = [0, *accumulate(map(len, folds))]  # letters before each word
             head, stop = joined[0], len(tokens) - n + 1
             at = []  # the windows' first words: those with the rendering's first letter
             s = heads.find(head, 0, stop)
@@ -676,7 +679,7 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
                 s = heads.find(head, s + 1, stop)
             size = len(joined)
             for s in at:
-                if n == 1 and abs(len(folds[s]) - size) > allowed:
+                if abs(ends[s + n] - ends[s] - size) > allowed:
                     continue  # more edits than allowed: the lengths differ by more
                 start, end = tokens[s].start, tokens[s + n - 1].end
                 if busy.find(1, start, end) != -1:
