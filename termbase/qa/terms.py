@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterable, List
 
 from ..aligned import SegmentPair
-from ..en_match import APPROVED, FORBIDDEN
+from ..en_match import APPROVED, FORBIDDEN, EnMatcher
 from .base import SOURCE, TARGET, CheckContext, Issue, SegmentCheck
 
 
@@ -32,11 +32,12 @@ def _shorter_terms(matched: str, ctx: CheckContext) -> tuple:
 def _nested_rendered(t, pair: SegmentPair, ctx: CheckContext) -> List[tuple]:
     """``(entry, rendering)`` of the shorter glossary terms inside the term ``t`` whose approved
     rendering the target has (重庆 rendered as "Chongqing" inside a missing 重庆市政府外事办公室)."""
-    from ..en_match import EnMatcher
-
+    shorter = _shorter_terms(t.matched, ctx)
+    if not shorter:
+        return []
     out, seen = [], {id(t.entry)}
     en_of = ctx.shared("nested-en-matchers", dict)  # id(entry) -> (entry, its approved matcher)
-    for entry in _shorter_terms(t.matched, ctx):
+    for entry in shorter:
         if id(entry) in seen:
             continue
         seen.add(id(entry))
