@@ -60,6 +60,9 @@ class _TermCheck(SegmentCheck):
 
     def prepare(self, ctx: CheckContext) -> None:
         if ctx.glossary is not None:
+            from . import variants  # noqa: F401 - the near-miss search (and rapidfuzz), imported
+            # once here rather than by the first segment (before workers fork)
+
             ctx.en_matcher()
             if self.uses_variants == "all" or (self.uses_variants and not ctx.compiled):
                 ctx.prepare_variants()
