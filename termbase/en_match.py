@@ -183,7 +183,7 @@ class EnMatcher:
             toks = tokens if isinstance(tokens, (list, tuple)) else list(tokens)
         folds = folds_of(toks)
         lengths_of = self._lengths
-        # the positions where a rendering can start (most words start none)
+        # the positions where an indexed rendering can start
         starts = [i for i, fold in enumerate(folds) if fold in lengths_of]
         if not starts:
             return []

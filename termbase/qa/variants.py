@@ -419,7 +419,7 @@ def _windows_around(r: Rendering, anchored: Iterable[int], folds: Sequence[str]
     else:
         first, last = min(anchored), max(anchored)
     lo = first - 1 if first > 0 else 0
-    hi = last + n + 2  # > 0: an anchor is at most the offset of a word of r before position 0
+    hi = last + n + 2  # > 0: an anchor lies fewer than n words before the text
     region = tuple(folds[lo:hi])
     rel = (first - lo,) if len(anchored) == 1 else tuple(sorted(a - lo for a in anchored))
     key = (rel, region)
