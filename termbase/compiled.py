@@ -58,7 +58,9 @@ _SHAPING = ("compiled.py", "glossary.py", "normalize.py", "en_match.py", "qa/var
 #: a rendering whose word tokens are its space-separated parts (most are)
 _PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
 _ZH_PER_SHARD = 256
-_WORDS_PER_SHARD = 16
+#: about one word per near-miss index shard: a document decodes the index of its own words only
+#: (the words that are not its own are mostly rare, but the index of a large glossary is large)
+_WORDS_PER_SHARD = 1
 
 
 #: position of each Entry field in a stored record

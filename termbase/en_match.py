@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate, repeat
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from .glossary import Entry
 
 _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019][A-Za-z]+)?")
+_PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$", re.IGNORECASE)
 
 _ARTICLES = ("the", "a", "an")
@@ -43,16 +45,53 @@ class EnMatch:
     kind: str = APPROVED
 
 
-def tokenize_en(text: str) -> List[Token]:
-    """Word tokens of English text, possessive 's stripped."""
-    out = []
-    append = out.append
-    for m in _TOKEN.finditer(text):
-        word = m.group()
-        if "'" in word or "\u2019" in word:
-            word = _POSSESSIVE.sub("", word.replace("\u2019", "'")) or word
-        append(Token(m.start(), m.end(), word, word.lower()))
+class TokenList(list):
+    """The tokens :func:`tokenize_en` returns: a list of :class:`Token` that also carries their
+    folded forms (``folds``, the ``Token.fold`` of each, in order) so that the matchers that
+    walk one text's tokens need not gather them again. Do not modify it in place (``folds``
+    would no longer describe it); a copy (``list(tokens)``) is a plain list."""
+
+    __slots__ = ("folds",)
+    folds: List[str]
+
+    def __reduce__(self):
+        return _token_list, (list(self), getattr(self, "folds", None))
+
+
+def _token_list(tokens: List[Token], folds: Optional[List[str]]) -> TokenList:
+    out = TokenList(tokens)
+    if folds is not None:
+        out.folds = folds
     return out
+
+
+_new_tuple = tuple.__new__
+_SPLIT = re.compile(f"({_TOKEN.pattern})")
+
+
+def tokenize_en(text: str) -> List[Token]:
+    """Word tokens of English text, possessive 's stripped (a :class:`TokenList`)."""
+    # the text split around its tokens: [gap, token, gap, token, ..., gap]; each token's offsets
+    # are the running sums of the parts' lengths (no match object, no Python step per word)
+    parts = _SPLIT.split(text)
+    words = parts[1::2]
+    ends = list(accumulate(map(len, parts)))
+    if "'" in text or "\u2019" in text:
+        for i, word in enumerate(words):
+            if "'" in word or "\u2019" in word:
+                words[i] = _POSSESSIVE.sub("", word.replace("\u2019", "'")) or word
+    folds = list(map(str.lower, words))
+    out = TokenList(map(_new_tuple, repeat(Token), zip(ends[0::2], ends[1::2], words, folds)))
+    out.folds = folds
+    return out
+
+
+def folds_of(tokens: Sequence[Token]) -> List[str]:
+    """The ``Token.fold`` of each token, in order (kept by a :class:`TokenList`)."""
+    folds = getattr(tokens, "folds", None)
+    if folds is not None and len(folds) == len(tokens):
+        return folds
+    return [t.fold for t in tokens]
 
 
 def _forms(word: str) -> Tuple[str, ...]:
@@ -105,8 +144,11 @@ class EnMatcher:
     def add(self, rendering: str, entry: Optional[Entry] = None, kind: str = APPROVED,
             case_sensitive: bool = False) -> None:
         """Index one rendering."""
-        self.add_words(rendering, tuple(t.word for t in tokenize_en(rendering)), entry, kind,
-                       case_sensitive)
+        if _PLAIN.fullmatch(rendering):  # its tokens are its space-separated words
+            words = tuple(rendering.split(" "))
+        else:
+            words = tuple(t.word for t in tokenize_en(rendering))
+        self.add_words(rendering, words, entry, kind, case_sensitive)
 
     def add_words(self, rendering: str, words: Tuple[str, ...], entry: Optional[Entry] = None,
                   kind: str = APPROVED, case_sensitive: bool = False) -> None:
@@ -135,17 +177,21 @@ class EnMatcher:
 
     def find_all(self, text: str, tokens: Optional[Sequence[Token]] = None) -> List[EnMatch]:
         """Every occurrence of every indexed rendering, overlapping ones included."""
-        toks = list(tokens) if tokens is not None else tokenize_en(text)
+        if tokens is None:
+            toks = tokenize_en(text)
+        else:
+            toks = tokens if isinstance(tokens, (list, tuple)) else list(tokens)
+        folds = folds_of(toks)
+        lengths_of = self._lengths
+        # the positions where an indexed rendering can start
+        starts = [i for i, fold in enumerate(folds) if fold in lengths_of]
+        if not starts:
+            return []
         out: List[EnMatch] = []
-        folds = [t.fold for t in toks]
-        lengths_of = self._lengths.get
         index = self._index
         n_tok = len(folds)
-        for i, fold in enumerate(folds):
-            lengths = lengths_of(fold)
-            if not lengths:
-                continue
-            for n in lengths:
+        for i in starts:
+            for n in lengths_of[folds[i]]:
                 if i + n > n_tok:
                     continue
                 phrases = index.get(tuple(folds[i:i + n]))
@@ -159,7 +205,8 @@ class EnMatcher:
                         continue
                     s, e = window[0].start, window[-1].end
                     out.append(EnMatch(s, e, text[s:e], phrase.rendering, phrase.entry, phrase.kind))
-        out.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        if len(out) > 1:
+            out.sort(key=_match_order)
         return out
 
     def find(self, text: str, tokens: Optional[Sequence[Token]] = None) -> List[EnMatch]:
@@ -171,6 +218,10 @@ class EnMatcher:
                 out.append(m)
                 pos = m.end
         return out
+
+
+def _match_order(m: EnMatch) -> Tuple[int, int]:
+    return m.start, m.start - m.end
 
 
 def phrase_firsts(words: Sequence[str]) -> Set[str]:
@@ -189,12 +240,12 @@ def phrase_firsts(words: Sequence[str]) -> Set[str]:
 def token_folds(text: str) -> Set[str]:
     """The folded words (``Token.fold``) of ``text``: what :func:`tokenize_en` would give, at the
     speed of one regular-expression pass."""
-    out = set()
-    for word in _TOKEN.findall(text):
-        if "'" in word or "\u2019" in word:
-            word = _POSSESSIVE.sub("", word.replace("\u2019", "'")) or word
-        out.add(word.lower())
-    return out
+    words = _TOKEN.findall(text)
+    if "'" in text or "\u2019" in text:
+        for i, word in enumerate(words):
+            if "'" in word or "\u2019" in word:
+                words[i] = _POSSESSIVE.sub("", word.replace("\u2019", "'")) or word
+    return set(map(str.lower, words))
 
 
 def _same_case(words: Sequence[str], window: Sequence[Token]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterable, List
 
 from ..aligned import SegmentPair
-from ..en_match import APPROVED, FORBIDDEN
+from ..en_match import APPROVED, FORBIDDEN, EnMatcher
 from .base import SOURCE, TARGET, CheckContext, Issue, SegmentCheck
 
 
@@ -13,26 +13,40 @@ def _alternatives(entry) -> str:
     return f" (also approved: {', '.join(rest)})" if rest else ""
 
 
+def _shorter_terms(matched: str, ctx: CheckContext) -> tuple:
+    """The entries of the glossary keys inside the source term ``matched`` (shorter than it), in
+    the order the Chinese matcher finds them (kept per distinct term)."""
+    cache = ctx.shared("shorter-terms", dict)
+    hit = cache.get(matched)
+    if hit is None:
+        from ..normalize import normalize_zh
+
+        matcher = ctx.zh_matcher()
+        norm = normalize_zh(matched)
+        hit = cache[matched] = tuple(matcher.entry_for(norm[i:i + k])
+                                     for i, lengths in matcher.candidates(norm)
+                                     for k in lengths if k < len(norm))
+    return hit
+
+
 def _nested_rendered(t, pair: SegmentPair, ctx: CheckContext) -> List[tuple]:
     """``(entry, rendering)`` of the shorter glossary terms inside the term ``t`` whose approved
     rendering the target has (重庆 rendered as "Chongqing" inside a missing 重庆市政府外事办公室)."""
-    from ..en_match import EnMatcher
-    from ..normalize import normalize_zh
-
-    matcher = ctx.zh_matcher()
-    norm = normalize_zh(t.matched)
+    shorter = _shorter_terms(t.matched, ctx)
+    if not shorter:
+        return []
     out, seen = [], {id(t.entry)}
-    for i, lengths in matcher.candidates(norm):
-        for k in lengths:
-            if k >= len(norm):
-                continue
-            entry = matcher.entry_for(norm[i:i + k])
-            if id(entry) in seen:
-                continue
-            seen.add(id(entry))
-            found = EnMatcher.for_glossary([entry], forbidden=False).find(pair.target)
-            if found:
-                out.append((entry, found[0].matched))
+    en_of = ctx.shared("nested-en-matchers", dict)  # id(entry) -> (entry, its approved matcher)
+    for entry in shorter:
+        if id(entry) in seen:
+            continue
+        seen.add(id(entry))
+        hit = en_of.get(id(entry))
+        if hit is None:
+            hit = en_of[id(entry)] = (entry, EnMatcher.for_glossary([entry], forbidden=False))
+        found = hit[1].find(pair.target, ctx.en_tokens(pair))
+        if found:
+            out.append((entry, found[0].matched))
     return out
 
 
@@ -46,6 +60,9 @@ class _TermCheck(SegmentCheck):
 
     def prepare(self, ctx: CheckContext) -> None:
         if ctx.glossary is not None:
+            from . import variants  # noqa: F401 - the near-miss search (and rapidfuzz), imported
+            # once here rather than by the first segment (before workers fork)
+
             ctx.en_matcher()
             if self.uses_variants == "all" or (self.uses_variants and not ctx.compiled):
                 ctx.prepare_variants()

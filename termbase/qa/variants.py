@@ -9,19 +9,21 @@ around those words, so the cost follows the text, not the glossary size.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from ..en_match import FORBIDDEN, Token, tokenize_en
+from ..en_match import FORBIDDEN, Token, folds_of, tokenize_en
 
 #: smallest similarity (0-100) of a window and a rendering to count as a variant
 THRESHOLD = 88.0
 INFLECTION = 1.0  # score marking a window that differs from a rendering only by a word form
 STOPWORDS = frozenset("a an and as at by for from in into of on or the to with".split())
+_NONE: frozenset = frozenset()
 
 
 class Rendering:
@@ -29,16 +31,23 @@ class Rendering:
     case-sensitive, and its entry (from a compiled termbase, decoded only when asked for: most
     renderings a segment's words point at are never reported)."""
 
-    __slots__ = ("text", "words", "joined", "nospace", "case_sensitive", "_entry", "_termbase",
-                 "_eid")
+    __slots__ = ("text", "words", "n", "word_list", "word_set", "distinct", "joined", "nospace",
+                 "case_sensitive", "scores", "windows", "_entry", "_termbase", "_eid")
 
     def __init__(self, text: str, entry: object, words: Tuple[str, ...], case_sensitive: bool,
                  termbase=None, eid: int = -1):
         self.text = text
         self.words = words  # folded
+        self.n = n = len(words)
+        if n > 2:  # what the filters of longer renderings look at
+            self.word_list = list(words)
+            self.word_set = frozenset(words)
+            self.distinct = len(self.word_set) == n  # no word twice
         self.joined = " ".join(words)
         self.nospace = "".join(words)
         self.case_sensitive = case_sensitive
+        self.scores: Optional[Dict[Tuple[str, ...], float]] = None  # word window -> _score
+        self.windows: Optional[Dict[tuple, tuple]] = None  # see _windows_around
         self._entry = entry
         self._termbase = termbase
         self._eid = eid
@@ -128,6 +137,11 @@ class VariantIndex:
     follows the renderings that share words with it, not the glossary size.
     """
 
+    #: True: every two-word rendering a text's words point at is judged by
+    #: :func:`_two_words_may_vary` and every window is worked out afresh, nothing taken from what
+    #: was kept (slower; the reference the tests hold the search to)
+    exhaustive = False
+
     def __init__(self, glossary=None):
         """Index the approved renderings of ``glossary`` (none: an empty index)."""
         self.renderings: List[tuple] = []  # (text, entry, folded words)
@@ -137,6 +151,7 @@ class VariantIndex:
         self._word_shards: Set[int] = set()
         self._made: Dict[int, Rendering] = {}
         self._hits_memo: Dict[tuple, tuple] = {}
+        self._approved_memo: Dict[Tuple[str, ...], bool] = {}
         if glossary is None:
             return
         by_word = self._by_word
@@ -191,87 +206,147 @@ class VariantIndex:
             return self._termbase.is_approved_words(words)
         return words in self._approved_words
 
-    def _buckets_at(self, a: str, b: str, c: Optional[str]) -> tuple:
-        """The index buckets hit at a text position whose word is ``a``, followed by ``b`` and
-        ``c`` (None at the end of the text), in lookup order. A key holds only words of indexed
-        renderings: only what can be there is looked up."""
+    def _codes_at(self, key: Tuple[str, str, Optional[str]]) -> Tuple[tuple, frozenset]:
+        """What a text position whose word is ``a``, followed by ``b`` and ``c`` (None at the end
+        of the text), hits in the index: ``(codes, hot)``.
+
+        ``codes`` are ``(rendering id, offset of the pair's first word)`` of every code in the
+        buckets ``p+b``, ``s+b`` (a word of the rendering dropped between a and b), ``R+a0`` of
+        b, ``L+b0``, ``s+c`` (the word between a and c changed), ``p+c`` (a word inserted in the
+        text between a and c), in this order. A key holds only words of indexed renderings:
+        only what can be there is looked up. ``hot`` are the two-word renderings of the ``L``
+        and ``R`` buckets (anchored here) whose window starting here may vary
+        (:func:`_two_words_window`).
+        """
+        a, b, c = key
         by_word = self._by_word
         inner, nxt = by_word.get(a), by_word.get(b)
-        out = []
-        if inner is not None:
-            if nxt is not None:
-                for bucket in (inner.get("p" + b),
-                               inner.get("s" + b),  # a word of the rendering dropped between a and b
-                               nxt.get("R" + a[0])):
-                    if bucket:
-                        out.append(bucket)
-            bucket = inner.get("L" + b[0])
-            if bucket:
-                out.append(bucket)
+        buckets = []
+        left = right = None  # the buckets of two-word renderings
+        if inner and nxt is not None:
+            buckets.append(inner.get("p" + b))
+            buckets.append(inner.get("s" + b))
+        if nxt:
+            right = nxt.get("R" + a[0])
+            buckets.append(right)
+        if inner:
+            left = inner.get("L" + b[0])
+            buckets.append(left)
             if c is not None and by_word.get(c) is not None:
-                bucket = inner.get("s" + c)  # the word between a and c changed
-                if bucket:
-                    out.append(bucket)
-                bucket = inner.get("p" + c)  # a word inserted in the text between a and c
-                if bucket:
-                    out.append(bucket)
-        elif nxt is not None:
-            bucket = nxt.get("R" + a[0])
-            if bucket:
-                out.append(bucket)
-        return tuple(out)
+                buckets.append(inner.get("s" + c))
+                buckets.append(inner.get("p" + c))
+        out = []
+        for bucket in buckets:
+            if not bucket:
+                continue
+            if bucket.__class__ is int:  # one code (as a compiled index stores it)
+                out.append((bucket >> 8, bucket & 255))
+            else:
+                out.extend([(code >> 8, code & 255) for code in bucket])
+        if not (left or right):
+            return tuple(out), _NONE
+        hot = []
+        made, a0 = self._made, a[0]
+        for bucket in (right, left):
+            if not bucket:
+                continue
+            for code in ((bucket,) if bucket.__class__ is int else bucket):
+                rid = code >> 8
+                r = made.get(rid) or self._rendering(rid)
+                if a0 == r.words[0][0] and _two_words_window(r, a, b, c):
+                    hot.append(rid)
+        return tuple(out), frozenset(hot) if hot else _NONE
 
     def find(self, text: str, tokens: Sequence[Token], matches: Sequence) -> List[Variant]:
         """Variants in ``text``; ``matches`` are the EnMatcher matches (approved and forbidden)."""
         if len(tokens) < 2:
             return []
-        folds = [t.fold for t in tokens]
+        folds = folds_of(tokens)
         by_word = self._by_word
-        if self._termbase is not None and not by_word.keys() >= set(folds):
-            self.prefetch(folds)
-        n_tok = len(folds)
+        present = set(folds)
+        if self._termbase is not None and not by_word.keys() >= present:
+            self.prefetch(present)
         memo = self._hits_memo
         if len(memo) > 200000:
             memo.clear()
-        hits: List[Tuple[Sequence[int], int]] = []  # (bucket of codes, text position)
-        hit = hits.append
+        if len(self._approved_memo) > 200000:
+            self._approved_memo.clear()
         # the keys looked up at a position depend on its word and the next two only
-        for p in range(n_tok - 1):
-            key = (folds[p], folds[p + 1], folds[p + 2] if p + 2 < n_tok else None)
-            buckets = memo.get(key)
-            if buckets is None:
-                buckets = memo[key] = self._buckets_at(*key)
-            for bucket in buckets:
-                hit((bucket, p))
-        if not hits:
+        keys = list(zip(folds, folds[1:], folds[2:] + [None]))
+        hits = list(map(memo.get, keys))
+        if None in hits:
+            codes_at = self._codes_at
+            for p in [p for p, got in enumerate(hits) if got is None]:
+                key = keys[p]
+                got = memo.get(key)  # the same key earlier in this text
+                if got is None:
+                    got = memo[key] = codes_at(key)
+                hits[p] = got
+        anchors: Dict[int, List[int]] = {}  # rendering id -> positions of word 0
+        for p, (codes, _) in enumerate(hits):
+            if codes:
+                for rid, off in codes:
+                    anchored = anchors.get(rid)
+                    if anchored is None:
+                        anchors[rid] = [p - off]
+                    else:
+                        anchored.append(p - off)
+        if not anchors:
             return []
-        anchors: Dict[int, List[int]] = defaultdict(list)  # rendering id -> positions of word 0
-        for bucket, p in hits:
-            if bucket.__class__ is int:  # one code (as a compiled index stores it)
-                anchors[bucket >> 8].append(p - (bucket & 255))
-                continue
-            for code in bucket:
-                anchors[code >> 8].append(p - (code & 255))
         found: List[Variant] = []
-        cuts = None
-        present = None
+        exhaustive = self.exhaustive
+        n_tok = len(folds)
+        letters = None
+        made = self._made
         for rid, anchored in anchors.items():
-            r = self._rendering(rid)
-            n = len(r.words)
+            r = made.get(rid)
+            if r is None:
+                r = self._rendering(rid)
+            n = r.n
             if n == 2:
-                if not _two_words_may_vary(r, anchored, folds):
-                    continue
-            elif not r.case_sensitive and all(
-                    a >= 0 and tuple(folds[a:a + n]) == r.words for a in set(anchored)):
-                continue  # only exact occurrences: every window around them overlaps one
-            elif n > 3:
-                if present is None:
-                    present, letters = set(folds), "".join(folds)
-                if sum(w in present for w in r.words) < n - 1 and r.nospace not in letters:
-                    continue  # a near miss keeps all but one word, or all the letters
-            if cuts is None:
-                cuts = _cuts(text, tokens)
-            found.extend(self._near_misses(r, set(anchored), text, tokens, folds, matches, cuts))
+                # anchored where it may vary, or beside a word that starts like it (where
+                # _two_words_may_vary decides), or not a near miss anywhere
+                if exhaustive:
+                    if not _two_words_may_vary(r, anchored, folds):
+                        continue
+                elif len(anchored) == 1:
+                    p = anchored[0]
+                    if rid not in hits[p][1]:
+                        a0 = r.words[0][0]
+                        if not ((p > 0 and folds[p - 1][0] == a0)
+                                or (p + 1 < n_tok and folds[p + 1][0] == a0)):
+                            continue
+                        if not _two_words_may_vary(r, anchored, folds):
+                            continue
+                elif not any(rid in hits[p][1] for p in anchored):
+                    a0 = r.words[0][0]
+                    if not any((p > 0 and folds[p - 1][0] == a0)
+                               or (p + 1 < n_tok and folds[p + 1][0] == a0) for p in anchored):
+                        continue
+                    if not _two_words_may_vary(r, anchored, folds):
+                        continue
+            else:
+                if n > 3 and not r.word_set <= present:
+                    # a near miss keeps all but one word, or all the letters: skip the rendering
+                    # when two of its words (counted with repeats) are not in the text, nor its
+                    # letters
+                    absent = r.word_set - present
+                    if len(absent) > 1 or (not r.distinct
+                                           and r.words.count(next(iter(absent))) > 1):
+                        if letters is None:
+                            letters = "".join(folds)
+                        if r.nospace not in letters:
+                            continue
+                if not r.case_sensitive:
+                    # only exact occurrences: every window around them overlaps one
+                    if len(anchored) == 1:
+                        a = anchored[0]
+                        if a >= 0 and folds[a:a + n] == r.word_list:
+                            continue
+                    elif all(a >= 0 and folds[a:a + n] == r.word_list for a in set(anchored)):
+                        continue
+            found.extend(self._near_misses(r, anchored if len(anchored) == 1 else set(anchored),
+                                           text, tokens, folds, matches))
         found.sort(key=lambda v: (-v.score, v.start))
         kept: List[Variant] = []
         for v in found:
@@ -281,7 +356,7 @@ class VariantIndex:
         return kept
 
     def _near_misses(self, r: Rendering, anchored: Set[int], text: str, tokens: Sequence[Token],
-                     folds: List[str], matches: Sequence, cuts: Sequence[int] = ()) -> List[Variant]:
+                     folds: List[str], matches: Sequence) -> List[Variant]:
         """Every near miss of ``r`` in the text: the best window of each place it is anchored.
 
         Windows are scored around each anchor (start one word either side, one word more or less
@@ -289,26 +364,20 @@ class VariantIndex:
         takes its place and is not reported, so a correct occurrence of a rendering never hides
         a misspelt one elsewhere in the segment.
         """
-        words = r.words
-        n = len(words)
-        n_tok = len(folds)
         case_sensitive = r.case_sensitive
-        exact = [(s, s + n) for s in anchored if s >= 0 and tuple(folds[s:s + n]) == words]
-        scored: List[Tuple[float, int, int]] = [(100.0, s, e) for s, e in exact]
-        first, last = words[0][0], words[-1][0]
-        for s in {s + d for s in anchored for d in (-1, 0, 1)}:
-            if s < 0 or s >= n_tok or folds[s][0] != first:
-                continue
-            for e in (s + n - 1, s + n, s + n + 1):
-                if e <= s or e > n_tok or folds[e - 1][0] != last:
-                    continue
-                if exact and any(xs < e and s < xe for xs, xe in exact):
-                    continue  # loses to the exact occurrence it overlaps
-                if cuts and cuts[e - 1] != cuts[s]:
-                    continue  # the window crosses sentence punctuation or a line break
-                score = _score(folds[s:e], r)
-                if score:
-                    scored.append((score, s, e))
+        if self.exhaustive:
+            (exact, windows), lo = _windows_in(r, tuple(anchored), tuple(folds), False), 0
+        else:
+            (exact, windows), lo = _windows_around(r, anchored, folds)
+        if not windows and (not exact or not case_sensitive):
+            return []  # nothing, or only exact occurrences
+        scored: List[Tuple[float, int, int]] = [(100.0, s + lo, e + lo) for s, e in exact]
+        for score, s, e in windows:
+            s += lo
+            e += lo
+            if e - 1 > s and _crosses_break(text, tokens, s, e - 1):
+                continue  # the window crosses sentence punctuation or a line break
+            scored.append((score, s, e))
         if not scored or (len(scored) == len(exact) and not case_sensitive):
             return []  # nothing, or only exact occurrences
         scored.sort(key=lambda x: (-x[0], x[1], x[2]))
@@ -318,7 +387,11 @@ class VariantIndex:
                 chosen.append(cand)
         out: List[Variant] = []
         for score, s, e in chosen:
-            if self._approved(tuple(folds[s:e])):
+            window = tuple(folds[s:e])
+            approved = self._approved_memo.get(window)
+            if approved is None:
+                approved = self._approved_memo[window] = self._approved(window)
+            if approved:
                 if not case_sensitive:
                     continue
                 cased = tuple(t.word for t in tokenize_en(r.text))
@@ -332,6 +405,70 @@ class VariantIndex:
         return out
 
 
+def _windows_around(r: Rendering, anchored: Iterable[int], folds: Sequence[str]
+                    ) -> Tuple[Tuple[tuple, tuple], int]:
+    """``((exact, windows), lo)``: the exact occurrences ``(start, end)`` of ``r`` at the anchors
+    and the windows around them that score, ``(score, start, end)``, in word positions counted
+    from ``lo``. They depend only on the words from one before the first anchor to the end of the
+    longest window after the last, so they are kept per rendering for each such run of words
+    (texts repeat their phrases)."""
+    n = len(r.words)
+    if len(anchored) == 1:
+        for first in anchored:
+            last = first
+    else:
+        first, last = min(anchored), max(anchored)
+    lo = first - 1 if first > 0 else 0
+    hi = last + n + 2  # > 0: an anchor lies fewer than n words before the text
+    region = tuple(folds[lo:hi])
+    rel = (first - lo,) if len(anchored) == 1 else tuple(sorted(a - lo for a in anchored))
+    key = (rel, region)
+    memo = r.windows
+    if memo is None:
+        memo = r.windows = {}
+    got = memo.get(key)
+    if got is None:
+        if len(memo) >= 1024:
+            memo.clear()
+        got = memo[key] = _windows_in(r, rel, region)
+    return got, lo
+
+
+def _windows_in(r: Rendering, anchored: Sequence[int], folds: Tuple[str, ...],
+                keep: bool = True) -> Tuple[tuple, tuple]:
+    """The exact occurrences and scoring windows of :func:`_windows_around` in ``folds``: windows
+    start one word either side of an anchor and are one word longer or shorter than the
+    rendering at most, start and end with its first and last letters, overlap no exact
+    occurrence (which would win over them) and score (:func:`_score`; kept per window unless
+    ``keep`` is false)."""
+    words = r.words
+    n = len(words)
+    n_tok = len(folds)
+    scores = r.scores if keep else {}
+    if scores is None:
+        scores = r.scores = {}
+    exact = tuple((s, s + n) for s in anchored if s >= 0 and folds[s:s + n] == words)
+    first, last = words[0][0], words[-1][0]
+    out = []
+    for s in {s + d for s in anchored for d in (-1, 0, 1)}:  # the order does not matter
+        if s < 0 or s >= n_tok or folds[s][0] != first:
+            continue
+        for e in (s + n - 1, s + n, s + n + 1):
+            if e <= s or e > n_tok or folds[e - 1][0] != last:
+                continue
+            if exact and any(xs < e and s < xe for xs, xe in exact):
+                continue  # loses to the exact occurrence it overlaps
+            window = folds[s:e]
+            score = scores.get(window)
+            if score is None:
+                if len(scores) >= 4096:
+                    scores.clear()
+                score = scores[window] = _score(window, r)
+            if score:
+                out.append((score, s, e))
+    return exact, tuple(out)
+
+
 def _two_words_may_vary(r: Rendering, anchored: Sequence[int], folds: Sequence[str]) -> bool:
     """False when no window :meth:`VariantIndex._near_misses` looks at around ``anchored`` can
     score for the two-word rendering ``r``: a cheap, conservative test (it may say True in vain,
@@ -343,74 +480,84 @@ def _two_words_may_vary(r: Rendering, anchored: Sequence[int], folds: Sequence[s
     its counterpart (an inflection, or similar enough); windows of one or three words only when
     they run together to the rendering's letters.
     """
-    a, b = r.words
-    nospace, joined = r.nospace, r.joined
-    case_sensitive = r.case_sensitive
-    a0, b0 = a[0], b[0]
+    a0 = r.words[0][0]
     n_tok = len(folds)
-    cutoff = THRESHOLD / 100
-    for s in {p + d for p in anchored for d in (-1, 0, 1)}:
+    if len(anchored) == 1:
+        p = anchored[0]
+        starts: Iterable[int] = (p - 1, p, p + 1)
+    else:
+        starts = {p + d for p in anchored for d in (-1, 0, 1)}
+    for s in starts:  # the answer does not depend on their order
         if s < 0 or s >= n_tok:
             continue
         f = folds[s]
-        if f[0] != a0:
-            continue
-        if f == nospace:
-            return True
-        if s + 1 >= n_tok:
-            continue
-        g = folds[s + 1]
-        if s + 2 < n_tok and f + g + folds[s + 2] == nospace:
-            return True
-        if g[0] != b0:
-            continue
-        if f == a or g == b:
-            if f == a and g == b:
-                if case_sensitive:
-                    return True  # the rendering itself, perhaps in the wrong case
-                continue  # an exact occurrence is no near miss; windows beside it are tried
-            x, y = (g, b) if f == a else (f, a)
-            if x in STOPWORDS or y in STOPWORDS:
-                continue
-            if x.startswith(y[:-1]):
-                return True  # perhaps an inflection
-            if Indel.normalized_similarity(f + " " + g, joined, score_cutoff=cutoff):
-                return True
-        elif f + g == nospace:
+        if f[0] == a0 and _two_words_window(r, f, folds[s + 1] if s + 1 < n_tok else None,
+                                            folds[s + 2] if s + 2 < n_tok else None):
             return True
     return False
+
+
+def _two_words_window(r: Rendering, f: str, g: Optional[str], h: Optional[str]) -> bool:
+    """The test of :func:`_two_words_may_vary` for the windows starting at a word ``f`` (that
+    starts like the two-word rendering ``r``), followed by ``g`` and ``h`` (None past the end
+    of the text)."""
+    a, b = r.words
+    nospace = r.nospace
+    if f == nospace:
+        return True
+    if g is None:
+        return False
+    if h is not None and f + g + h == nospace:
+        return True
+    if g[0] != b[0]:
+        return False
+    if f == a or g == b:
+        if f == a and g == b:
+            return r.case_sensitive  # the rendering itself, perhaps in the wrong case; else an
+            # exact occurrence is no near miss (windows beside it are tried)
+        x, y = (g, b) if f == a else (f, a)
+        if x in STOPWORDS or y in STOPWORDS:
+            return False
+        if x.startswith(y[:-1]):
+            return True  # perhaps an inflection
+        return bool(Indel.normalized_similarity(f + " " + g, r.joined,
+                                                score_cutoff=THRESHOLD / 100))
+    return f + g == nospace
 
 
 _BREAK = re.compile(r"[.;:!?。；：！？\n]")
 
 
-def _cuts(text: str, tokens: Sequence[Token]) -> List[int]:
-    """For each token, the number of sentence breaks (. ; : ! ? or a line break) before it: a
-    window whose first and last tokens differ in this number crosses one."""
-    out: List[int] = []
-    n = 0
-    prev_end = 0
-    for t in tokens:
-        gap = text[prev_end:t.start]
-        if prev_end and _BREAK.search(gap) and not _abbreviation(text, prev_end, gap):
-            n += 1
-        out.append(n)
-        prev_end = t.end
-    return out
+_LETTERS_AT_END = re.compile(r"[A-Za-z]+$")
+_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "No")
+
+
+def _crosses_break(text: str, tokens: Sequence[Token], first: int, last: int) -> bool:
+    """True when a sentence break (. ; : ! ? or a line break, not the full stop of an
+    abbreviation) lies between token ``first`` and token ``last``."""
+    if _BREAK.search(text, tokens[first].end, tokens[last].start) is None:
+        return False  # no break character at all between them (most windows)
+    for j in range(first + 1, last + 1):
+        prev_end = tokens[j - 1].end
+        gap = text[prev_end:tokens[j].start]
+        if _BREAK.search(gap) and not _abbreviation(text, prev_end, gap):
+            return True
+    return False
 
 
 def _abbreviation(text: str, end: int, gap: str) -> bool:
     """A full stop after an initial or a short abbreviation ("U.S.", "Mr.") is no sentence break."""
     if gap.strip() != ".":
         return False
-    word = re.search(r"[A-Za-z]+$", text[:end])
-    return bool(word) and (len(word.group()) == 1 or word.group() in ("Mr", "Mrs", "Ms", "Dr", "St", "No"))
+    # the letters just before ``end`` (four at most: a longer word is no abbreviation either)
+    word = _LETTERS_AT_END.search(text, max(0, end - 4), end)
+    return bool(word) and (len(word.group()) == 1 or word.group() in _ABBREVIATIONS)
 
 
 # lemminflect was weighed for this: it knows irregular forms, but loading its tables costs about
 # 0.9 s per process (most of a check's time budget), and its lemma of "banking" is the verb
 # "bank", which would accept the derivation this test rejects. pysbd was weighed for sentence
-# breaks: the windows only need the punctuation between two tokens, which _cuts reads directly.
+# breaks: the windows only need the punctuation between two tokens, which _crosses_break reads directly.
 def inflected_forms(word: str, verb: bool = False) -> Set[str]:
     """Inflections of ``word``: plural (and third person) -s/-es/-ies; with ``verb`` also -ed/-d
     and -ing. Derivations ("banking" for "bank") and dropped endings ("affair" for "affairs")
@@ -489,16 +636,15 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
     this finds one-word renderings and short names ("HKBA" for "HKMA", "Fehg Yu" for "Feng Yu")
     that the word-pair index cannot, and only for the few entries with a deficit.
     """
-    need: Dict[int, list] = {}
-    for t in terms:
-        need.setdefault(id(t.entry), [t.entry, 0])[1] += 1
-    for m in matches:
-        if m.kind != FORBIDDEN and id(m.entry) in need:
-            need[id(m.entry)][1] -= 1
-    for v in found:
-        if id(v.entry) in need:
-            need[id(v.entry)][1] -= 1
-    if all(missing <= 0 for _, missing in need.values()):
+    entries = [t.entry for t in terms]
+    ids = list(map(id, entries))
+    entry_of = dict(zip(ids, entries))
+    # source occurrences of each entry (in the order of the first) less its approved target
+    # occurrences and its near misses
+    taken = Counter([id(m.entry) for m in matches if m.kind != FORBIDDEN]
+                    + [id(v.entry) for v in found])
+    need = [(entry_of[eid], count - taken.get(eid, 0)) for eid, count in Counter(ids).items()]
+    if all(missing <= 0 for _, missing in need):
         return []
     # characters already taken by a rendering match or a near miss: a window is free when none of
     # its characters is taken (the same test as comparing it with every taken span)
@@ -507,9 +653,11 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
         busy[m.start:m.end] = b"\x01" * (m.end - m.start)
     for v in found:
         busy[v.start:v.end] = b"\x01" * (v.end - v.start)
-    folds = [t.fold for t in tokens]
+    folds = folds_of(tokens)
+    heads: Optional[str] = None  # the first letter of each word
+    ends: List[int] = []
     out: List[Variant] = []
-    for entry, missing in need.values():
+    for entry, missing in need:
         if missing <= 0:
             continue
         cands: List[Tuple[int, int, int, str]] = []
@@ -520,10 +668,19 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
             if n > 3 or len(joined) < 3:
                 continue
             allowed = 1 if len(joined) <= 8 else 2
-            head = joined[0]
-            for s in range(len(tokens) - n + 1):
-                if folds[s][0] != head:
-                    continue
+            if heads is None:
+                heads = "".join([fold[0] for fold in folds])  # one character per token
+                ends = [0, *accumulate(map(len, folds))]  # letters before each word
+            head, stop = joined[0], len(tokens) - n + 1
+            at = []  # the windows' first words: those with the rendering's first letter
+            s = heads.find(head, 0, stop)
+            while s != -1:
+                at.append(s)
+                s = heads.find(head, s + 1, stop)
+            size = len(joined)
+            for s in at:
+                if abs(ends[s + n] - ends[s] - size) > allowed:
+                    continue  # more edits than allowed: the lengths differ by more
                 start, end = tokens[s].start, tokens[s + n - 1].end
                 if busy.find(1, start, end) != -1:
                     continue
