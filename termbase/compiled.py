@@ -330,7 +330,7 @@ class CompiledTermbase:
         self._word_offsets = self._array("word_offsets", "I")
         self._approved = self._array("approved", "Q")
         self._singles = self._load("zh_singles")
-        self._zh_loaded: Set[int] = set()
+        self._zh_loaded: Dict[int, tuple] = {}  # zh shards decoded: number -> (lengths, keys)
 
     # the glossary protocol
 
@@ -420,18 +420,25 @@ class CompiledTermbase:
         e = self.entry(eid)
         return e.zh[k], e
 
-    def zh_shards_for(self, heads: Iterable[str]) -> Tuple[Dict[str, Tuple[int, ...]], Dict[str, int]]:
-        """(lengths by head, code by key) of the shards holding ``heads`` not decoded before."""
+    def zh_shards_for(self, heads: Iterable[str], have: Optional[Set[int]] = None
+                      ) -> Tuple[Dict[str, Tuple[int, ...]], Dict[str, int]]:
+        """(lengths by head, code by key) of the shards holding ``heads``, less those whose
+        numbers are in ``have`` (the caller's; the numbers returned are added to it). A shard
+        is decoded once per termbase, whichever matcher asks for it."""
         n = self._header["zh_shards"]
         lengths: Dict[str, Tuple[int, ...]] = {}
         keys: Dict[str, int] = {}
+        decoded = self._zh_loaded
         for s in {_stable_hash(h) % n for h in heads}:
-            if s in self._zh_loaded:
-                continue
-            self._zh_loaded.add(s)
-            shard_lengths, shard_keys = self._blob("zh", self._zh_offsets, s)
-            lengths.update(shard_lengths)
-            keys.update(shard_keys)
+            if have is not None:
+                if s in have:
+                    continue
+                have.add(s)
+            shard = decoded.get(s)
+            if shard is None:
+                shard = decoded[s] = self._blob("zh", self._zh_offsets, s)
+            lengths.update(shard[0])
+            keys.update(shard[1])
         return lengths, keys
 
     def zh_matcher(self, *, boundary_check: bool = True):

@@ -8,15 +8,18 @@ inside 和平|台上.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+from itertools import compress
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 from .glossary import Entry, Glossary
-from .normalize import CJK, is_cjk, normalize_many, normalize_zh
+from .normalize import CJK, CJK_CLASS, is_cjk, normalize_many, normalize_zh
 from .segmenter import WindowSegmenter
 
 _WINDOW = 8  # characters of context segmented on each side of a candidate match
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]*")  # the CJK characters from a position on (is_cjk)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class ZhMatcher:
         self._learned: set = set()
         self._cut_cache: Dict[str, List[Tuple[int, int]]] = {}
         self._decided: Dict[tuple, bool] = {}
+        self._expected: Dict[str, str] = {}  # text -> normalised, of the texts expected
 
     def _pair(self, key: str) -> Tuple[str, Entry]:
         """(variant as written in the glossary, entry) of a normalised key."""
@@ -93,48 +97,63 @@ class ZhMatcher:
     def candidates(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
         """``(start, lengths)`` of every glossary key in the normalised ``norm`` (overlaps kept,
         longest first at each start)."""
-        out: List[Tuple[int, Tuple[int, ...]]] = []
-        lengths_of = self._lengths.get
-        variants = self._variants
-        singles = self._singles
         n = len(norm)
-        for i in range(n):
-            lengths = lengths_of(norm[i:i + 2])
-            if lengths:
-                found = tuple(k for k in lengths if i + k <= n and norm[i:i + k] in variants)
-                if singles and norm[i] in singles:
-                    found += (1,)
-                if found:
-                    out.append((i, found))
-            elif singles and norm[i] in singles:
-                out.append((i, (1,)))
+        lengths_of = self._lengths.get
+        # the positions whose two characters begin a key, with the lengths of those keys
+        heads = [(i, lengths) for i in range(n - 1) if (lengths := lengths_of(norm[i:i + 2]))]
+        singles = self._singles
+        ones = [i for i in range(n) if norm[i] in singles] if singles else ()
+        if ones:
+            heads = sorted(heads + [(i, ()) for i in ones if not lengths_of(norm[i:i + 2])])
+        out: List[Tuple[int, Tuple[int, ...]]] = []
+        variants = self._variants
+        for i, lengths in heads:
+            found: Tuple[int, ...] = ()
+            for k in lengths:
+                if i + k <= n and norm[i:i + k] in variants:
+                    found += (k,)
+            if ones and norm[i] in singles:
+                found += (1,)
+            if found:
+                out.append((i, found))
         return out
 
     def find(self, text: str) -> List[TermMatch]:
         """Every glossary term in ``text`` (longest first, non-overlapping, in text order)."""
         if not text:
             return []
-        norm = normalize_zh(text)
-        candidates = self.candidates(norm)
+        norm = self._expected.get(text)
+        if norm is None:
+            norm = normalize_zh(text)
+            candidates = self.candidates(norm)
+        else:
+            candidates = self._candidates_expected(norm)
         if not candidates:
             return []
         starts = [c[0] for c in candidates]
         matches: List[TermMatch] = []
         pos = 0
+        boundary_check = self.boundary_check
+        rev = norm[::-1] if boundary_check else ""
         for start, lengths in candidates:
             if start < pos:
                 continue
             for length in lengths:
                 end = start + length
-                if not self._at_latin_boundary(norm, start, end):
+                if ((norm[start] < "\x80" or norm[end - 1] < "\x80")
+                        and not self._at_latin_boundary(norm, start, end)):
                     continue
-                if self.boundary_check and self._cuts_word(norm, start, end, candidates, starts):
+                if boundary_check and self._cuts_word(norm, start, end, candidates, starts, rev):
                     continue
                 variant, entry = self._pair(norm[start:end])
                 matches.append(TermMatch(start, end, text[start:end], variant, entry))
                 pos = end
                 break
         return matches
+
+    def _candidates_expected(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
+        """:meth:`candidates` of a text :meth:`expect` was given."""
+        return self.candidates(norm)
 
     @staticmethod
     def _at_latin_boundary(norm: str, start: int, end: int) -> bool:
@@ -149,25 +168,27 @@ class ZhMatcher:
                 return False
         return True
 
-    def _cuts_word(self, norm: str, start: int, end: int, candidates, starts: List[int]) -> bool:
+    def _cuts_word(self, norm: str, start: int, end: int, candidates, starts: List[int],
+                   rev: str = "") -> bool:
         """True when a segmenter word partly overlaps ``[start, end)`` (neither inside nor around it).
 
         ``candidates`` are those of ``norm`` (``starts`` their positions): the glossary terms the
-        segmenter must know around the term.
+        segmenter must know around the term; ``rev`` is ``norm`` reversed (made when not given).
         """
         if CJK.search(norm, start, end) is None:
             return False
-        lo = start
-        while lo > 0 and start - lo < _WINDOW and is_cjk(norm[lo - 1]):
-            lo -= 1
-        hi = end
-        while hi < len(norm) and hi - end < _WINDOW and is_cjk(norm[hi]):
-            hi += 1
+        n = len(norm)
+        if not rev:
+            rev = norm[::-1]
+        # the window: up to _WINDOW characters of CJK text on each side (rev[n - start] is
+        # norm[start - 1], the first character left of the term)
+        lo = n - _CJK_RUN.match(rev, n - start, n - start + _WINDOW).end()
+        hi = _CJK_RUN.match(norm, end, end + _WINDOW).end()
         window = norm[lo:hi]
         s, e = start - lo, end - lo
         # the window's edges are real (text, punctuation) or artefacts of cutting it short
         cut_left = lo > 0 and is_cjk(norm[lo - 1])
-        cut_right = hi < len(norm) and is_cjk(norm[hi])
+        cut_right = hi < n and is_cjk(norm[hi])
         # the answer depends on the window alone (its glossary terms and its cut are functions
         # of its text): a term met again in the same context is decided once
         memo_key = (window, s, e, cut_left, cut_right)
@@ -231,9 +252,11 @@ class ZhMatcher:
         return spans
 
     def expect(self, texts: Sequence[str]) -> None:
-        """Texts to be searched next (a whole document): what they need is read at once."""
+        """Texts to be searched next (a whole document): they are normalised now, and what they
+        need is read at once (the texts of the previous call are forgotten)."""
+        self._expected = {t: normalize_zh(t) for t in texts if t}
         if self.boundary_check and texts:
-            self._segmenter().expect(normalize_many([t for t in texts if t]))
+            self._segmenter()  # each window decodes what it needs of the dictionary
 
     def _segmenter(self) -> WindowSegmenter:
         if self._tokenizer is None:
@@ -252,17 +275,25 @@ class CompiledZhMatcher(ZhMatcher):
         self._variants = dict(termbase._singles)
         self._singles = frozenset(self._variants)
         self._heads_seen: set = set()
+        self._shards: set = set()  # numbers of the termbase's shards in _variants
+        self._pairs: Dict[str, Tuple[str, Entry]] = {}
 
     def _pair(self, key: str) -> Tuple[str, Entry]:
-        return self._termbase.zh_pair(self._variants[key])
+        pair = self._pairs.get(key)
+        if pair is None:
+            pair = self._pairs[key] = self._termbase.zh_pair(self._variants[key])
+        return pair
 
     def _cover(self, norm: str) -> None:
-        heads = {norm[i:i + 2] for i in range(len(norm) - 1)}
+        self._cover_heads({norm[i:i + 2] for i in range(len(norm) - 1)})
+
+    def _cover_heads(self, heads: set) -> None:
+        """Decode the keys that begin with ``heads`` (pairs of characters)."""
         heads -= self._heads_seen
         if not heads:
             return
         self._heads_seen |= heads
-        lengths, keys = self._termbase.zh_shards_for(heads)
+        lengths, keys = self._termbase.zh_shards_for(heads, self._shards)
         if keys:
             self._variants.update(keys)
             self._lengths.update(lengths)
@@ -270,6 +301,16 @@ class CompiledZhMatcher(ZhMatcher):
     def candidates(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
         self._cover(norm)
         return super().candidates(norm)
+
+    def _candidates_expected(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
+        return super().candidates(norm)  # covered by expect()
+
+    def expect(self, texts: Sequence[str]) -> None:
+        super().expect(texts)
+        heads: set = set()
+        for norm in self._expected.values():
+            heads.update(map(norm.__getitem__, map(slice, range(len(norm) - 1), range(2, len(norm) + 1))))
+        self._cover_heads(heads)
 
 
 def _compound(window: str, ws: int, we: int, s: int, e: int, freq: Dict[str, int]) -> bool:
