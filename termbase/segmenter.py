@@ -201,11 +201,17 @@ class Lexicon:
         self._body = view[body_at:]
         self.total = total
         self.freq: Dict[str, int] = {}
-        self._seen: set = set()
+        self._seen: set = set()  # characters and pairs of characters covered
+        self._texts: set = set()  # texts covered
 
     def cover(self, text: str) -> None:
         """Decode the groups of every character and every pair of adjacent characters of
         ``text``."""
+        if text in self._texts:
+            return
+        if len(self._texts) > 100000:
+            self._texts.clear()
+        self._texts.add(text)
         new = {text[i:i + 2] for i in range(len(text) - 1)}
         new.update(text)
         new -= self._seen

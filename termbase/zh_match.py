@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import compress
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Tuple
 
@@ -20,6 +19,10 @@ from .segmenter import WindowSegmenter
 
 _WINDOW = 8  # characters of context segmented on each side of a candidate match
 _CJK_RUN = re.compile(f"[{CJK_CLASS}]*")  # the CJK characters from a position on (is_cjk)
+#: texts expected by a compiled matcher decode its whole Chinese index at once when they have
+#: this many characters per head of it (a head decoded when first met costs some 2
+#: microseconds, one of all decoded at once 1)
+_CHARS_PER_HEAD = 8
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class ZhMatcher:
                     lengths.add(len(key))
         self._lengths: Dict[str, Tuple[int, ...]] = {
             head: tuple(sorted(lengths, reverse=True)) for head, lengths in heads.items()}
+        self._lengths_of = self._lengths.get
         self._singles = frozenset(k for k in variants if len(k) == 1)
         self._tokenizer = None
         self._learned: set = set()
@@ -98,7 +102,7 @@ class ZhMatcher:
         """``(start, lengths)`` of every glossary key in the normalised ``norm`` (overlaps kept,
         longest first at each start)."""
         n = len(norm)
-        lengths_of = self._lengths.get
+        lengths_of = self._lengths_of
         # the positions whose two characters begin a key, with the lengths of those keys
         heads = [(i, lengths) for i in range(n - 1) if (lengths := lengths_of(norm[i:i + 2]))]
         singles = self._singles
@@ -125,9 +129,7 @@ class ZhMatcher:
         norm = self._expected.get(text)
         if norm is None:
             norm = normalize_zh(text)
-            candidates = self.candidates(norm)
-        else:
-            candidates = self._candidates_expected(norm)
+        candidates = self.candidates(norm)
         if not candidates:
             return []
         starts = [c[0] for c in candidates]
@@ -151,10 +153,6 @@ class ZhMatcher:
                 break
         return matches
 
-    def _candidates_expected(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
-        """:meth:`candidates` of a text :meth:`expect` was given."""
-        return self.candidates(norm)
-
     @staticmethod
     def _at_latin_boundary(norm: str, start: int, end: int) -> bool:
         """A term that begins/ends with a Latin letter or digit must not cut a Latin word."""
@@ -175,7 +173,7 @@ class ZhMatcher:
         ``candidates`` are those of ``norm`` (``starts`` their positions): the glossary terms the
         segmenter must know around the term; ``rev`` is ``norm`` reversed (made when not given).
         """
-        if CJK.search(norm, start, end) is None:
+        if not "\u4e00" <= norm[start] <= "\u9fff" and CJK.search(norm, start, end) is None:
             return False
         n = len(norm)
         if not rev:
@@ -187,8 +185,9 @@ class ZhMatcher:
         window = norm[lo:hi]
         s, e = start - lo, end - lo
         # the window's edges are real (text, punctuation) or artefacts of cutting it short
-        cut_left = lo > 0 and is_cjk(norm[lo - 1])
-        cut_right = hi < n and is_cjk(norm[hi])
+        # (a window edge short of _WINDOW is where the CJK text ends)
+        cut_left = start - lo == _WINDOW and lo > 0 and is_cjk(norm[lo - 1])
+        cut_right = hi - end == _WINDOW and hi < n and is_cjk(norm[hi])
         # the answer depends on the window alone (its glossary terms and its cut are functions
         # of its text): a term met again in the same context is decided once
         memo_key = (window, s, e, cut_left, cut_right)
@@ -264,9 +263,29 @@ class ZhMatcher:
         return self._tokenizer
 
 
+class _HeadLengths(dict):
+    """Lengths of the keys by two-character head, each decoded from a compiled termbase the
+    first time it is looked up with ``[]`` (``()`` for a pair of characters no key begins with)."""
+
+    def __init__(self, termbase, variants: Dict[str, int]):
+        super().__init__()
+        self._head = termbase.zh_head
+        self._variants = variants
+
+    def __missing__(self, head: str) -> Tuple[int, ...]:
+        hit = self._head(head)
+        if hit is None:
+            self[head] = ()
+            return ()
+        lengths, codes = hit
+        self._variants.update(codes)
+        self[head] = lengths
+        return lengths
+
+
 class CompiledZhMatcher(ZhMatcher):
-    """A :class:`ZhMatcher` over a :class:`~termbase.compiled.CompiledTermbase`: the keys whose
-    first two characters occur in a text are decoded when the text is first seen, and an entry
+    """A :class:`ZhMatcher` over a :class:`~termbase.compiled.CompiledTermbase`: the keys that
+    begin with a pair of characters are decoded when a text first shows that pair, and an entry
     when it is first matched, so that the work follows the texts, not the glossary size."""
 
     def __init__(self, termbase, *, boundary_check: bool = True):
@@ -274,8 +293,9 @@ class CompiledZhMatcher(ZhMatcher):
         self._termbase = termbase
         self._variants = dict(termbase._singles)
         self._singles = frozenset(self._variants)
-        self._heads_seen: set = set()
-        self._shards: set = set()  # numbers of the termbase's shards in _variants
+        self._lengths = _HeadLengths(termbase, self._variants)
+        self._lengths_of = self._lengths.__getitem__  # decodes what it has not seen
+        self._all_heads = False
         self._pairs: Dict[str, Tuple[str, Entry]] = {}
 
     def _pair(self, key: str) -> Tuple[str, Entry]:
@@ -284,33 +304,19 @@ class CompiledZhMatcher(ZhMatcher):
             pair = self._pairs[key] = self._termbase.zh_pair(self._variants[key])
         return pair
 
-    def _cover(self, norm: str) -> None:
-        self._cover_heads({norm[i:i + 2] for i in range(len(norm) - 1)})
-
-    def _cover_heads(self, heads: set) -> None:
-        """Decode the keys that begin with ``heads`` (pairs of characters)."""
-        heads -= self._heads_seen
-        if not heads:
-            return
-        self._heads_seen |= heads
-        lengths, keys = self._termbase.zh_shards_for(heads, self._shards)
-        if keys:
-            self._variants.update(keys)
-            self._lengths.update(lengths)
-
-    def candidates(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
-        self._cover(norm)
-        return super().candidates(norm)
-
-    def _candidates_expected(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
-        return super().candidates(norm)  # covered by expect()
-
     def expect(self, texts: Sequence[str]) -> None:
         super().expect(texts)
-        heads: set = set()
-        for norm in self._expected.values():
-            heads.update(map(norm.__getitem__, map(slice, range(len(norm) - 1), range(2, len(norm) + 1))))
-        self._cover_heads(heads)
+        if self._all_heads:
+            return
+        chars = sum(map(len, self._expected.values()))
+        if chars >= _CHARS_PER_HEAD * self._termbase.zh_head_count():
+            # texts this long meet most heads: decoding them all at once costs less
+            lengths = self._lengths
+            for head_lengths, codes in self._termbase.zh_heads():
+                self._variants.update(codes)
+                lengths[next(iter(codes))[:2]] = head_lengths
+            self._lengths_of = lengths.get  # every head is there
+            self._all_heads = True
 
 
 def _compound(window: str, ws: int, we: int, s: int, e: int, freq: Dict[str, int]) -> bool:
