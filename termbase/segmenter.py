@@ -169,7 +169,7 @@ _RE_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)  # jieba's 
 _RE_SKIP = re.compile("(\r\n|\\s)", re.U)  # jieba's re_skip_default
 _RE_ENG = re.compile("[a-zA-Z0-9]", re.U)  # jieba's re_eng
 _LEXICON_MAGIC = b"TTLEX\x00\x00\x03"
-#: magic, group count (u32), dictionary total (u64), CRC-32 of the rest of the file (u32)
+#: magic, group count (u32), dictionary total (u64), CRC-32 of all that follows the magic (u32)
 _LEXICON_HEAD = len(_LEXICON_MAGIC) + 16
 #: group keys are code points: ``ord(a) * _KEY_BASE`` for the one-character word ``a``,
 #: ``ord(a) * _KEY_BASE + ord(b) + 1`` for the words that begin with ``ab``
@@ -250,9 +250,9 @@ def _pack_lexicon(freq: Dict[str, int], total: int) -> bytes:
     offsets = array("I", [0])
     for b in blobs:
         offsets.append(offsets[-1] + len(b))
+    sizes = len(keys).to_bytes(4, "little") + total.to_bytes(8, "little")
     rest = keys.tobytes() + offsets.tobytes() + b"".join(blobs)
-    return (_LEXICON_MAGIC + len(keys).to_bytes(4, "little") + total.to_bytes(8, "little")
-            + zlib.crc32(rest).to_bytes(4, "little") + rest)
+    return _LEXICON_MAGIC + sizes + zlib.crc32(rest, zlib.crc32(sizes)).to_bytes(4, "little") + rest
 
 
 def _unpack_lexicon(data) -> Optional[Lexicon]:
@@ -266,7 +266,8 @@ def _unpack_lexicon(data) -> Optional[Lexicon]:
         total = int.from_bytes(view[m + 4:m + 12], "little")
         crc = int.from_bytes(view[m + 12:m + 16], "little")
         body_at = _LEXICON_HEAD + 12 * n + 4
-        if total <= 0 or len(view) < body_at or zlib.crc32(view[_LEXICON_HEAD:]) != crc:
+        if (total <= 0 or len(view) < body_at
+                or zlib.crc32(view[_LEXICON_HEAD:], zlib.crc32(view[m:m + 12])) != crc):
             return None
         last = int.from_bytes(view[body_at - 4:body_at], "little")
         if body_at + last != len(view):

@@ -90,7 +90,10 @@ def test_lexicon_decodes_only_what_texts_need(texts, decoded):
 
 
 @pytest.mark.parametrize("damage", [lambda b: b[:-3], lambda b: b[:20] + b"x" + b[21:],
-                                    lambda b: b"nope" + b[4:], lambda b: b""])
+                                    lambda b: b[:12] + b"\x07" + b[13:],  # the total
+                                    lambda b: b[:-1] + bytes([b[-1] ^ 1]),  # the last group
+                                    lambda b: b + b"\x00", lambda b: b"nope" + b[4:],
+                                    lambda b: b""])
 def test_damaged_lexicon_is_not_used(damage):
     data = _pack_lexicon({"中": 5, "中国": 10}, 100)
     assert _unpack_lexicon(data) is not None
