@@ -182,6 +182,8 @@ class ZhMatcher:
         # norm[start - 1], the first character left of the term)
         lo = n - _CJK_RUN.match(rev, n - start, n - start + _WINDOW).end()
         hi = _CJK_RUN.match(norm, end, end + _WINDOW).end()
+        if lo == start and hi == end:
+            return False  # the term is all the window: every word is inside it
         window = norm[lo:hi]
         s, e = start - lo, end - lo
         # the window's edges are real (text, punctuation) or artefacts of cutting it short
