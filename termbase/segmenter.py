@@ -214,6 +214,12 @@ class Lexicon:
         self._texts.add(text)
         new = {text[i:i + 2] for i in range(len(text) - 1)}
         new.update(text)
+        self.cover_parts(new)
+
+    def cover_parts(self, parts: set) -> None:
+        """Decode the groups of ``parts``, characters and pairs of characters (the set is
+        consumed)."""
+        new = parts
         new -= self._seen
         if not new:
             return

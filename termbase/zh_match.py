@@ -208,11 +208,12 @@ class ZhMatcher:
         """:meth:`_cuts_word` for the term ``window[s:e]``; ``terms`` are the window's glossary
         terms (``(start, length)``)."""
         segmenter = self._segmenter()
-        segmenter.cover(window)
         # learned glossary words that cross the term are among ``terms``: jieba's own words suffice
-        if not (any(i < s < i + k < e or s < i < e < i + k for i, k in terms)
-                or _word_crosses(window, s, e, segmenter.lexicon.freq)):
-            return False  # no word, of jieba or of the glossary, can cut the term
+        if not any(i < s < i + k < e or s < i < e < i + k for i, k in terms):
+            segmenter.lexicon.cover_parts(_crossing_groups(window, s, e))
+            if not _word_crosses(window, s, e, segmenter.lexicon.freq):
+                return False  # no word, of jieba or of the glossary, can cut the term
+        segmenter.cover(window)
         freq = segmenter  # its get() sees the learned words too
         for ws, we in self._cut(window, terms):
             if we <= s or ws >= e:
@@ -330,6 +331,17 @@ def _compound(window: str, ws: int, we: int, s: int, e: int, freq: Dict[str, int
     inner = window[max(ws, s):min(we, e)]
     outer = window[ws:s] if ws < s else window[e:we]
     return len(inner) >= 2 and len(outer) >= 2 and bool(freq.get(inner)) and bool(freq.get(outer))
+
+
+def _crossing_groups(text: str, s: int, e: int) -> set:
+    """The lexicon groups :func:`_word_crosses` looks words up in: the pairs of characters that
+    begin its fragments (those at ``i`` before ``s`` and inside ``(s, e)``) and the character
+    ``text[e - 1]`` (the fragment of one character there)."""
+    parts = {text[i:i + 2] for i in range(s)}
+    if e - s >= 2:
+        parts.update([text[i:i + 2] for i in range(s + 1, e)])
+        parts.add(text[e - 1])
+    return parts
 
 
 def _word_crosses(text: str, s: int, e: int, freq: Dict[str, int]) -> bool:

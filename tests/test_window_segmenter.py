@@ -126,3 +126,31 @@ def test_lexicon_file_is_made_once_and_replaces_an_earlier_layout(tmp_path, monk
         assert _unpack_lexicon(path.read_bytes()) is not None
     finally:
         segmenter.lexicon.cache_clear()
+
+
+def test_the_crossing_test_looks_up_only_the_groups_it_names(sample_page):
+    # _word_crosses runs on a lexicon covered only by _crossing_groups: every word it looks up
+    # must lie in one of those groups, or it would miss a crossing word
+    from termbase.segmenter import _dictionary
+    from termbase.zh_match import _crossing_groups, _word_crosses
+
+    class Recording(dict):
+        def get(self, key, default=None):
+            looked.append(key)
+            return super().get(key, default)
+
+    freq = Recording(_dictionary()[0])
+    texts = [p.source for p in read_aligned(sample_page) if p.source]
+    rng = random.Random(17)
+    crossed = 0
+    for _ in range(3000):
+        t = rng.choice(texts)
+        i = rng.randrange(len(t))
+        window = t[i:i + rng.randint(1, 20)]
+        s = rng.randrange(len(window))
+        e = rng.randint(s + 1, len(window))
+        looked = []
+        crossed += _word_crosses(window, s, e, freq)
+        groups = _crossing_groups(window, s, e)
+        assert all(w[:2] in groups for w in looked), (window, s, e)
+    assert crossed > 100  # the windows do hold crossing words
