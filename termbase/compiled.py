@@ -11,8 +11,9 @@ what a document needs:
 
 * each entry is its own ``marshal`` record (Entry field values, normalised Chinese variants,
   rendering tokens), decoded when a match needs it;
-* the normalised Chinese variants are sharded by their first two characters, so finding terms
-  in a document decodes the shards of the character pairs it contains;
+* the normalised Chinese variants are grouped by their first two characters (a table of
+  those pairs sorted by code point), so finding terms in a document decodes the groups of the
+  character pairs it contains;
 * the near-miss index (word pairs of the approved renderings, see
   :class:`termbase.qa.variants.VariantIndex`) is sharded by word, decoded for the words of the
   targets;
@@ -36,6 +37,7 @@ import sys
 import warnings
 import zlib
 from array import array
+from bisect import bisect_left
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
@@ -47,8 +49,8 @@ from .glossary import Entry, Glossary, zh_keys
 PathLike = Union[str, Path]
 
 #: layout version of compiled files (part of the cache key)
-FORMAT = 2
-MAGIC = b"TTCTERM\x02"
+FORMAT = 3
+MAGIC = b"TTCTERM\x03"
 SUFFIX = ".ttc"
 #: compiled files kept in the cache directory (least recently used are removed beyond this)
 KEEP = 16
@@ -57,7 +59,6 @@ _SHAPING = ("compiled.py", "glossary.py", "normalize.py", "en_match.py", "qa/var
             "qa/typography.py")
 #: a rendering whose word tokens are its space-separated parts (most are)
 _PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
-_ZH_PER_SHARD = 256
 #: about one word per near-miss index shard: a document decodes the index of its own words only
 #: (the words that are not its own are mostly rare, but the index of a large glossary is large)
 _WORDS_PER_SHARD = 1
@@ -109,6 +110,11 @@ def cache_path(sha256: str) -> Path:
 
 def _stable_hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def _head_code(head: str) -> int:
+    """The number of a two-character head of the Chinese index (the index is sorted by it)."""
+    return (ord(head[0]) << 21) | ord(head[1])
 
 
 def _words_hash(words: Sequence[str]) -> int:
@@ -210,15 +216,14 @@ def compile_glossary(glossary: Glossary, sha256: Optional[str] = None) -> bytes:
             if index_rendering(by_word, len(rend_entry), folded):
                 rend_entry.append(eid)
                 rend_k.append(k)
-    n_zh_shards = max(1, len(heads) // _ZH_PER_SHARD)
-    zh_shards: List[Tuple[dict, dict]] = [({}, {}) for _ in range(n_zh_shards)]
+    by_head: Dict[str, Dict[str, int]] = {}
     for key, code in all_keys.items():
         if len(key) > 1:
-            lengths, keys_here = zh_shards[_stable_hash(key[:2]) % n_zh_shards]
-            keys_here[key] = code
-            if key[:2] not in lengths:
-                lengths[key[:2]] = tuple(sorted(heads[key[:2]], reverse=True))
-    zh_blobs = [marshal.dumps(shard) for shard in zh_shards]
+            by_head.setdefault(key[:2], {})[key] = code
+    head_order = sorted(by_head, key=_head_code)
+    zh_heads = array("Q", map(_head_code, head_order))
+    zh_blobs = [marshal.dumps((tuple(sorted(heads[h], reverse=True)), by_head[h]))
+                for h in head_order]
     n_word_shards = max(1, len(by_word) // _WORDS_PER_SHARD)
     word_shards: List[Dict[str, dict]] = [{} for _ in range(n_word_shards)]
     for word, inner in by_word.items():
@@ -228,6 +233,7 @@ def compile_glossary(glossary: Glossary, sha256: Optional[str] = None) -> bytes:
     sections: List[Tuple[str, bytes]] = [
         ("entry_offsets", offsets.tobytes()),
         ("entries", bytes(records)),
+        ("zh_heads", zh_heads.tobytes()),
         ("zh_offsets", _offsets(zh_blobs)),
         ("zh", b"".join(zh_blobs)),
         ("zh_singles", marshal.dumps(singles)),
@@ -248,7 +254,7 @@ def compile_glossary(glossary: Glossary, sha256: Optional[str] = None) -> bytes:
         payload += data
     header = marshal.dumps({
         "format": FORMAT, "code": code_fingerprint(), "sha256": sha256 or glossary.sha256,
-        "count": len(entries), "fields": names, "zh_width": width, "zh_shards": n_zh_shards,
+        "count": len(entries), "fields": names, "zh_width": width, "zh_heads": len(zh_heads),
         "word_shards": n_word_shards, "sections": table, "size": len(payload),
         "crc": zlib.crc32(payload),
         "itemsize": (offsets.itemsize, rend_entry.itemsize, rend_k.itemsize, array("Q").itemsize),
@@ -328,11 +334,13 @@ class CompiledTermbase:
         self._entry_offsets = self._array("entry_offsets", "I")
         self._rend_entry = self._array("rend_entry", "I")
         self._rend_k = self._array("rend_k", "H")
+        self._zh_heads = self._array("zh_heads", "Q")
         self._zh_offsets = self._array("zh_offsets", "I")
+        self._zh = self._section("zh")
         self._word_offsets = self._array("word_offsets", "I")
         self._approved = self._array("approved", "Q")
         self._singles = self._load("zh_singles")
-        self._zh_loaded: Set[int] = set()
+        self._zh_loaded: Dict[int, tuple] = {}  # heads decoded: number -> (lengths, keys)
 
     # the glossary protocol
 
@@ -407,8 +415,6 @@ class CompiledTermbase:
 
     def is_approved_words(self, words: Sequence[str]) -> bool:
         """True when ``words`` (folded) are the words of an approved rendering."""
-        from bisect import bisect_left
-
         h = _words_hash(words)
         table = self._approved
         i = bisect_left(table, h)
@@ -422,19 +428,35 @@ class CompiledTermbase:
         e = self.entry(eid)
         return e.zh[k], e
 
-    def zh_shards_for(self, heads: Iterable[str]) -> Tuple[Dict[str, Tuple[int, ...]], Dict[str, int]]:
-        """(lengths by head, code by key) of the shards holding ``heads`` not decoded before."""
-        n = self._header["zh_shards"]
-        lengths: Dict[str, Tuple[int, ...]] = {}
-        keys: Dict[str, int] = {}
-        for s in {_stable_hash(h) % n for h in heads}:
-            if s in self._zh_loaded:
-                continue
-            self._zh_loaded.add(s)
-            shard_lengths, shard_keys = self._blob("zh", self._zh_offsets, s)
-            lengths.update(shard_lengths)
-            keys.update(shard_keys)
-        return lengths, keys
+    def zh_head_count(self) -> int:
+        """How many two-character heads the Chinese index has."""
+        return len(self._zh_heads)
+
+    def zh_head(self, head: str) -> Optional[Tuple[Tuple[int, ...], Dict[str, int]]]:
+        """``(lengths, codes)`` of the keys that begin with the two characters ``head`` (their
+        lengths, longest first, and the code of each key), or None when no key begins so.
+        Decoded once per termbase, whichever matcher asks."""
+        if len(head) != 2:
+            return None
+        code = (ord(head[0]) << 21) | ord(head[1])
+        table = self._zh_heads
+        i = bisect_left(table, code)
+        if i == len(table) or table[i] != code:
+            return None
+        hit = self._zh_loaded.get(i)
+        if hit is None:
+            offsets = self._zh_offsets
+            hit = self._zh_loaded[i] = marshal.loads(self._zh[offsets[i]:offsets[i + 1]])
+        return hit
+
+    def zh_heads(self) -> Iterator[Tuple[Tuple[int, ...], Dict[str, int]]]:
+        """``(lengths, codes)`` of every head of the Chinese index (see :meth:`zh_head`)."""
+        offsets, data, loaded = self._zh_offsets, self._zh, self._zh_loaded
+        for i in range(len(self._zh_heads)):
+            hit = loaded.get(i)
+            if hit is None:
+                hit = loaded[i] = marshal.loads(data[offsets[i]:offsets[i + 1]])
+            yield hit
 
     def zh_matcher(self, *, boundary_check: bool = True):
         """A :class:`~termbase.zh_match.ZhMatcher` over this termbase (its index is decoded as the
@@ -496,8 +518,8 @@ class CompiledTermbase:
 
     def close(self) -> None:
         """Release the mapping (objects decoded from it stay valid)."""
-        for attr in ("_entry_offsets", "_rend_entry", "_rend_k", "_zh_offsets", "_word_offsets",
-                     "_approved", "_payload"):
+        for attr in ("_entry_offsets", "_rend_entry", "_rend_k", "_zh_heads", "_zh_offsets", "_zh",
+                     "_word_offsets", "_approved", "_payload"):
             view = getattr(self, attr, None)
             if isinstance(view, memoryview):
                 view.release()

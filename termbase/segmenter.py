@@ -16,6 +16,7 @@ import mmap
 import re
 import zlib
 from array import array
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
@@ -157,103 +158,128 @@ def new_tokenizer(words: Iterable[str] = ()):
 # The boundary test of term matching cuts short windows of text around candidate terms. jieba
 # itself would load its whole prefix dictionary (and import pkg_resources) before the first cut,
 # and each tokenizer extended with glossary terms would copy it. :class:`Lexicon` keeps jieba's
-# prefix dictionary in shards by first character (a file in the termtrans cache, made from
-# jieba's once), decoded as the windows need them; :class:`WindowSegmenter` reproduces
-# ``jieba.Tokenizer.cut(text, HMM=False)`` over it plus the words it learned, without copying.
+# prefix dictionary in groups keyed by a word's first two characters (one-character words by
+# themselves) in a file in the termtrans cache, made from jieba's once; a window decodes only the
+# groups of its own characters and character pairs (a window of random text mostly none), so a
+# document needs a few thousand of the dictionary's 500,000 entries. :class:`WindowSegmenter`
+# reproduces ``jieba.Tokenizer.cut(text, HMM=False)`` over it plus the words it learned, without
+# copying.
 
-_LEXICON_SHARDS = 1024
 _RE_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)  # jieba's re_han_default
 _RE_SKIP = re.compile("(\r\n|\\s)", re.U)  # jieba's re_skip_default
 _RE_ENG = re.compile("[a-zA-Z0-9]", re.U)  # jieba's re_eng
-_LEXICON_MAGIC = b"TTLEX\x00\x00\x02"
+_LEXICON_MAGIC = b"TTLEX\x00\x00\x03"
+#: magic, group count (u32), dictionary total (u64), CRC-32 of all that follows the magic (u32)
+_LEXICON_HEAD = len(_LEXICON_MAGIC) + 16
+#: group keys are code points: ``ord(a) * _KEY_BASE`` for the one-character word ``a``,
+#: ``ord(a) * _KEY_BASE + ord(b) + 1`` for the words that begin with ``ab``
+_KEY_BASE = 0x110001
 
 
-def _shard_of(ch: str) -> int:
-    return ord(ch) % _LEXICON_SHARDS
+def _group_key(word: str) -> int:
+    """The key of the group that holds ``word`` (non-empty)."""
+    if len(word) == 1:
+        return ord(word) * _KEY_BASE
+    return ord(word[0]) * _KEY_BASE + ord(word[1]) + 1
 
 
 class Lexicon:
-    """jieba's prefix dictionary (word -> frequency, 0 for a mere prefix), decoded by shards of
-    first characters as texts need them (:meth:`cover`); ``freq`` holds what is decoded."""
+    """jieba's prefix dictionary (word -> frequency, 0 for a mere prefix), decoded by groups of
+    words with the same first two characters as texts need them (:meth:`cover`); ``freq`` holds
+    what is decoded: every word of one character of a covered text and every word that begins
+    with two adjacent characters of it."""
 
     def __init__(self, data, total: int):
         self._buffer = data
-        self._data = memoryview(data)
+        view = memoryview(data)
+        n = int.from_bytes(view[len(_LEXICON_MAGIC):len(_LEXICON_MAGIC) + 4], "little")
+        keys_at = _LEXICON_HEAD
+        offsets_at = keys_at + 8 * n
+        body_at = offsets_at + 4 * (n + 1)
+        self._keys = view[keys_at:offsets_at].cast("Q")
+        self._offsets = view[offsets_at:body_at].cast("I")
+        self._body = view[body_at:]
         self.total = total
         self.freq: Dict[str, int] = {}
-        self._loaded = bytearray(_LEXICON_SHARDS)
-        self._seen: set = set()
-        hlen = int.from_bytes(self._data[len(_LEXICON_MAGIC):len(_LEXICON_MAGIC) + 4], "little")
-        start = len(_LEXICON_MAGIC) + 4
-        self._offsets = self._data[start:start + hlen].cast("I")
-        self._body = self._data[start + hlen:]
+        self._seen: set = set()  # characters and pairs of characters covered
+        self._texts: set = set()  # texts covered
 
     def cover(self, text: str) -> None:
-        """Decode the shards of every character of ``text``."""
-        new = set(text) - self._seen
+        """Decode the groups of every character and every pair of adjacent characters of
+        ``text``."""
+        if text in self._texts:
+            return
+        if len(self._texts) > 100000:
+            self._texts.clear()
+        self._texts.add(text)
+        new = {text[i:i + 2] for i in range(len(text) - 1)}
+        new.update(text)
+        self.cover_parts(new)
+
+    def cover_parts(self, parts: set) -> None:
+        """Decode the groups of ``parts``, characters and pairs of characters (the set is
+        consumed)."""
+        new = parts
+        new -= self._seen
         if not new:
             return
         self._seen |= new
-        loaded = self._loaded
+        keys = self._keys
         offsets = self._offsets
-        for s in {ord(ch) % _LEXICON_SHARDS for ch in new}:
-            if not loaded[s]:
-                loaded[s] = 1
-                self.freq.update(marshal.loads(self._body[offsets[s]:offsets[s + 1]]))
+        body = self._body
+        count = len(keys)
+        update = self.freq.update
+        base = _KEY_BASE
+        for part in new:
+            key = ord(part[0]) * base if len(part) == 1 else ord(part[0]) * base + ord(part[1]) + 1
+            i = bisect_left(keys, key)
+            if i < count and keys[i] == key:
+                update(marshal.loads(body[offsets[i]:offsets[i + 1]]))
 
     def expect(self, chars: Iterable[str]) -> None:
-        """Texts with these characters are coming: when they need most of the dictionary, read
-        it whole at once (one ``marshal.loads``, cheaper than shard after shard)."""
-        if self._loaded.count(0) == 0:
-            return
-        needed = {ord(ch) % _LEXICON_SHARDS for ch in chars}
-        missing = sum(1 for s in needed if not self._loaded[s])
-        if missing * 4 < _LEXICON_SHARDS:
-            return
-        full, total = _dictionary()
-        if total != self.total:  # pragma: no cover - two different dictionaries
-            return
-        if self.freq:
-            full = dict(full)
-            full.update(self.freq)
-        self.freq = full  # shared with _dictionary(): never modified here
-        self._loaded = bytearray(b"\x01" * _LEXICON_SHARDS)
+        """Texts with these characters are coming (nothing to do: a text decodes only what it
+        needs, less than a whole dictionary would cost)."""
 
 
 def _lexicon_file(dictionary: Path) -> Optional[Path]:
     cache = _cache_file(dictionary)
-    return None if cache is None else cache.with_name(cache.stem + f"-{_LEXICON_SHARDS}.lexicon")
+    return None if cache is None else cache.with_name(cache.stem + "-pairs.lexicon")
 
 
 def _pack_lexicon(freq: Dict[str, int], total: int) -> bytes:
-    shards: List[Dict[str, int]] = [{} for _ in range(_LEXICON_SHARDS)]
+    groups: Dict[int, Dict[str, int]] = {}
     for word, f in freq.items():
-        shards[_shard_of(word[0])][word] = f
-    blobs = [marshal.dumps(s) for s in shards]
+        if word:
+            groups.setdefault(_group_key(word), {})[word] = f
+    keys = array("Q", sorted(groups))
+    blobs = [marshal.dumps(groups[k]) for k in keys]
     offsets = array("I", [0])
     for b in blobs:
         offsets.append(offsets[-1] + len(b))
-    head = marshal.dumps(total)
-    data = (_LEXICON_MAGIC + len(offsets.tobytes()).to_bytes(4, "little") + offsets.tobytes()
-            + b"".join(blobs) + head + len(head).to_bytes(4, "little"))
-    return data + zlib.crc32(data).to_bytes(4, "little")
+    sizes = len(keys).to_bytes(4, "little") + total.to_bytes(8, "little")
+    rest = keys.tobytes() + offsets.tobytes() + b"".join(blobs)
+    return _LEXICON_MAGIC + sizes + zlib.crc32(rest, zlib.crc32(sizes)).to_bytes(4, "little") + rest
 
 
 def _unpack_lexicon(data) -> Optional[Lexicon]:
+    """The :class:`Lexicon` in ``data``, or None when it fails its checks (magic, sizes, CRC)."""
     try:
-        if data[:len(_LEXICON_MAGIC)] != _LEXICON_MAGIC:
+        view = memoryview(data)
+        m = len(_LEXICON_MAGIC)
+        if len(view) < _LEXICON_HEAD or bytes(view[:m]) != _LEXICON_MAGIC:
             return None
-        hlen = int.from_bytes(data[-8:-4], "little")
-        crc = int.from_bytes(data[-4:], "little")
-        total = marshal.loads(data[-8 - hlen:-8])
-        start = len(_LEXICON_MAGIC) + 4
-        olen = int.from_bytes(data[len(_LEXICON_MAGIC):start], "little")
-        if olen != 4 * (_LEXICON_SHARDS + 1) or zlib.crc32(memoryview(data)[:len(data) - 4]) != crc:
+        n = int.from_bytes(view[m:m + 4], "little")
+        total = int.from_bytes(view[m + 4:m + 12], "little")
+        crc = int.from_bytes(view[m + 12:m + 16], "little")
+        body_at = _LEXICON_HEAD + 12 * n + 4
+        if (total <= 0 or len(view) < body_at
+                or zlib.crc32(view[_LEXICON_HEAD:], zlib.crc32(view[m:m + 12])) != crc):
             return None
-        if not isinstance(total, int) or total <= 0:
+        last = int.from_bytes(view[body_at - 4:body_at], "little")
+        if body_at + last != len(view):
             return None
-        return Lexicon(memoryview(data)[:len(data) - 8 - hlen], total)
-    except (EOFError, ValueError, TypeError, IndexError):
+        return Lexicon(data, total)
+    except (ValueError, TypeError, IndexError):
         return None
 
 
@@ -274,6 +300,12 @@ def lexicon() -> Lexicon:
     data = _pack_lexicon(freq, total)
     if path is not None:
         _write_cache(path, data)
+        for old in path.parent.glob(_cache_file(dictionary).stem + "-*.lexicon"):
+            if old.name != path.name:  # an earlier layout of the same dictionary
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
     return _unpack_lexicon(data)
 
 
@@ -287,8 +319,8 @@ class WindowSegmenter:
         self.extra: Dict[str, int] = {}
 
     def get(self, word: str) -> Optional[int]:
-        """The frequency of ``word`` (0: only a prefix; None: unknown), for words whose first
-        character :meth:`cover` has seen."""
+        """The frequency of ``word`` (0: only a prefix; None: unknown), for words of one
+        character and words whose first two characters :meth:`cover` has seen side by side."""
         f = self.extra.get(word)
         return self.lexicon.freq.get(word) if f is None else f
 

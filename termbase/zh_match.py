@@ -8,15 +8,21 @@ inside 和平|台上.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 from .glossary import Entry, Glossary
-from .normalize import CJK, is_cjk, normalize_many, normalize_zh
+from .normalize import CJK, CJK_CLASS, is_cjk, normalize_many, normalize_zh
 from .segmenter import WindowSegmenter
 
 _WINDOW = 8  # characters of context segmented on each side of a candidate match
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]*")  # the CJK characters from a position on (is_cjk)
+#: texts expected by a compiled matcher decode its whole Chinese index at once when they have
+#: this many characters per head of it (a head decoded when first met costs some 2
+#: microseconds, one of all decoded at once 1)
+_CHARS_PER_HEAD = 8
 
 
 @dataclass(frozen=True)
@@ -76,11 +82,13 @@ class ZhMatcher:
                     lengths.add(len(key))
         self._lengths: Dict[str, Tuple[int, ...]] = {
             head: tuple(sorted(lengths, reverse=True)) for head, lengths in heads.items()}
+        self._lengths_of = self._lengths.get
         self._singles = frozenset(k for k in variants if len(k) == 1)
         self._tokenizer = None
         self._learned: set = set()
         self._cut_cache: Dict[str, List[Tuple[int, int]]] = {}
         self._decided: Dict[tuple, bool] = {}
+        self._expected: Dict[str, str] = {}  # text -> normalised, of the texts expected
 
     def _pair(self, key: str) -> Tuple[str, Entry]:
         """(variant as written in the glossary, entry) of a normalised key."""
@@ -93,42 +101,51 @@ class ZhMatcher:
     def candidates(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
         """``(start, lengths)`` of every glossary key in the normalised ``norm`` (overlaps kept,
         longest first at each start)."""
-        out: List[Tuple[int, Tuple[int, ...]]] = []
-        lengths_of = self._lengths.get
-        variants = self._variants
-        singles = self._singles
         n = len(norm)
-        for i in range(n):
-            lengths = lengths_of(norm[i:i + 2])
-            if lengths:
-                found = tuple(k for k in lengths if i + k <= n and norm[i:i + k] in variants)
-                if singles and norm[i] in singles:
-                    found += (1,)
-                if found:
-                    out.append((i, found))
-            elif singles and norm[i] in singles:
-                out.append((i, (1,)))
+        lengths_of = self._lengths_of
+        # the positions whose two characters begin a key, with the lengths of those keys
+        heads = [(i, lengths) for i in range(n - 1) if (lengths := lengths_of(norm[i:i + 2]))]
+        singles = self._singles
+        ones = [i for i in range(n) if norm[i] in singles] if singles else ()
+        if ones:
+            heads = sorted(heads + [(i, ()) for i in ones if not lengths_of(norm[i:i + 2])])
+        out: List[Tuple[int, Tuple[int, ...]]] = []
+        variants = self._variants
+        for i, lengths in heads:
+            found: Tuple[int, ...] = ()
+            for k in lengths:
+                if i + k <= n and norm[i:i + k] in variants:
+                    found += (k,)
+            if ones and norm[i] in singles:
+                found += (1,)
+            if found:
+                out.append((i, found))
         return out
 
     def find(self, text: str) -> List[TermMatch]:
         """Every glossary term in ``text`` (longest first, non-overlapping, in text order)."""
         if not text:
             return []
-        norm = normalize_zh(text)
+        norm = self._expected.get(text)
+        if norm is None:
+            norm = normalize_zh(text)
         candidates = self.candidates(norm)
         if not candidates:
             return []
         starts = [c[0] for c in candidates]
         matches: List[TermMatch] = []
         pos = 0
+        boundary_check = self.boundary_check
+        rev = norm[::-1] if boundary_check else ""
         for start, lengths in candidates:
             if start < pos:
                 continue
             for length in lengths:
                 end = start + length
-                if not self._at_latin_boundary(norm, start, end):
+                if ((norm[start] < "\x80" or norm[end - 1] < "\x80")
+                        and not self._at_latin_boundary(norm, start, end)):
                     continue
-                if self.boundary_check and self._cuts_word(norm, start, end, candidates, starts):
+                if boundary_check and self._cuts_word(norm, start, end, candidates, starts, rev):
                     continue
                 variant, entry = self._pair(norm[start:end])
                 matches.append(TermMatch(start, end, text[start:end], variant, entry))
@@ -149,25 +166,30 @@ class ZhMatcher:
                 return False
         return True
 
-    def _cuts_word(self, norm: str, start: int, end: int, candidates, starts: List[int]) -> bool:
+    def _cuts_word(self, norm: str, start: int, end: int, candidates, starts: List[int],
+                   rev: str = "") -> bool:
         """True when a segmenter word partly overlaps ``[start, end)`` (neither inside nor around it).
 
         ``candidates`` are those of ``norm`` (``starts`` their positions): the glossary terms the
-        segmenter must know around the term.
+        segmenter must know around the term; ``rev`` is ``norm`` reversed (made when not given).
         """
-        if CJK.search(norm, start, end) is None:
+        if not "\u4e00" <= norm[start] <= "\u9fff" and CJK.search(norm, start, end) is None:
             return False
-        lo = start
-        while lo > 0 and start - lo < _WINDOW and is_cjk(norm[lo - 1]):
-            lo -= 1
-        hi = end
-        while hi < len(norm) and hi - end < _WINDOW and is_cjk(norm[hi]):
-            hi += 1
+        n = len(norm)
+        if not rev:
+            rev = norm[::-1]
+        # the window: up to _WINDOW characters of CJK text on each side (rev[n - start] is
+        # norm[start - 1], the first character left of the term)
+        lo = n - _CJK_RUN.match(rev, n - start, n - start + _WINDOW).end()
+        hi = _CJK_RUN.match(norm, end, end + _WINDOW).end()
+        if lo == start and hi == end:
+            return False  # the term is all the window: every word is inside it
         window = norm[lo:hi]
         s, e = start - lo, end - lo
         # the window's edges are real (text, punctuation) or artefacts of cutting it short
-        cut_left = lo > 0 and is_cjk(norm[lo - 1])
-        cut_right = hi < len(norm) and is_cjk(norm[hi])
+        # (a window edge short of _WINDOW is where the CJK text ends)
+        cut_left = start - lo == _WINDOW and lo > 0 and is_cjk(norm[lo - 1])
+        cut_right = hi - end == _WINDOW and hi < n and is_cjk(norm[hi])
         # the answer depends on the window alone (its glossary terms and its cut are functions
         # of its text): a term met again in the same context is decided once
         memo_key = (window, s, e, cut_left, cut_right)
@@ -186,11 +208,12 @@ class ZhMatcher:
         """:meth:`_cuts_word` for the term ``window[s:e]``; ``terms`` are the window's glossary
         terms (``(start, length)``)."""
         segmenter = self._segmenter()
-        segmenter.cover(window)
         # learned glossary words that cross the term are among ``terms``: jieba's own words suffice
-        if not (any(i < s < i + k < e or s < i < e < i + k for i, k in terms)
-                or _word_crosses(window, s, e, segmenter.lexicon.freq)):
-            return False  # no word, of jieba or of the glossary, can cut the term
+        if not any(i < s < i + k < e or s < i < e < i + k for i, k in terms):
+            segmenter.lexicon.cover_parts(_crossing_groups(window, s, e))
+            if not _word_crosses(window, s, e, segmenter.lexicon.freq):
+                return False  # no word, of jieba or of the glossary, can cut the term
+        segmenter.cover(window)
         freq = segmenter  # its get() sees the learned words too
         for ws, we in self._cut(window, terms):
             if we <= s or ws >= e:
@@ -231,9 +254,11 @@ class ZhMatcher:
         return spans
 
     def expect(self, texts: Sequence[str]) -> None:
-        """Texts to be searched next (a whole document): what they need is read at once."""
+        """Texts to be searched next (a whole document): they are normalised now, and what they
+        need is read at once (the texts of the previous call are forgotten)."""
+        self._expected = {t: normalize_zh(t) for t in texts if t}
         if self.boundary_check and texts:
-            self._segmenter().expect(normalize_many([t for t in texts if t]))
+            self._segmenter()  # each window decodes what it needs of the dictionary
 
     def _segmenter(self) -> WindowSegmenter:
         if self._tokenizer is None:
@@ -241,9 +266,29 @@ class ZhMatcher:
         return self._tokenizer
 
 
+class _HeadLengths(dict):
+    """Lengths of the keys by two-character head, each decoded from a compiled termbase the
+    first time it is looked up with ``[]`` (``()`` for a pair of characters no key begins with)."""
+
+    def __init__(self, termbase, variants: Dict[str, int]):
+        super().__init__()
+        self._head = termbase.zh_head
+        self._variants = variants
+
+    def __missing__(self, head: str) -> Tuple[int, ...]:
+        hit = self._head(head)
+        if hit is None:
+            self[head] = ()
+            return ()
+        lengths, codes = hit
+        self._variants.update(codes)
+        self[head] = lengths
+        return lengths
+
+
 class CompiledZhMatcher(ZhMatcher):
-    """A :class:`ZhMatcher` over a :class:`~termbase.compiled.CompiledTermbase`: the keys whose
-    first two characters occur in a text are decoded when the text is first seen, and an entry
+    """A :class:`ZhMatcher` over a :class:`~termbase.compiled.CompiledTermbase`: the keys that
+    begin with a pair of characters are decoded when a text first shows that pair, and an entry
     when it is first matched, so that the work follows the texts, not the glossary size."""
 
     def __init__(self, termbase, *, boundary_check: bool = True):
@@ -251,25 +296,30 @@ class CompiledZhMatcher(ZhMatcher):
         self._termbase = termbase
         self._variants = dict(termbase._singles)
         self._singles = frozenset(self._variants)
-        self._heads_seen: set = set()
+        self._lengths = _HeadLengths(termbase, self._variants)
+        self._lengths_of = self._lengths.__getitem__  # decodes what it has not seen
+        self._all_heads = False
+        self._pairs: Dict[str, Tuple[str, Entry]] = {}
 
     def _pair(self, key: str) -> Tuple[str, Entry]:
-        return self._termbase.zh_pair(self._variants[key])
+        pair = self._pairs.get(key)
+        if pair is None:
+            pair = self._pairs[key] = self._termbase.zh_pair(self._variants[key])
+        return pair
 
-    def _cover(self, norm: str) -> None:
-        heads = {norm[i:i + 2] for i in range(len(norm) - 1)}
-        heads -= self._heads_seen
-        if not heads:
+    def expect(self, texts: Sequence[str]) -> None:
+        super().expect(texts)
+        if self._all_heads:
             return
-        self._heads_seen |= heads
-        lengths, keys = self._termbase.zh_shards_for(heads)
-        if keys:
-            self._variants.update(keys)
-            self._lengths.update(lengths)
-
-    def candidates(self, norm: str) -> List[Tuple[int, Tuple[int, ...]]]:
-        self._cover(norm)
-        return super().candidates(norm)
+        chars = sum(map(len, self._expected.values()))
+        if chars >= _CHARS_PER_HEAD * self._termbase.zh_head_count():
+            # texts this long meet most heads: decoding them all at once costs less
+            lengths = self._lengths
+            for head_lengths, codes in self._termbase.zh_heads():
+                self._variants.update(codes)
+                lengths[next(iter(codes))[:2]] = head_lengths
+            self._lengths_of = lengths.get  # every head is there
+            self._all_heads = True
 
 
 def _compound(window: str, ws: int, we: int, s: int, e: int, freq: Dict[str, int]) -> bool:
@@ -281,6 +331,17 @@ def _compound(window: str, ws: int, we: int, s: int, e: int, freq: Dict[str, int
     inner = window[max(ws, s):min(we, e)]
     outer = window[ws:s] if ws < s else window[e:we]
     return len(inner) >= 2 and len(outer) >= 2 and bool(freq.get(inner)) and bool(freq.get(outer))
+
+
+def _crossing_groups(text: str, s: int, e: int) -> set:
+    """The lexicon groups :func:`_word_crosses` looks words up in: the pairs of characters that
+    begin its fragments (those at ``i`` before ``s`` and inside ``(s, e)``) and the character
+    ``text[e - 1]`` (the fragment of one character there)."""
+    parts = {text[i:i + 2] for i in range(s)}
+    if e - s >= 2:
+        parts.update([text[i:i + 2] for i in range(s + 1, e)])
+        parts.add(text[e - 1])
+    return parts
 
 
 def _word_crosses(text: str, s: int, e: int, freq: Dict[str, int]) -> bool:

@@ -277,7 +277,7 @@ def test_a_small_document_decodes_little_of_a_large_termbase(tmp_path):
     pairs = [SegmentPair(0, entries[5].zh[0] + "的工作", f"The work of the bureau of {word(5)} afairs.")]
     report = run_checks(pairs, tb, jobs=1)
     assert len(tb._entries) < 10  # entries are decoded when a match needs them
-    assert len(tb._zh_loaded) <= 5 and tb._header["zh_shards"] > 20
+    assert len(tb._zh_loaded) == 1 and tb.zh_head_count() > 19000  # the term's own head
     assert [i.rule for i in report.issues] == ["misspelt-term"]
 
 
@@ -290,3 +290,54 @@ def test_check_does_not_import_jieba_once_its_dictionary_is_cached(tmp_path, sam
     outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            cwd=ROOT, env=env).stdout.rstrip().splitlines()[-1] for _ in range(2)]
     assert outs[1] == "JIEBA:False", outs
+
+
+def test_matchers_of_one_termbase_each_find_every_term(sample_page):
+    # the shards of the Chinese index are decoded once per termbase but every matcher gets them
+    # (the paragraph aligner's matcher used to leave the check's own matcher without them)
+    from termbase.zh_match import ZhMatcher
+
+    tb, plain = load_compiled(GLOSSARY), load_glossary(GLOSSARY)
+    texts = [p.source for p in read_aligned(sample_page) if p.source]
+    for boundary_check in (True, False, True):
+        expected = [[(m.start, m.end, m.variant, m.entry) for m in
+                     ZhMatcher(plain, boundary_check=boundary_check).find(t)] for t in texts]
+        matcher = tb.zh_matcher(boundary_check=boundary_check)
+        assert any(expected) and [[(m.start, m.end, m.variant, m.entry) for m in matcher.find(t)]
+                                  for t in texts] == expected
+
+
+def test_check_of_two_files_aligned_with_the_glossary_finds_the_terms(tmp_path):
+    # three Chinese paragraphs, two English: the paragraphs are aligned with the glossary's
+    # terms as anchors before the check looks for the same terms
+    zh, en = tmp_path / "zh.txt", tmp_path / "en.txt"
+    zh.write_text("重庆市人民政府外事办公室负责外事工作。\n\n今天天气很好。\n\n第三段。\n", encoding="utf-8")
+    en.write_text("The office handles foreign affairs.\n\nThe weather is good today.\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    r = runner.invoke(main, ["--glossary", str(GLOSSARY), "check", str(zh), str(en), "--format",
+                             "json", "-o", str(out), "--fail-on", "none"])
+    assert r.exit_code == 0, r.output
+    issues = json.loads(out.read_text(encoding="utf-8"))["issues"]
+    assert {i["span"] for i in issues if i["check"] == "term-missing"} == {
+        "重庆市人民政府外事办公室", "外事工作"}
+    pairs = read_aligned(zh, en, glossary=load_glossary(GLOSSARY))
+    plain = run_checks(pairs, load_glossary(GLOSSARY), only=["term-missing"]).issues
+    assert {i.span for i in plain} == {"重庆市人民政府外事办公室", "外事工作"}
+
+
+@pytest.mark.parametrize("chars_per_head", [0, 10 ** 9])  # every head decoded at once / as met
+def test_expected_texts_find_what_each_text_alone_finds(sample_page, monkeypatch, chars_per_head):
+    from termbase import zh_match
+
+    monkeypatch.setattr(zh_match, "_CHARS_PER_HEAD", chars_per_head)
+    tb, plain = load_compiled(GLOSSARY), load_glossary(GLOSSARY)
+    texts = [p.source for p in read_aligned(sample_page) if p.source] + ["", "重庆日报", "ＡＢＣ重慶"]
+    matcher = tb.zh_matcher()
+    matcher.expect(texts)
+    assert matcher._all_heads is (chars_per_head == 0)
+    found = [[(m.start, m.end, m.matched, m.variant, m.entry) for m in matcher.find(t)]
+             for t in texts + ["外事办公室", "不在预期里的重庆市政府"]]
+    alone = zh_match.ZhMatcher(plain)
+    assert any(found) and found == [
+        [(m.start, m.end, m.matched, m.variant, m.entry) for m in alone.find(t)]
+        for t in texts + ["外事办公室", "不在预期里的重庆市政府"]]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from termbase.compiled import compiled_from_glossary
 from termbase.glossary import load_glossary, parse_glossary
 from termbase.zh_match import ZhMatcher, find_terms, line_col
 
@@ -127,6 +128,20 @@ def test_results_do_not_depend_on_the_order_texts_are_seen(glossary):
 def test_candidates(text, expected):
     g, _ = parse_glossary("zh,en\n重庆,Chongqing\n重庆日报,Chongqing Daily\n日报,daily\n渝,Chongqing\n")
     assert ZhMatcher(g).candidates(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("重庆日报渝重", [(0, (4, 2, 1)), (2, (2,)), (3, (1,)), (4, (1,)), (5, (1,))]),
+    ("重", [(0, (1,))]),
+    ("报重庆", [(0, (1,)), (1, (2, 1))]),
+    ("重重庆报", [(0, (1,)), (1, (2, 1)), (3, (1,))]),
+    ("重庆日", [(0, (2, 1))]),
+])
+def test_candidates_with_one_character_terms_that_begin_longer_ones(text, expected):
+    g, _ = parse_glossary("zh,en\n重庆,Chongqing\n重庆日报,Chongqing Daily\n日报,daily\n"
+                          "渝,Chongqing\n重,heavy\n报,report\n")
+    assert ZhMatcher(g).candidates(text) == expected
+    assert compiled_from_glossary(g).zh_matcher().candidates(text) == expected
 
 
 def test_matcher_cache_keeps_only_the_last_glossaries():
