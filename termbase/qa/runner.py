@@ -169,28 +169,6 @@ def _send_result(fn, conn) -> None:
     conn.close()
 
 
-def fork_map(fn, items: Sequence, jobs: int) -> list:
-    """``[fn(chunk) ...]`` joined: ``items`` cut into ``jobs`` contiguous chunks, the first
-    done here while ``jobs - 1`` forked processes do the others (they inherit what this process
-    holds; what ``fn`` returns for a chunk must be a list and picklable). One process when
-    ``jobs`` is 1, ``items`` is short or fork is not available."""
-    jobs = min(jobs, len(items))
-    if jobs <= 1 or "fork" not in mp.get_all_start_methods():
-        return list(fn(items))
-    size = -(-len(items) // jobs)
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    calls = []
-    try:
-        calls = [_ForkedCall(lambda c=c: fn(c)) for c in chunks[1:]]
-        out = list(fn(chunks[0]))
-        for call in calls:
-            out.extend(call.result())
-    finally:
-        for call in calls:
-            call.close()
-    return out
-
-
 class _Batches:
     """Runs of segments handed out one at a time to whichever process asks first (a counter
     in memory shared by the forked processes), so that all of them finish at about the same
@@ -266,7 +244,7 @@ def _parallel_issues(checks, pairs, ctx, jobs: int, render=None):
     late = [c for c in segment_like if c.needs_matchers]
     whole = [c for c in checks if c not in segment_like]
     whole_early = [c for c in whole if not c.needs_matchers] if early else []
-    count = max(8, 8 * jobs)
+    count = 16 * jobs
     queues = [_Batches(len(pairs), count) if group else None for group in (early, late)]
     share = _Share(pairs, ctx, render)
     groups = (early, late)
