@@ -82,3 +82,42 @@ def test_without_fork_the_check_runs_in_one_process(bundled_glossary, sample_pag
     g = load_glossary(bundled_glossary)
     pairs = _long_document(sample_page, 4)
     assert run_checks(pairs, g, jobs=2).issues == run_checks(pairs, g, jobs=1).issues
+
+
+def _opening_up_document(times=150):
+    """Segments rendering 对外开放 both ways (opening-up most often), for inconsistent-term."""
+    from termbase.aligned import SegmentPair
+
+    rows = [("坚持对外开放。", "We keep opening-up."), ("扩大对外开放。", "More opening up."),
+            ("坚持对外开放。", "Opening-up goes on.")]
+    return [SegmentPair(index=k, source=rows[k % 3][0], target=rows[k % 3][1],
+                        location=f"doc:{k + 1}") for k in range(times)]
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_inconsistent_term_is_collected_in_the_workers_and_equals_serial(bundled_glossary, jobs,
+                                                                         monkeypatch):
+    from termbase.qa import runner
+
+    monkeypatch.setattr(runner, "available_cpus", lambda: 3)
+    g = load_glossary(bundled_glossary)
+    pairs = _opening_up_document()
+    serial = run_checks(pairs, g, only=["inconsistent-term", "term-missing"], jobs=1)
+    parallel = run_checks(pairs, g, only=["inconsistent-term", "term-missing"], jobs=jobs)
+    found = [i for i in serial.issues if i.check == "inconsistent-term"]
+    assert len(found) == 50 and {i.span for i in found} == {"opening up"}
+    assert parallel.issues == serial.issues
+
+
+def test_issues_rendered_by_the_workers_make_the_same_json(bundled_glossary, sample_page):
+    from termbase.reports import issue_renderer, render_report
+
+    g = load_glossary(bundled_glossary)
+    pairs = _long_document(sample_page, 20) + [
+        type(p)(**{**p.__dict__, "index": p.index + 240}) for p in _opening_up_document(30)]
+    serial = run_checks(pairs, g, jobs=1)
+    parallel = run_checks(pairs, g, jobs=2, render_issue=issue_renderer("json"))
+    assert serial.rendered == {} and len(parallel.rendered) > len(parallel.issues) // 2
+    assert render_report(parallel, "json") == render_report(serial, "json")
+    assert render_report(parallel, "csv") == render_report(serial, "csv")
+    assert issue_renderer("text") is None

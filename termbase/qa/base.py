@@ -94,6 +94,29 @@ class SegmentCheck(Check):
         """Issues of one segment."""
 
 
+class MappedCheck(Check):
+    """A document check built from what each segment yields on its own (:meth:`segment_data`,
+    picklable: the runner may collect it in the processes that check the segments) and put
+    together over the whole document (:meth:`reduce`)."""
+
+    def run(self, pairs, ctx):
+        data = {}
+        for pair in pairs:
+            found = self.segment_data(pair, ctx)
+            if found is not None:
+                data[pair.index] = found
+        return self.reduce(pairs, data, ctx)
+
+    @abstractmethod
+    def segment_data(self, pair: SegmentPair, ctx: "CheckContext") -> object:
+        """What one segment contributes (None: nothing)."""
+
+    @abstractmethod
+    def reduce(self, pairs: Sequence[SegmentPair], data: Dict[int, object],
+               ctx: "CheckContext") -> Iterable[Issue]:
+        """The issues, from ``data`` (segment index -> what :meth:`segment_data` returned)."""
+
+
 @dataclass
 class CheckContext:
     """The glossary and the per-segment matches several checks share (computed once)."""
@@ -172,6 +195,19 @@ class CheckContext:
             for r, words in zip(e.forbidden, tb.rendering_words(eid, forbidden=True)):
                 m.add_words(r, words, e, FORBIDDEN, e.case_sensitive)
         return m
+
+    def entry_key(self, entry) -> int:
+        """A number naming ``entry`` that is the same in every process (its glossary position)."""
+        if self.compiled:
+            return self.glossary.entry_id(entry)
+        keys = self.shared("entry-keys", lambda: {id(e): k for k, e in enumerate(self.glossary)})
+        return keys[id(entry)]
+
+    def entry_at(self, key: int):
+        """The entry :meth:`entry_key` named ``key``."""
+        if self.compiled:
+            return self.glossary.entry(key)
+        return self.glossary.entries[key]
 
     def variant_index(self):
         if self._variants is None and self.glossary is not None:

@@ -7,10 +7,10 @@ import os
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..aligned import SegmentPair
-from .base import SEVERITIES, CheckContext, Issue, SegmentCheck, severity_rank
+from .base import SEVERITIES, CheckContext, Issue, MappedCheck, SegmentCheck, severity_rank
 from .ignore import IgnoreList
 from .registry import select_checks
 
@@ -25,6 +25,10 @@ class CheckReport:
     ignored: int = 0
     inputs: Dict[str, Optional[str]] = field(default_factory=dict)
     glossary: Dict[str, object] = field(default_factory=dict)
+    #: processes the checks ran in (a writer may share its work out as many)
+    jobs: int = 1
+    #: issues already rendered for the report's writer (``id`` of the issue -> its text)
+    rendered: Dict[int, str] = field(default_factory=dict)
 
     def by_check(self) -> Dict[str, int]:
         counts = Counter(i.check for i in self.issues)
@@ -55,33 +59,9 @@ class CheckReport:
 #: documents with fewer segments than this are checked in one process
 PARALLEL_MIN_SEGMENTS = 400
 
-_WORKER_STATE: Dict[str, object] = {}
-
-
-def _segment_issues(checks, pairs, ctx) -> List[List[Issue]]:
-    """Issues of each segment check (in ``checks`` order) over ``pairs``."""
-    return [list(c.run(pairs, ctx)) if isinstance(c, SegmentCheck) else [] for c in checks]
-
-
 def _all_issues(checks, pairs, ctx) -> List[List[Issue]]:
     """Issues of each check (segment and document checks alike) over ``pairs``."""
     return [list(c.run(pairs, ctx)) for c in checks]
-
-
-def _prepared_issues(checks, pairs, ctx) -> List[List[Issue]]:
-    """:func:`_all_issues` after preparing the checks (in the process that runs them)."""
-    for check in checks:
-        check.prepare(ctx)
-    return _all_issues(checks, pairs, ctx)
-
-
-def _worker(bounds):
-    lo, hi = bounds
-    st = _WORKER_STATE
-    pairs = st["pairs"][lo:hi]
-    found = _segment_issues(st["checks"], pairs, st["ctx"])
-    st["ctx"].forget(pairs)  # each segment is checked in one batch: hold one batch at a time
-    return found
 
 
 @contextmanager
@@ -147,6 +127,7 @@ class _ForkedCall:
         self._process.start()
         send.close()
         self._received = None
+        self.collected = False
 
     def ready(self) -> bool:
         """True when :meth:`result` would not wait."""
@@ -188,75 +169,171 @@ def _send_result(fn, conn) -> None:
     conn.close()
 
 
-def _parallel_issues(checks, pairs, ctx, jobs: int) -> List[List[Issue]]:
-    """Issues of each check, spread over forked processes.
+class _Batches:
+    """Runs of segments handed out one at a time to whichever process asks first (a counter
+    in memory shared by the forked processes), so that all of them finish at about the same
+    time whatever each had to do before."""
 
-    Checks that need no glossary matchers (typography, numbers, consistency...) run in one
-    process started first, while this one builds the matchers (loading jieba's dictionary,
-    finding the glossary terms of every source); the terminology checks then run in ``jobs``
-    processes forked after the build, which inherit the matchers instead of rebuilding them.
-    """
-    early = [c for c in checks if not c.needs_matchers]
-    late = [c for c in checks if c.needs_matchers]
-    early_call = _ForkedCall(lambda: _prepared_issues(early, pairs, ctx)) if early else None
-    try:
-        for check in late:
-            check.prepare(ctx)
-        def collect_early() -> None:  # as soon as it is done: it holds its memory till then
-            if early_call is not None and early_call.ready():
-                early_call.result()
+    def __init__(self, n_pairs: int, count: int):
+        size = max(1, -(-n_pairs // count))
+        self.bounds = [(i, min(i + size, n_pairs)) for i in range(0, n_pairs, size)]
+        self._next = mp.get_context("fork").Value("i", 0)
 
-        late_issues = _pool_segment_issues(late, pairs, ctx, jobs, collect_early) if late else []
-        late_issues = [found if isinstance(c, SegmentCheck) else list(c.run(pairs, ctx))
-                       for c, found in zip(late, late_issues)]
-        early_issues = early_call.result() if early_call else []
-    finally:
-        if early_call is not None:
-            early_call.close()
-    by_check = dict(zip(map(id, early), early_issues))
-    by_check.update(zip(map(id, late), late_issues))
-    return [by_check[id(c)] for c in checks]
+    def claim(self) -> Optional[Tuple[int, int, int]]:
+        """``(batch number, first, end)`` of the next batch nobody has taken, or None."""
+        with self._next.get_lock():
+            k = self._next.value
+            if k >= len(self.bounds):
+                return None
+            self._next.value = k + 1
+        return (k, *self.bounds[k])
 
 
-def _pool_segment_issues(checks, pairs, ctx, jobs: int, between=None) -> List[List[Issue]]:
-    """Segment checks split over this process and ``jobs - 1`` forked ones sharing the
-    matchers built before.
+class _Share:
+    """The work of one process of a parallel check: batches of segments from the queues it can
+    serve (one per group of checks), results by batch."""
 
-    The parts are contiguous runs of segments of about equal size; this process checks the
-    first itself instead of waiting idle (one copy-on-write process fewer: the forked ones
-    copy each page of the shared termbase they touch). It checks its part in smaller batches
-    and calls ``between()`` after each.
-    """
-    size = -(-len(pairs) // jobs)
-    bounds = [(i, min(i + size, len(pairs))) for i in range(0, len(pairs), size)]
-    _WORKER_STATE.update(checks=checks, pairs=pairs, ctx=ctx)
-    calls = []
-    try:
-        calls = [_ForkedCall(lambda b=b: _worker(b)) for b in bounds[1:]]
-        lo, hi = bounds[0]
-        step = max(1, -(-(hi - lo) // 8))
-        mine = []
-        for i in range(lo, hi, step):
-            mine.append(_worker((i, min(i + step, hi))))
+    def __init__(self, pairs, ctx, render):
+        self.pairs, self.ctx, self.render = pairs, ctx, render
+        self.done: Dict[Tuple[int, int], tuple] = {}
+
+    def serve(self, queue: int, batches: _Batches, checks, prepare=None, between=None) -> None:
+        """Check batches from ``batches`` with ``checks`` until none is left (``prepare()``
+        first, once there is one; ``between()`` after each)."""
+        while True:
+            claimed = batches.claim()
+            if claimed is None:
+                return
+            if prepare is not None:
+                prepare()
+                prepare = None
+            k, lo, hi = claimed
+            self.done[(queue, k)] = self.batch(checks, self.pairs[lo:hi])
             if between is not None:
                 between()
-        parts = [[[i for part in mine for i in part[k]] for k in range(len(checks))]]
-        parts += [call.result() for call in calls]
+
+    def batch(self, checks, pairs) -> tuple:
+        """Per check: its issues in ``pairs`` (segment checks) or what each segment yields
+        (:class:`MappedCheck`); and the issues rendered by ``render`` (or None)."""
+        ctx = self.ctx
+        found = [list(c.run(pairs, ctx)) if isinstance(c, SegmentCheck)
+                 else {p.index: d for p in pairs if (d := c.segment_data(p, ctx)) is not None}
+                 for c in checks]
+        lines = None
+        if self.render is not None:
+            by_index = {p.index: p for p in pairs}
+            lines = [[self.render(i, by_index[i.segment]) for i in f] if isinstance(f, list) else []
+                     for f in found]
+        ctx.forget(pairs)  # each segment is checked in one batch: hold one batch at a time
+        return found, lines
+
+
+def _parallel_issues(checks, pairs, ctx, jobs: int, render=None):
+    """Issues of each check, spread over forked processes, and the rendered issues by ``id``.
+
+    The segments are cut in batches. Checks that need no glossary matchers (typography,
+    numbers...) start at once in a process forked first, while this one builds the matchers
+    (jieba's dictionary, the glossary terms of every source); the terminology checks' batches
+    then go to this process and ``jobs - 1`` forked after the build (they inherit the matchers),
+    and any of them takes the first kind's batches still left. Document checks that are
+    :class:`MappedCheck` collect their per-segment part in the same batches; other document
+    checks run here at the end.
+    """
+    segment_like = [c for c in checks if isinstance(c, (SegmentCheck, MappedCheck))]
+    early = [c for c in segment_like if not c.needs_matchers]
+    late = [c for c in segment_like if c.needs_matchers]
+    whole = [c for c in checks if c not in segment_like]
+    whole_early = [c for c in whole if not c.needs_matchers] if early else []
+    count = 16 * jobs
+    queues = [_Batches(len(pairs), count) if group else None for group in (early, late)]
+    share = _Share(pairs, ctx, render)
+    groups = (early, late)
+
+    def prepare(group):
+        def run():
+            for check in group:
+                check.prepare(ctx)
+        return run
+
+    def serve_early(between=None, prepared=False):
+        if queues[0] is not None:
+            share.serve(0, queues[0], early, None if prepared else prepare(early), between)
+
+    def early_process():
+        for check in whole_early:
+            check.prepare(ctx)
+            share.done[("whole", checks.index(check))] = list(check.run(pairs, ctx))
+        serve_early()
+        return share.done
+
+    calls: list = []
+    try:
+        if early:
+            calls.append(_ForkedCall(early_process))
+        collected: Dict[Tuple[int, int], tuple] = {}
+
+        def collect() -> None:  # as soon as a process is done: it holds its memory till then
+            for call in calls:
+                if call.ready() and not call.collected:
+                    collected.update(call.result())
+                    call.collected = True
+
+        if late:
+            prepare(late)()
+
+            def late_process():
+                share.serve(1, queues[1], late)
+                serve_early()
+                return share.done
+
+            calls += [_ForkedCall(late_process) for _ in range(jobs - 1)]
+            share.serve(1, queues[1], late, between=collect)
+        serve_early(between=collect)
+        for call in calls:
+            if not call.collected:
+                collected.update(call.result())
+                call.collected = True
     finally:
         for call in calls:
             call.close()
-        _WORKER_STATE.clear()
-    return [[i for part in parts for i in part[k]] for k in range(len(checks))]
+    collected.update(share.done)
+    by_check: Dict[int, list] = {}
+    rendered: Dict[int, str] = {}
+    for q, group in enumerate(groups):
+        if queues[q] is None:
+            continue
+        for k in range(len(queues[q].bounds)):
+            found, lines = collected[(q, k)]
+            for check, f, ls in zip(group, found, lines or [None] * len(group)):
+                if isinstance(f, dict):
+                    by_check.setdefault(id(check), {}).update(f)
+                    continue
+                by_check.setdefault(id(check), []).extend(f)
+                if ls:
+                    rendered.update(zip(map(id, f), ls))
+    for check in segment_like:
+        if isinstance(check, MappedCheck):
+            by_check[id(check)] = list(check.reduce(pairs, by_check.get(id(check), {}), ctx))
+    for check in whole:
+        if check in whole_early:
+            by_check[id(check)] = collected[("whole", checks.index(check))]
+        else:
+            check.prepare(ctx)
+            by_check[id(check)] = list(check.run(pairs, ctx))
+    return [by_check.get(id(c), []) for c in checks], rendered
 
 
 def run_checks(pairs: Sequence[SegmentPair], glossary=None, *, only: Optional[Iterable[str]] = None,
                skip: Optional[Iterable[str]] = None, ignore: Optional[IgnoreList] = None,
-               boundary_check: bool = True, jobs: Optional[int] = None) -> CheckReport:
+               boundary_check: bool = True, jobs: Optional[int] = None,
+               render_issue: Optional[Callable[[Issue, SegmentPair], str]] = None) -> CheckReport:
     """Run the selected checks (all by default) and return the report, accepted issues removed.
 
     ``jobs`` processes share the per-segment checks of large documents (default: one per core,
     for documents of :data:`PARALLEL_MIN_SEGMENTS` segments or more; never more than the CPUs
-    available); results do not depend on it.
+    available); results do not depend on it. ``render_issue(issue, pair)``: an issue as the
+    report writer will show it, worked out by the process that found it (the report's
+    ``rendered``, by ``id`` of the issue; the writer does the rest).
     """
     checks = select_checks(only, skip)
     pairs = list(pairs)
@@ -264,9 +341,10 @@ def run_checks(pairs: Sequence[SegmentPair], glossary=None, *, only: Optional[It
     jobs = effective_jobs(jobs, len(pairs))
     issues: List[Issue] = []
     ignored = 0
+    rendered: Dict[int, str] = {}
     with _collector_paused():
         if jobs > 1:
-            per_check = _parallel_issues(checks, pairs, ctx, jobs)
+            per_check, rendered = _parallel_issues(checks, pairs, ctx, jobs, render_issue)
         else:
             for check in checks:
                 check.prepare(ctx)
@@ -282,4 +360,5 @@ def run_checks(pairs: Sequence[SegmentPair], glossary=None, *, only: Optional[It
     if glossary is not None:
         info = {"path": getattr(glossary, "path", None), "sha256": getattr(glossary, "sha256", ""),
                 "entries": len(glossary)}
-    return CheckReport(pairs, issues, [c.id for c in checks], ignored, glossary=info)
+    return CheckReport(pairs, issues, [c.id for c in checks], ignored, glossary=info, jobs=jobs,
+                       rendered=rendered)

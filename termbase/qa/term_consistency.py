@@ -8,11 +8,11 @@ reported.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..aligned import SegmentPair
 from ..en_match import APPROVED
-from .base import TARGET, Check, CheckContext, Issue
+from .base import TARGET, CheckContext, Issue, MappedCheck
 
 
 def _rendering_of(matches) -> str:
@@ -27,7 +27,7 @@ def _rendering_of(matches) -> str:
     return matches[0].rendering
 
 
-class InconsistentTerm(Check):
+class InconsistentTerm(MappedCheck):
     """A glossary term rendered with different approved renderings across segments."""
 
     id = "inconsistent-term"
@@ -40,39 +40,42 @@ class InconsistentTerm(Check):
         if ctx.glossary is not None:
             ctx.en_matcher()
 
-    def run(self, pairs: Sequence[SegmentPair], ctx: CheckContext) -> Iterable[Issue]:
-        if ctx.glossary is None:
-            return
-        uses: Dict[int, Dict[str, List[Tuple[SegmentPair, object]]]] = defaultdict(
+    def segment_data(self, pair: SegmentPair, ctx: CheckContext) -> Optional[List[tuple]]:
+        """``(entry key, rendering, start, end)`` of each approved rendering in the target of a
+        term with several, in the source."""
+        if ctx.glossary is None or not pair.target.strip() or not pair.source.strip():
+            return None
+        wanted = {id(t.entry) for t in ctx.zh_terms(pair) if len(t.entry.en) > 1}
+        if not wanted:
+            return None
+        spans: Dict[Tuple[int, int, int], list] = defaultdict(list)
+        for m in ctx.en_matches(pair):
+            if m.kind == APPROVED and m.entry is not None and id(m.entry) in wanted:
+                spans[(id(m.entry), m.start, m.end)].append(m)
+        return [(ctx.entry_key(ms[0].entry), _rendering_of(ms), start, end)
+                for (_, start, end), ms in spans.items()]
+
+    def reduce(self, pairs: Sequence[SegmentPair], data: Dict[int, object],
+               ctx: CheckContext) -> Iterable[Issue]:
+        uses: Dict[int, Dict[str, List[Tuple[SegmentPair, int, int]]]] = defaultdict(
             lambda: defaultdict(list))
-        entries = {}
         for p in pairs:
-            if not p.target.strip() or not p.source.strip():
-                continue
-            terms = ctx.zh_terms(p)
-            wanted = {id(t.entry): t.entry for t in terms if len(t.entry.en) > 1}
-            if not wanted:
-                continue
-            spans: Dict[Tuple[int, int, int], list] = defaultdict(list)
-            for m in ctx.en_matches(p):
-                if m.kind == APPROVED and m.entry is not None and id(m.entry) in wanted:
-                    spans[(id(m.entry), m.start, m.end)].append(m)
-            for (eid, _, _), ms in spans.items():
-                uses[eid][_rendering_of(ms)].append((p, ms[0]))
-                entries[eid] = ms[0].entry
-        for eid, by_rendering in uses.items():
+            for key, rendering, start, end in data.get(p.index, ()):
+                uses[key][rendering].append((p, start, end))
+        for key, by_rendering in uses.items():
             if len(by_rendering) < 2:
                 continue
-            entry = entries[eid]
+            entry = ctx.entry_at(key)
             order = {r: k for k, r in enumerate(entry.en)}
-            chosen = min(by_rendering, key=lambda r: (-len({p.index for p, _ in by_rendering[r]}),
+            chosen = min(by_rendering, key=lambda r: (-len({p.index for p, _, _ in by_rendering[r]}),
                                                       order.get(r, len(order))))
             where = ", ".join(dict.fromkeys(p.location or f"#{p.index + 1}"
-                                            for p, _ in by_rendering[chosen][:3]))
+                                            for p, _, _ in by_rendering[chosen][:3]))
             for rendering, occurrences in by_rendering.items():
                 if rendering == chosen:
                     continue
-                for p, m in occurrences:
-                    yield self.issue(p, TARGET, m.start, m.end,
-                                     f"'{m.matched}' for {entry.term}, rendered '{chosen}' "
-                                     f"elsewhere ({where})", f"use '{chosen}' throughout")
+                for p, start, end in occurrences:
+                    yield self.issue(p, TARGET, start, end,
+                                     f"'{p.target[start:end]}' for {entry.term}, rendered "
+                                     f"'{chosen}' elsewhere ({where})",
+                                     f"use '{chosen}' throughout")

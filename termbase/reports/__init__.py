@@ -2,7 +2,7 @@
 self-contained HTML page. Each writer turns a :class:`~termbase.qa.runner.CheckReport` into text."""
 from __future__ import annotations
 
-from typing import Callable, Dict
+from typing import Callable, Dict, Optional
 
 from ..errors import TermtransError
 
@@ -13,6 +13,24 @@ FORMATS: Dict[str, str] = {
     "csv": "termbase.reports.csv_report:render_csv",
     "html": "termbase.reports.html_report:render_html",
 }
+
+
+#: format name -> "module:function(issue, pair) -> str": one issue as the format writes it, for
+#: formats whose issues are written each on its own (the processes of a parallel check render
+#: the issues they find)
+ISSUE_RENDERERS: Dict[str, str] = {
+    "json": "termbase.reports.json_report:issue_line",
+}
+
+
+def issue_renderer(fmt: str) -> Optional[Callable]:
+    """The function rendering one issue in ``fmt`` (see :data:`ISSUE_RENDERERS`), or None."""
+    from importlib import import_module
+
+    if fmt not in ISSUE_RENDERERS:
+        return None
+    module, name = ISSUE_RENDERERS[fmt].split(":")
+    return getattr(import_module(module), name)
 
 
 def render_report(report, fmt: str = "text", **options) -> str:
@@ -27,4 +45,4 @@ def render_report(report, fmt: str = "text", **options) -> str:
     return render(report, **options)
 
 
-__all__ = ["FORMATS", "render_report"]
+__all__ = ["FORMATS", "ISSUE_RENDERERS", "issue_renderer", "render_report"]

@@ -13,24 +13,25 @@ SCHEMA = "termtrans-check-report"
 SCHEMA_VERSION = 1
 
 
-def report_dict(report) -> Dict[str, object]:
-    """The report as plain data (what the JSON holds)."""
-    pairs = {p.index: p for p in report.pairs}
-    issues: List[Dict[str, object]] = []
-    for i in report.issues:
-        pair = pairs.get(i.segment)
-        text = "" if pair is None else (pair.source if i.side == SOURCE else pair.target)
-        before, span, after = snippet(text, i.start, i.end)
-        issues.append({
-            "check": i.check, "rule": i.rule, "severity": i.severity, "segment": i.segment,
-            "location": i.location, "side": i.side, "start": i.start, "end": i.end, "span": i.span,
-            "message": i.message, "suggestion": i.suggestion, "fingerprint": i.fingerprint,
-            "context": {"before": before, "span": span, "after": after},
-        })
+def _issue_dict(i, pair) -> Dict[str, object]:
+    text = "" if pair is None else (pair.source if i.side == SOURCE else pair.target)
+    before, span, after = snippet(text, i.start, i.end)
+    return {
+        "check": i.check, "rule": i.rule, "severity": i.severity, "segment": i.segment,
+        "location": i.location, "side": i.side, "start": i.start, "end": i.end, "span": i.span,
+        "message": i.message, "suggestion": i.suggestion, "fingerprint": i.fingerprint,
+        "context": {"before": before, "span": span, "after": after},
+    }
+
+
+def _segment_dicts(report, pairs) -> List[Dict[str, object]]:
     with_issues = sorted({i.segment for i in report.issues})
-    segments = [{"segment": k, "location": pairs[k].location, "source": pairs[k].source,
-                 "target": pairs[k].target, "note": pairs[k].note}
-                for k in with_issues if k in pairs]
+    return [{"segment": k, "location": pairs[k].location, "source": pairs[k].source,
+             "target": pairs[k].target, "note": pairs[k].note}
+            for k in with_issues if k in pairs]
+
+
+def _head(report, issues, segments) -> Dict[str, object]:
     return {
         "schema": SCHEMA, "schema_version": SCHEMA_VERSION,
         "tool": {"name": "termtrans", "version": __version__},
@@ -40,19 +41,38 @@ def report_dict(report) -> Dict[str, object]:
     }
 
 
+def report_dict(report) -> Dict[str, object]:
+    """The report as plain data (what the JSON holds)."""
+    pairs = {p.index: p for p in report.pairs}
+    return _head(report, [_issue_dict(i, pairs.get(i.segment)) for i in report.issues],
+                 _segment_dicts(report, pairs))
+
+
 #: lists written one item per line (an issue per line reads well and diffs well)
 _ONE_PER_LINE = ("issues", "segments")
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _dumps(value, indent=None) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=indent)
+    return _ENCODE(value) if indent is None else json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+def issue_line(issue, pair) -> str:
+    """One issue of the report as its JSON line (``pair``: its segment, for the context)."""
+    return _ENCODE(_issue_dict(issue, pair))
 
 
 def render_json(report, **_options) -> str:
     """The report as JSON (UTF-8 text, Chinese kept as is): indented, with each issue and each
-    segment on one line (written by the json module's C encoder: a report of 10,000 issues
-    takes a fraction of a second)."""
-    data = report_dict(report)
+    segment on one line (written by the json module's C encoder; the lines of the issues a
+    parallel check found come from the processes that found them)."""
+    pairs = {p.index: p for p in report.pairs}
+    rendered = getattr(report, "rendered", None) or {}
+    issue_lines = [rendered.get(id(i)) or issue_line(i, pairs.get(i.segment))
+                   for i in report.issues]
+    data = _head(report, issue_lines, [_ENCODE(s) for s in _segment_dicts(report, pairs)])
     lines = ["{"]
     last = len(data) - 1
     for k, (key, value) in enumerate(data.items()):
@@ -60,7 +80,7 @@ def render_json(report, **_options) -> str:
         if key in _ONE_PER_LINE and value:
             lines.append(f"  {_dumps(key)}: [")
             end = len(value) - 1
-            lines.extend(f"    {_dumps(item)}{',' if j < end else ''}" for j, item in enumerate(value))
+            lines.extend(f"    {item}{',' if j < end else ''}" for j, item in enumerate(value))
             lines.append(f"  ]{comma}")
         else:
             lines.append(f"  {_dumps(key)}: {_dumps(value, 2).replace(chr(10), chr(10) + '  ')}{comma}")
