@@ -100,3 +100,59 @@ def test_snippet_cuts_long_text():
     before, span, after = snippet(text, 250, 256, 20)
     assert span == "TARGET" and before.startswith("…") and after.endswith("…")
     assert len(before) < 30
+
+
+@pytest.mark.parametrize("text", [
+    "plain words only", "a  b\tc\nd\u3000e\xa0f\u2028g\x85h  ", "重庆市 外事办公室\r\n 对外友好", "",
+    "x" * 200 + "   " + "y" * 200, "\x1c\x1d\x1e\x1f spaces \x0b\x0c",
+])
+def test_snippet_matches_its_definition(text):
+    """Cut near the width at a space, '…' where text is left out, every whitespace run one space."""
+    import re
+
+    def expected(text, start, end, width):
+        from termbase.normalize import CJK
+
+        w = width // 2 if CJK.search(text, max(0, start - 10), end + 10) else width
+        b0 = max(0, start - w)
+        if b0 > 0 and text.find(" ", b0, start) != -1:
+            b0 = text.find(" ", b0, start) + 1
+        a1 = min(len(text), end + w)
+        if a1 < len(text) and text.rfind(" ", end, a1) != -1:
+            a1 = text.rfind(" ", end, a1)
+        parts = (("…" if b0 > 0 else "") + text[b0:start], text[start:end],
+                 text[end:a1] + ("…" if a1 < len(text) else ""))
+        return tuple(re.sub(r"\s+", " ", p) for p in parts)
+
+    for start in range(0, len(text) + 1, 3):
+        for end in (start, min(len(text), start + 1), min(len(text), start + 7)):
+            for width in (4, 20, 60):
+                assert snippet(text, start, end, width) == expected(text, start, end, width)
+
+
+def test_only_the_space_is_printable_whitespace():
+    """snippet() skips collapsing printable text without double spaces: that relies on this."""
+    import sys
+
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [" "]
+
+
+@pytest.mark.parametrize("fields", [
+    {},
+    {"message": 'quote " backslash \\ tab \t nul \x00 line-sep \u2028 emoji 😀', "span": "重庆"},
+    {"location": None},
+    {"suggestion": "", "rule": "", "fingerprint": ""},
+])
+def test_issue_line_is_what_the_json_encoder_writes(fields):
+    from dataclasses import replace
+
+    from termbase.qa.base import Issue
+    from termbase.reports.json_report import _ENCODE, _issue_dict, issue_line
+
+    pair = SegmentPair(3, "重庆市人民政府外事办公室", 'The "Foreign Affairs"  Office\tof Chongqing', "d:4")
+    issue = replace(Issue("term-missing", "error", 3, "d:4", "target", 4, 19, "Foreign Affairs",
+                          "a message", "a suggestion", "term-missing", "abc123"), **fields)
+    for p in (pair, None):
+        line = issue_line(issue, p)
+        assert line == _ENCODE(_issue_dict(issue, p))
+        assert json.loads(line)["message"] == issue.message

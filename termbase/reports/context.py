@@ -14,15 +14,24 @@ def snippet(text: str, start: int, end: int, width: int = 60) -> Tuple[str, str,
     (half as many for Chinese), with '…' where text was left out and whitespace collapsed."""
     span = text[start:end]
     w = width // 2 if CJK.search(text, max(0, start - 10), end + 10) else width
-    b0 = max(0, start - w)
+    b0 = start - w
     if b0 > 0:
         sp = text.find(" ", b0, start)
-        b0 = sp + 1 if sp != -1 else b0
-    a1 = min(len(text), end + w)
+        before = "…" + text[(sp + 1 if sp != -1 else b0):start]
+    else:
+        before = text[:start]
+    a1 = end + w
     if a1 < len(text):
         sp = text.rfind(" ", end, a1)
-        a1 = sp if sp != -1 else a1
-    before = ("…" if b0 > 0 else "") + text[b0:start]
-    after = text[end:a1] + ("…" if a1 < len(text) else "")
-    clean = _SPACES.sub
-    return clean(" ", before), clean(" ", span), clean(" ", after)
+        after = text[end:(sp if sp != -1 else a1)] + "…"
+    else:
+        after = text[end:]
+    return _collapsed(before), _collapsed(span), _collapsed(after)
+
+
+def _collapsed(text: str) -> str:
+    """``text`` with each run of whitespace made one space (printable text with no two spaces in
+    a row has nothing to collapse: every whitespace character but the space is unprintable)."""
+    if text.isprintable() and "  " not in text:
+        return text
+    return _SPACES.sub(" ", text)
