@@ -121,3 +121,33 @@ def test_issues_rendered_by_the_workers_make_the_same_json(bundled_glossary, sam
     assert render_report(parallel, "json") == render_report(serial, "json")
     assert render_report(parallel, "csv") == render_report(serial, "csv")
     assert issue_renderer("text") is None
+
+
+@pytest.mark.parametrize("n_pairs, count", [(10, 32), (1000, 32), (5, 1), (100000, 5000)])
+def test_every_batch_is_taken_once_by_the_processes_that_ask(n_pairs, count):
+    import multiprocessing as mp
+
+    from termbase.qa.runner import _Batches
+
+    batches = _Batches(n_pairs, count)
+    assert len(batches.bounds) <= min(count, _Batches.MOST)
+    assert [i for lo, hi in batches.bounds for i in range(lo, hi)] == list(range(n_pairs))
+    recv, send = mp.get_context("fork").Pipe(duplex=False)
+
+    def take():
+        got = []
+        while (claimed := batches.claim()) is not None:
+            got.append(claimed)
+        send.send(got)
+
+    workers = [mp.get_context("fork").Process(target=take) for _ in range(3)]
+    for w in workers:
+        w.start()
+    mine = []
+    while (claimed := batches.claim()) is not None:
+        mine.append(claimed)
+    taken = mine + [c for _ in workers for c in recv.recv()]
+    for w in workers:
+        w.join()
+    batches.close()
+    assert sorted(taken) == [(k, lo, hi) for k, (lo, hi) in enumerate(batches.bounds)]

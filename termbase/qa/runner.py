@@ -170,23 +170,32 @@ def _send_result(fn, conn) -> None:
 
 
 class _Batches:
-    """Runs of segments handed out one at a time to whichever process asks first (a counter
-    in memory shared by the forked processes), so that all of them finish at about the same
-    time whatever each had to do before."""
+    """Runs of segments handed out one at a time to whichever process asks first, so that all
+    of them finish at about the same time whatever each had to do before. The numbers of the
+    batches nobody has taken wait in a pipe the forked processes share: a read takes one."""
+
+    #: at most this many batches (their numbers fit the smallest pipe buffer, one page)
+    MOST = 1024
 
     def __init__(self, n_pairs: int, count: int):
-        size = max(1, -(-n_pairs // count))
+        size = max(1, -(-n_pairs // min(count, self.MOST)))
         self.bounds = [(i, min(i + size, n_pairs)) for i in range(0, n_pairs, size)]
-        self._next = mp.get_context("fork").Value("i", 0)
+        self._read, write = os.pipe()
+        try:
+            os.write(write, b"".join(k.to_bytes(2, "little") for k in range(len(self.bounds))))
+        finally:
+            os.close(write)  # once the numbers are read, a read finds the end of the pipe
 
     def claim(self) -> Optional[Tuple[int, int, int]]:
         """``(batch number, first, end)`` of the next batch nobody has taken, or None."""
-        with self._next.get_lock():
-            k = self._next.value
-            if k >= len(self.bounds):
-                return None
-            self._next.value = k + 1
+        taken = os.read(self._read, 2)
+        if not taken:
+            return None
+        k = int.from_bytes(taken, "little")
         return (k, *self.bounds[k])
+
+    def close(self) -> None:
+        os.close(self._read)
 
 
 class _Share:
@@ -296,6 +305,9 @@ def _parallel_issues(checks, pairs, ctx, jobs: int, render=None):
     finally:
         for call in calls:
             call.close()
+        for queue in queues:
+            if queue is not None:
+                queue.close()
     collected.update(share.done)
     by_check: Dict[int, list] = {}
     rendered: Dict[int, str] = {}
