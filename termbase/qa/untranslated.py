@@ -42,7 +42,8 @@ class Untranslated(SegmentCheck):
             return
         if not tgt:
             return
-        if has_cjk(src) and re.sub(r"\s+", "", src) == re.sub(r"\s+", "", tgt):
+        # (a target without Chinese cannot be its Chinese source: whitespace is no ideograph)
+        if has_cjk(src) and has_cjk(tgt) and re.sub(r"\s+", "", src) == re.sub(r"\s+", "", tgt):
             yield self.issue(pair, TARGET, 0, len(pair.target), "the target is the untranslated source",
                              "translate the segment", rule="identical")
             return
