@@ -99,7 +99,7 @@ _FRACTIONS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3, "fourth": 0.25, "fif
               "tenth": 0.1}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Quantity:
     """A quantity in text: ``text[start:end]``, the values it may stand for (the plain one
     first), its kind, whether it must be matched (``strong``), and the precision of its written
@@ -114,6 +114,13 @@ class Quantity:
     strong: bool = True
     unit: float = 0.0
     approx: bool = False
+
+    def __init__(self, start: int, end: int, text: str, values: Tuple[float, ...],
+                 kind: str = "number", strong: bool = True, unit: float = 0.0,
+                 approx: bool = False) -> None:
+        # what the generated frozen __init__ does (one object.__setattr__ per field), in one step
+        self.__dict__.update({"start": start, "end": end, "text": text, "values": values,
+                              "kind": kind, "strong": strong, "unit": unit, "approx": approx})
 
     @property
     def value(self) -> float:
@@ -207,7 +214,10 @@ def _fold(text: str) -> str:
 _APPROX_BEFORE_ZH = re.compile(r"(约|近|逾|超过|超過|大约|大約|将近|將近|接近|上|达|約)$")
 _ZH_NUM = (r"(?<![A-Za-z\d.])(?<![A-Za-z]-)(\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.(\d+))?"
            r"\s*(" + _ZH_SCALE_RX + r")?")
-_ZH_ARABIC = re.compile(_ZH_NUM + r"(?![A-Za-z\d])")
+#: _ZH_NUM + r"(?![A-Za-z\d])" with the look-behinds after the first digit (searched by skipping to
+#: digits, see the English patterns below)
+_ZH_ARABIC = re.compile(r"(\d(?<![A-Za-z\d.]\d)(?<![A-Za-z]-\d)(?:\d{0,2}(?:[,，]\d{3})+|\d*))"
+                        r"(?:\.(\d+))?\s*(" + _ZH_SCALE_RX + r")?(?![A-Za-z\d])")
 _ZH_NUMERAL = re.compile(f"[{_NUMERAL_CHARS}]+(?:[点點.][{_NUMERAL_CHARS[:11]}]+)?")
 _ZH_FRACTION = re.compile(r"(\d+|[" + _NUMERAL_CHARS + r"]+)分之(\d+(?:\.\d+)?|[" + _NUMERAL_CHARS
                           + r"]+(?:[点點][零〇一二三四五六七八九]+)?)")
@@ -228,6 +238,11 @@ _ROC_ERA = re.compile(r"(?:中華民國|中华民国|民國|民国)[ \u3000]?$")
 _DAY_CHARS = re.compile("[日号號]")
 _LIST_LABEL_ZH = re.compile(r"(?:^|(?<=[\n。；;：:]))\s*(?:[(（]([一二三四五六七八九十]+|\d+)[)）]|"
                             r"([一二三四五六七八九十]+)(?:、|[\u3000 ]{1,2}(?=[^\s\d])))")
+#: _LIST_LABEL_ZH as the regex engine searches it faster (see :func:`_zh_list_labels`): at the
+#: start, and from the character it follows on (a pattern that starts with a look-behind is tried
+#: at every position, one that starts with a character set is searched by skipping to it)
+_LIST_LABEL_ZH_START = re.compile(_LIST_LABEL_ZH.pattern[len(r"(?:^|(?<=[\n。；;：:]))"):])
+_LIST_LABEL_ZH_AFTER = re.compile(r"[\n。；;：:]" + _LIST_LABEL_ZH_START.pattern)
 
 
 def _zh_value(token: str) -> Optional[float]:
@@ -272,7 +287,7 @@ def zh_quantities(text: str) -> List[Quantity]:
     year = "年" in text
 
     # list labels: 一、 （一） (1)
-    for m in _LIST_LABEL_ZH.finditer(text):
+    for m in _zh_list_labels(text):
         label = m.group(1) or m.group(2)
         v = _zh_value(label)
         if v is not None:
@@ -420,6 +435,16 @@ def zh_quantities(text: str) -> List[Quantity]:
         add(Quantity(start, q.end, text[start:q.end], q.values, kind, strong and q.strong, q.unit, approx))
     out.sort(key=lambda q: q.start)
     return out
+
+
+def _zh_list_labels(text: str):
+    """The matches of _LIST_LABEL_ZH in ``text`` (their groups, and their ends): one at the start,
+    then each with the character its look-behind reads before it (no match ends with such a
+    character, so none is taken from a match before)."""
+    first = _LIST_LABEL_ZH_START.match(text)
+    if first is not None:
+        yield first
+    yield from _LIST_LABEL_ZH_AFTER.finditer(text, first.end() if first is not None else 0)
 
 
 def _starts(text: str, chars: str) -> bool:
@@ -590,6 +615,8 @@ def _words_value(words: Sequence[str]) -> Optional[float]:
 #: letters that case-insensitive matching equates with ASCII letters (İ ı ſ K)
 _ASCII_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
 _LETTER_RUN = re.compile(r"[a-z]+")
+#: bytes.translate table: a-z kept, every other byte a space
+_AZ_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _DIGIT = re.compile(r"\d")
 _MONTH_WORDS = frozenset(_MONTHS) | frozenset(_MONTH_ABBR)
 _ORDINAL_WORDS = frozenset(w.split("-")[0] for w in _ORDINALS) | frozenset(_ORD_SECTORS)
@@ -626,7 +653,10 @@ class _EnglishText:
             self.lower = self.words = None
         else:
             self.lower = text.lower()  # same length: only İ lower-cases to two characters
-            self.words = set(_LETTER_RUN.findall(self.lower))
+            # the runs of [a-z] (_LETTER_RUN) of the lower-case text: every other character (a
+            # non-ASCII one is bytes from 0x80 in UTF-8) made a space, split at the spaces
+            self.words = set(self.lower.encode("utf-8", "surrogatepass").translate(_AZ_ONLY)
+                             .decode("ascii").split())
 
     def may(self, words) -> bool:
         """False when none of ``words`` (lower case) is a word of the text."""
