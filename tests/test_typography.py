@@ -85,6 +85,32 @@ def test_missing_space_rules_in_one_search():
         assert sorted(found) == sorted(expected), text
 
 
+def test_missing_space_issues_as_check_issue_builds_them():
+    """The check builds its missing-space issues itself: they are what Check.issue makes of each
+    find of the readable rules (by rule, then position; a position once; URLs and file names
+    left alone), with the span _context_span gives."""
+    from termbase.qa.base import CheckContext
+
+    check = typography.Typography()
+    ctx = CheckContext(pairs=())
+    for k, text in enumerate(TEXTS + ["see http://a.cn/x,y and a.Com,b www.x.cn;z", "a,b.C d:e f%g“h”i j(k"]):
+        pair = SegmentPair(k, "中文。", text, f"t:{k}")
+        guard = typography._protected(text)
+        expected, seen = [], set()
+        for rule, (rx, _) in enumerate(typography._MISSING_SPACE):
+            for m in rx.finditer(text):
+                i = m.start()
+                if i not in seen:
+                    seen.add(i)
+                    if not any(s <= i < e for s, e in guard):
+                        s, e = typography._context_span(text, i, i + 1)
+                        expected.append(check.issue(
+                            pair, "target", s, e, "missing space",
+                            typography._MISSING_SPACE_ADVICE[rule][text[i]], rule="missing-space"))
+        found = [i for i in check.check_segment(pair, ctx) if i.rule == "missing-space"]
+        assert found == expected, text
+
+
 def test_fast_patterns_find_what_the_readable_ones_find():
     for text in TEXTS:
         doubled = [(m.start(), m.end(), m.group(1)) for m in typography._DOUBLED.finditer(text)]
