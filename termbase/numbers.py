@@ -683,6 +683,17 @@ class _EnglishText:
         starts.sort()
         return _matches_at(rx, self.text, starts)
 
+    def at_digits(self, rx):
+        """``rx.finditer(text)``, for a pattern each match of which starts a run of digits (its
+        first digit follows no digit: _EN_DATE_DM, _EN_DECADE, _EN_YEAR_RANGE, _EN_SLASH_FRACTION,
+        _LIST_LABEL_HINT), tried at those runs instead of searched for (each search reads the
+        whole text)."""
+        if self.words is None:
+            return rx.finditer(self.text)
+        if self._runs is None:
+            self._runs = [m.start() for m in _DIGITS.finditer(self.text)]
+        return _matches_at(rx, self.text, self._runs)
+
     def at_numbers(self, rx, back: int = 0, lead=frozenset()):
         """``rx.finditer(text)``, for a pattern each match of which starts at a run of digits
         (after nothing that is a digit) or up to ``back`` characters before one, at a character
@@ -719,7 +730,7 @@ def en_quantities(text: str) -> List[Quantity]:
     digit, may = scan.digit, scan.may
     months = may(_MONTH_WORDS)
 
-    hint = _LIST_LABEL_HINT.search(text) if digit else None
+    hint = next(scan.at_digits(_LIST_LABEL_HINT), None) if digit else None
     if hint is not None:  # a label starts at the line's start before the digits, or at "("
         k = hint.start() - (text[hint.start() - 1:hint.start()] == "(")
         while k > 0 and text[k - 1].isspace():
@@ -733,14 +744,14 @@ def en_quantities(text: str) -> List[Quantity]:
             v = roman_value(m.group(1))
             if v is not None and free(m.start(1), m.end()):
                 add(Quantity(m.start(1), m.end(), text[m.start(1):m.end()], (float(v),), "ordinal", False))
-    for m in _EN_DECADE.finditer(text) if digit else ():
+    for m in scan.at_digits(_EN_DECADE) if digit else ():
         add(Quantity(m.start(), m.end(), m.group(), (float(m.group(1)),), "year"))
-    for m in _EN_SLASH_FRACTION.finditer(text) if digit else ():
+    for m in scan.at_digits(_EN_SLASH_FRACTION) if digit else ():
         num, den = float(m.group(1)), float(m.group(2))
         if num < den and free(m.start(), m.end()):
             add(Quantity(m.start(), m.end(), m.group(), (num / den, 100 * num / den), "fraction"))
     for rx, dm in ((_EN_DATE_DM, True), (_EN_DATE_MD, False)):
-        matches = rx.finditer(text) if dm else scan.at_words(rx, _MONTH_WORDS)
+        matches = scan.at_digits(rx) if dm else scan.at_words(rx, _MONTH_WORDS)
         for m in matches if digit and months else ():
             if not free(m.start(), m.end()):
                 continue
@@ -766,7 +777,7 @@ def en_quantities(text: str) -> List[Quantity]:
         if w == "may" or (w.islower() and len(w) <= 4) or (w == "May" and _may_is_verb(text, m)):
             continue
         add(Quantity(m.start(), m.end(), m.group(), (float(_month(w)),), "month", False))
-    for m in _EN_YEAR_RANGE.finditer(text) if digit else ():
+    for m in scan.at_digits(_EN_YEAR_RANGE) if digit else ():
         y1 = int(m.group(1))
         y2 = int(m.group(1)[:2] + m.group(2))
         if y2 != y1 + 1:

@@ -241,7 +241,14 @@ SCAN_TEXTS = [
 ]
 
 
-@pytest.mark.parametrize("text", SCAN_TEXTS + [en for _, en in SAME + DIFFERENT])
+DIGIT_RUN_TEXTS = [
+    "1. In 2023-24 and 1990s, 1/3 of 26 April", "x1. a 12023-24 .1990s 11/3 1 26 April", "intro:\n  (2) 3/4",
+    "as follows: 1.Extending loans; 2.Extending; and 3.Z", "27-28 MAR 2019/20 2020s 5/10", "٣ 1970s ٢/٣",
+]
+
+
+@pytest.mark.parametrize("text", SCAN_TEXTS + [en for _, en in SAME + DIFFERENT] + PATTERN_TEXTS
+                         + DIGIT_RUN_TEXTS)
 def test_patterns_skipped_only_where_they_cannot_match(text, monkeypatch):
     fast = en_quantities(text)
     scan = numbers._EnglishText.__init__
