@@ -751,8 +751,9 @@ def en_quantities(text: str) -> List[Quantity]:
         if num < den and free(m.start(), m.end()):
             add(Quantity(m.start(), m.end(), m.group(), (num / den, 100 * num / den), "fraction"))
     for rx, dm in ((_EN_DATE_DM, True), (_EN_DATE_MD, False)):
-        matches = scan.at_digits(rx) if dm else scan.at_words(rx, _MONTH_WORDS)
-        for m in matches if digit and months else ():
+        matches = () if not (digit and months) else \
+            scan.at_digits(rx) if dm else scan.at_words(rx, _MONTH_WORDS)
+        for m in matches:
             if not free(m.start(), m.end()):
                 continue
             month_word = m.group(3) if dm else m.group(1)
