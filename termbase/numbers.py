@@ -43,6 +43,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
 # ---------------------------------------------------------------- Chinese numerals
@@ -155,6 +156,7 @@ def _precision(integer: str, fraction: str, scale: float, approx: bool) -> float
     return 10.0 ** (-len(fraction)) * scale
 
 
+@lru_cache(maxsize=4096)
 def parse_zh_numeral(s: str) -> Optional[float]:
     """Value of a Chinese numeral (二十 → 20, 一百四十 → 140, 二〇二三 → 2023, 壹佰贰拾 → 120,
     三点五 → 3.5, 两萬 → 20000), None if malformed."""
@@ -285,6 +287,7 @@ def zh_quantities(text: str) -> List[Quantity]:
     # each pattern below runs only where the text has a character it cannot match without (the
     # result is the same, found faster: most segments have no date, year or fraction)
     year = "年" in text
+    digit = _DIGIT.search(text) is not None  # _ZH_DAY_ONLY, _ZH_YEAR, _ZH_ARABIC match digits
 
     # list labels: 一、 （一） (1)
     for m in _zh_list_labels(text):
@@ -317,7 +320,7 @@ def zh_quantities(text: str) -> List[Quantity]:
                 v = float(r.group(1))
                 if 1 <= v <= 12 and free(s, s + len(r.group(1))):
                     add(Quantity(s, s + len(r.group(1)), r.group(1), (v,), "month"))
-    for m in _ZH_DAY_ONLY.finditer(text) if _DAY_CHARS.search(text) else ():
+    for m in _ZH_DAY_ONLY.finditer(text) if digit and _DAY_CHARS.search(text) else ():
         if not free(m.start(1), m.end()):
             continue
         day = float(m.group(1))
@@ -342,7 +345,7 @@ def zh_quantities(text: str) -> List[Quantity]:
             values = (1900 + decade, 2000 + decade)
         add(Quantity(m.start(), m.end(), m.group(), values, "year"))
     # years (2023年, ROC 97年, 去（97）年, 2023/24年度)
-    for m in _ZH_YEAR.finditer(text) if year else ():
+    for m in _ZH_YEAR.finditer(text) if year and digit else ():
         g = 1 if m.group(1) else 2
         s, e = m.start(g), m.end(g)
         if not free(s, e):
@@ -380,7 +383,7 @@ def zh_quantities(text: str) -> List[Quantity]:
             if free(m.start(), m.end()):
                 add(Quantity(m.start(), m.end(), word, (v, 100 * v), "fraction", False))
     # digits
-    for m in _ZH_ARABIC.finditer(text) if _DIGIT.search(text) else ():
+    for m in _ZH_ARABIC.finditer(text) if digit else ():
         s, e = m.start(), m.end()
         if not free(s, e):
             continue

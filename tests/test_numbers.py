@@ -322,3 +322,13 @@ def test_english_words_are_the_letter_runs_of_the_lower_case_text(text):
         assert scan.words is None  # every pattern runs everywhere
     else:
         assert scan.words == set(re.findall("[a-z]+", text.lower()))
+
+
+@pytest.mark.parametrize("text", [zh for zh, _ in SAME + DIFFERENT] + PATTERN_TEXTS + ZH_LABEL_TEXTS + [
+    "2019年3月5日", "本（97）年", "去(96)年", "二〇二三年", "中華民國九十七年", "2023/24年度", "九十年代",
+    "3月27日至28日", "本（7）日", "今年", "年", "１２日", "至28日", "٣年", "20世纪70年代"])
+def test_chinese_patterns_skipped_only_where_they_cannot_match(text, monkeypatch):
+    fast = zh_quantities(text)
+    monkeypatch.setattr(numbers, "_DIGIT", re.compile(""))  # every text "has a digit"
+    monkeypatch.setattr(numbers, "_DAY_CHARS", re.compile(""))
+    assert zh_quantities(text) == fast
