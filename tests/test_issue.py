@@ -81,6 +81,38 @@ def test_issue_pickles_and_copies(args, kwargs, protocol):
     assert copy.copy(issue) == issue and copy.deepcopy(issue) == issue
 
 
+class _DefaultPickler(pickle.Pickler):
+    """Pickles issues as a plain dataclass is pickled (its class and state dict)."""
+
+    def reducer_override(self, obj):
+        return object.__reduce_ex__(obj, 4) if type(obj) is Issue else NotImplemented
+
+
+@pytest.mark.parametrize("args,kwargs", ARGS)
+def test_issue_pickled_as_a_plain_dataclass_still_loads(args, kwargs):
+    import io
+
+    issue, _ = both(args, kwargs)
+    buf = io.BytesIO()
+    _DefaultPickler(buf, 4).dump([issue, issue])
+    back = pickle.loads(buf.getvalue())
+    assert back == [issue, issue] and vars(back[0]) == vars(issue)
+    one = io.BytesIO()
+    _DefaultPickler(one, 4).dump(issue)
+    assert len(pickle.dumps(issue, 4)) < len(one.getvalue())
+
+
+def test_issue_subclass_pickles_its_own_fields():
+    @dataclasses.dataclass(frozen=True, init=False)
+    class Sub(Issue):
+        pass
+
+    sub = Sub(*ARGS[0][0])
+    state = sub.__reduce_ex__(4)
+    assert state[0] is not Issue  # the default: class and state
+    assert copy.copy(sub) == sub and type(copy.copy(sub)) is Sub
+
+
 @pytest.mark.parametrize("changes", [{"severity": "info"}, {"start": 5, "end": 6, "span": "y"},
                                      {"fingerprint": "abc", "rule": "z"}])
 def test_issue_replace(changes):

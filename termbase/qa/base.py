@@ -63,6 +63,15 @@ class Issue:
             "side": side, "start": start, "end": end, "span": span, "message": message,
             "suggestion": suggestion, "rule": rule, "fingerprint": fingerprint})
 
+    def __reduce_ex__(self, protocol):
+        # pickled as the call that builds it (smaller, and read back faster than the state dict
+        # of the default: worker processes send the parent thousands of issues)
+        if type(self) is not Issue:
+            return super().__reduce_ex__(protocol)
+        return (Issue, (self.check, self.severity, self.segment, self.location, self.side,
+                        self.start, self.end, self.span, self.message, self.suggestion, self.rule,
+                        self.fingerprint))
+
     def sort_key(self):
         return (self.segment, self.side != SOURCE, self.start, self.check)
 
