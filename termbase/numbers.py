@@ -646,13 +646,17 @@ class _EnglishText:
     in lower case. Where it holds a letter that case-insensitive matching equates with an ASCII
     letter (İ ı ſ K), every pattern runs everywhere."""
 
-    __slots__ = ("text", "digit", "lower", "words", "_runs")
+    __slots__ = ("text", "digit", "lower", "words", "_runs", "_first_digit")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.digit = _DIGIT.search(text) is not None
+        first = _DIGIT.search(text)
+        self.digit = first is not None
+        self._first_digit = first.start() if first is not None else len(text)
         self._runs: Optional[List[int]] = None
-        if not text.isascii() and _ASCII_TWINS.search(text):
+        # _ASCII_TWINS.search(text), four searches for one character being much faster
+        if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text
+                                   or "\u212a" in text):
             self.lower = self.words = None
         else:
             self.lower = text.lower()  # same length: only İ lower-cases to two characters
@@ -686,6 +690,10 @@ class _EnglishText:
         starts.sort()
         return _matches_at(rx, self.text, starts)
 
+    def _digit_runs(self) -> List[int]:
+        """Where each run of digits starts (searched from the first digit)."""
+        return [m.start() for m in _DIGITS.finditer(self.text, self._first_digit)]
+
     def at_digits(self, rx):
         """``rx.finditer(text)``, for a pattern each match of which starts a run of digits (its
         first digit follows no digit: _EN_DATE_DM, _EN_DECADE, _EN_YEAR_RANGE, _EN_SLASH_FRACTION,
@@ -694,7 +702,7 @@ class _EnglishText:
         if self.words is None:
             return rx.finditer(self.text)
         if self._runs is None:
-            self._runs = [m.start() for m in _DIGITS.finditer(self.text)]
+            self._runs = self._digit_runs()
         return _matches_at(rx, self.text, self._runs)
 
     def at_numbers(self, rx, back: int = 0, lead=frozenset()):
@@ -704,7 +712,7 @@ class _EnglishText:
         if self.words is None:
             return rx.finditer(self.text)
         if self._runs is None:
-            self._runs = [m.start() for m in _DIGITS.finditer(self.text)]
+            self._runs = self._digit_runs()
         if not back:
             return _matches_at(rx, self.text, self._runs)
         text, starts = self.text, set(self._runs)
