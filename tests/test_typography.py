@@ -146,3 +146,48 @@ def test_word_before_reads_as_the_pattern():
         for i in range(len(text) + 1):
             m = re.search(r"([A-Za-z]+)[ \t]+$", text[:i])
             assert typography._word_before(text, i) == (m.group(1) if m else None), (text, i)
+
+
+def _unpaired_by_the_stack(text):
+    """The positions the check reports unpaired, found by its stack of open brackets alone."""
+    pairs, closers = {"“": "”", "(": ")", "[": "]"}, {"”": "“", ")": "(", "]": "["}
+    stack, bad = [], []
+    for i, c in enumerate(text):
+        if c in pairs:
+            stack.append((c, i))
+        elif c in closers:
+            if stack and stack[-1][0] == closers[c]:
+                stack.pop()
+            elif any(o == closers[c] for o, _ in stack):
+                while stack[-1][0] != closers[c]:
+                    bad.append(stack.pop()[1])
+                stack.pop()
+            else:
+                bad.append(i)
+    bad.extend(i for _, i in stack)
+    if text.count('"') % 2:
+        bad.append(text.rfind('"'))
+    return sorted(bad)
+
+
+def test_unpaired_quotes_and_brackets_as_the_stack_finds_them():
+    """The check skips its stack where the marks pair up: the same finds, on texts made of the
+    marks (balanced ones among them)."""
+    import random
+
+    rng = random.Random(15)
+    check = typography.Typography()
+    alphabet = ["“", "”", "(", ")", "[", "]", '"', "‘", "a", " "]
+    texts = TEXTS + ["(“a”) [b]", "“(a”)", "(()", "[(])", "“[(“”)]”", "", "”“", ")(", '"a" "b']
+    for _ in range(4000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        texts.append(text)
+        depth = rng.randint(1, 4)  # and a balanced one
+        texts.append("".join(rng.choice(["“x”", "(y)", "[z]"]) for _ in range(depth)).join("()"))
+    balanced = 0
+    for text in texts:
+        found = [i.start for i in check._unpaired(SegmentPair(0, "中文", text, "t:1"))]
+        assert found == _unpaired_by_the_stack(text), text
+        assert typography._paired(text) == (not _unpaired_by_the_stack(text.replace('"', ""))), text
+        balanced += typography._paired(text)
+    assert 1000 < balanced < len(texts)

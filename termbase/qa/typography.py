@@ -249,6 +249,8 @@ class Typography(SegmentCheck):
 
     def _unpaired(self, pair: SegmentPair) -> Iterable[Issue]:
         text = pair.target
+        if text.count('"') % 2 == 0 and _paired(text):
+            return  # what follows finds nothing
         stack: List[Tuple[str, int]] = []
         bad: List[int] = []
         for m in _BRACKETS.finditer(text):
@@ -292,6 +294,19 @@ def _possessive_fits(text: str, start: int, end: int, place: bool) -> bool:
         return False  # "Banks established by": a participle follows a plural, not a possessive
     titled = nxt.group(1)[0].isupper() or (prev is not None and prev[0].isupper())
     return not titled
+
+
+def _paired(text: str) -> bool:
+    """True when the quotes and brackets of ``text`` (_BRACKETS) nest and pair up: taking away
+    the pairs that open and close next to each other, again and again, leaves none (then
+    :meth:`Typography._unpaired` finds none unpaired)."""
+    marks = "".join(_BRACKETS.findall(text))
+    while marks:
+        inner = marks.replace("“”", "").replace("()", "").replace("[]", "")
+        if len(inner) == len(marks):
+            return False
+        marks = inner
+    return True
 
 
 _NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
