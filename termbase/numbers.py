@@ -43,6 +43,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
 # ---------------------------------------------------------------- Chinese numerals
@@ -99,7 +100,7 @@ _FRACTIONS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3, "fourth": 0.25, "fif
               "tenth": 0.1}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Quantity:
     """A quantity in text: ``text[start:end]``, the values it may stand for (the plain one
     first), its kind, whether it must be matched (``strong``), and the precision of its written
@@ -114,6 +115,13 @@ class Quantity:
     strong: bool = True
     unit: float = 0.0
     approx: bool = False
+
+    def __init__(self, start: int, end: int, text: str, values: Tuple[float, ...],
+                 kind: str = "number", strong: bool = True, unit: float = 0.0,
+                 approx: bool = False) -> None:
+        # what the generated frozen __init__ does (one object.__setattr__ per field), in one step
+        self.__dict__.update({"start": start, "end": end, "text": text, "values": values,
+                              "kind": kind, "strong": strong, "unit": unit, "approx": approx})
 
     @property
     def value(self) -> float:
@@ -148,6 +156,7 @@ def _precision(integer: str, fraction: str, scale: float, approx: bool) -> float
     return 10.0 ** (-len(fraction)) * scale
 
 
+@lru_cache(maxsize=4096)
 def parse_zh_numeral(s: str) -> Optional[float]:
     """Value of a Chinese numeral (二十 → 20, 一百四十 → 140, 二〇二三 → 2023, 壹佰贰拾 → 120,
     三点五 → 3.5, 两萬 → 20000), None if malformed."""
@@ -207,7 +216,10 @@ def _fold(text: str) -> str:
 _APPROX_BEFORE_ZH = re.compile(r"(约|近|逾|超过|超過|大约|大約|将近|將近|接近|上|达|約)$")
 _ZH_NUM = (r"(?<![A-Za-z\d.])(?<![A-Za-z]-)(\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.(\d+))?"
            r"\s*(" + _ZH_SCALE_RX + r")?")
-_ZH_ARABIC = re.compile(_ZH_NUM + r"(?![A-Za-z\d])")
+#: _ZH_NUM + r"(?![A-Za-z\d])" with the look-behinds after the first digit (searched by skipping to
+#: digits, see the English patterns below)
+_ZH_ARABIC = re.compile(r"(\d(?<![A-Za-z\d.]\d)(?<![A-Za-z]-\d)(?:\d{0,2}(?:[,，]\d{3})+|\d*))"
+                        r"(?:\.(\d+))?\s*(" + _ZH_SCALE_RX + r")?(?![A-Za-z\d])")
 _ZH_NUMERAL = re.compile(f"[{_NUMERAL_CHARS}]+(?:[点點.][{_NUMERAL_CHARS[:11]}]+)?")
 _ZH_FRACTION = re.compile(r"(\d+|[" + _NUMERAL_CHARS + r"]+)分之(\d+(?:\.\d+)?|[" + _NUMERAL_CHARS
                           + r"]+(?:[点點][零〇一二三四五六七八九]+)?)")
@@ -228,6 +240,11 @@ _ROC_ERA = re.compile(r"(?:中華民國|中华民国|民國|民国)[ \u3000]?$")
 _DAY_CHARS = re.compile("[日号號]")
 _LIST_LABEL_ZH = re.compile(r"(?:^|(?<=[\n。；;：:]))\s*(?:[(（]([一二三四五六七八九十]+|\d+)[)）]|"
                             r"([一二三四五六七八九十]+)(?:、|[\u3000 ]{1,2}(?=[^\s\d])))")
+#: _LIST_LABEL_ZH as the regex engine searches it faster (see :func:`_zh_list_labels`): at the
+#: start, and from the character it follows on (a pattern that starts with a look-behind is tried
+#: at every position, one that starts with a character set is searched by skipping to it)
+_LIST_LABEL_ZH_START = re.compile(_LIST_LABEL_ZH.pattern[len(r"(?:^|(?<=[\n。；;：:]))"):])
+_LIST_LABEL_ZH_AFTER = re.compile(r"[\n。；;：:]" + _LIST_LABEL_ZH_START.pattern)
 
 
 def _zh_value(token: str) -> Optional[float]:
@@ -270,9 +287,10 @@ def zh_quantities(text: str) -> List[Quantity]:
     # each pattern below runs only where the text has a character it cannot match without (the
     # result is the same, found faster: most segments have no date, year or fraction)
     year = "年" in text
+    digit = _DIGIT.search(text) is not None  # _ZH_DAY_ONLY, _ZH_YEAR, _ZH_ARABIC match digits
 
     # list labels: 一、 （一） (1)
-    for m in _LIST_LABEL_ZH.finditer(text):
+    for m in _zh_list_labels(text):
         label = m.group(1) or m.group(2)
         v = _zh_value(label)
         if v is not None:
@@ -302,7 +320,7 @@ def zh_quantities(text: str) -> List[Quantity]:
                 v = float(r.group(1))
                 if 1 <= v <= 12 and free(s, s + len(r.group(1))):
                     add(Quantity(s, s + len(r.group(1)), r.group(1), (v,), "month"))
-    for m in _ZH_DAY_ONLY.finditer(text) if _DAY_CHARS.search(text) else ():
+    for m in _ZH_DAY_ONLY.finditer(text) if digit and _DAY_CHARS.search(text) else ():
         if not free(m.start(1), m.end()):
             continue
         day = float(m.group(1))
@@ -327,7 +345,7 @@ def zh_quantities(text: str) -> List[Quantity]:
             values = (1900 + decade, 2000 + decade)
         add(Quantity(m.start(), m.end(), m.group(), values, "year"))
     # years (2023年, ROC 97年, 去（97）年, 2023/24年度)
-    for m in _ZH_YEAR.finditer(text) if year else ():
+    for m in _ZH_YEAR.finditer(text) if year and digit else ():
         g = 1 if m.group(1) else 2
         s, e = m.start(g), m.end(g)
         if not free(s, e):
@@ -365,7 +383,7 @@ def zh_quantities(text: str) -> List[Quantity]:
             if free(m.start(), m.end()):
                 add(Quantity(m.start(), m.end(), word, (v, 100 * v), "fraction", False))
     # digits
-    for m in _ZH_ARABIC.finditer(text) if _DIGIT.search(text) else ():
+    for m in _ZH_ARABIC.finditer(text) if digit else ():
         s, e = m.start(), m.end()
         if not free(s, e):
             continue
@@ -420,6 +438,16 @@ def zh_quantities(text: str) -> List[Quantity]:
         add(Quantity(start, q.end, text[start:q.end], q.values, kind, strong and q.strong, q.unit, approx))
     out.sort(key=lambda q: q.start)
     return out
+
+
+def _zh_list_labels(text: str):
+    """The matches of _LIST_LABEL_ZH in ``text`` (their groups, and their ends): one at the start,
+    then each with the character its look-behind reads before it (no match ends with such a
+    character, so none is taken from a match before)."""
+    first = _LIST_LABEL_ZH_START.match(text)
+    if first is not None:
+        yield first
+    yield from _LIST_LABEL_ZH_AFTER.finditer(text, first.end() if first is not None else 0)
 
 
 def _starts(text: str, chars: str) -> bool:
@@ -590,6 +618,8 @@ def _words_value(words: Sequence[str]) -> Optional[float]:
 #: letters that case-insensitive matching equates with ASCII letters (İ ı ſ K)
 _ASCII_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
 _LETTER_RUN = re.compile(r"[a-z]+")
+#: bytes.translate table: a-z kept, every other byte a space
+_AZ_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _DIGIT = re.compile(r"\d")
 _MONTH_WORDS = frozenset(_MONTHS) | frozenset(_MONTH_ABBR)
 _ORDINAL_WORDS = frozenset(w.split("-")[0] for w in _ORDINALS) | frozenset(_ORD_SECTORS)
@@ -616,17 +646,24 @@ class _EnglishText:
     in lower case. Where it holds a letter that case-insensitive matching equates with an ASCII
     letter (İ ı ſ K), every pattern runs everywhere."""
 
-    __slots__ = ("text", "digit", "lower", "words", "_runs")
+    __slots__ = ("text", "digit", "lower", "words", "_runs", "_first_digit")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.digit = _DIGIT.search(text) is not None
+        first = _DIGIT.search(text)
+        self.digit = first is not None
+        self._first_digit = first.start() if first is not None else len(text)
         self._runs: Optional[List[int]] = None
-        if not text.isascii() and _ASCII_TWINS.search(text):
+        # _ASCII_TWINS.search(text), four searches for one character being much faster
+        if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text
+                                   or "\u212a" in text):
             self.lower = self.words = None
         else:
             self.lower = text.lower()  # same length: only İ lower-cases to two characters
-            self.words = set(_LETTER_RUN.findall(self.lower))
+            # the runs of [a-z] (_LETTER_RUN) of the lower-case text: every other character (a
+            # non-ASCII one is bytes from 0x80 in UTF-8) made a space, split at the spaces
+            self.words = set(self.lower.encode("utf-8", "surrogatepass").translate(_AZ_ONLY)
+                             .decode("ascii").split())
 
     def may(self, words) -> bool:
         """False when none of ``words`` (lower case) is a word of the text."""
@@ -653,6 +690,21 @@ class _EnglishText:
         starts.sort()
         return _matches_at(rx, self.text, starts)
 
+    def _digit_runs(self) -> List[int]:
+        """Where each run of digits starts (searched from the first digit)."""
+        return [m.start() for m in _DIGITS.finditer(self.text, self._first_digit)]
+
+    def at_digits(self, rx):
+        """``rx.finditer(text)``, for a pattern each match of which starts a run of digits (its
+        first digit follows no digit: _EN_DATE_DM, _EN_DECADE, _EN_YEAR_RANGE, _EN_SLASH_FRACTION,
+        _LIST_LABEL_HINT), tried at those runs instead of searched for (each search reads the
+        whole text)."""
+        if self.words is None:
+            return rx.finditer(self.text)
+        if self._runs is None:
+            self._runs = self._digit_runs()
+        return _matches_at(rx, self.text, self._runs)
+
     def at_numbers(self, rx, back: int = 0, lead=frozenset()):
         """``rx.finditer(text)``, for a pattern each match of which starts at a run of digits
         (after nothing that is a digit) or up to ``back`` characters before one, at a character
@@ -660,7 +712,7 @@ class _EnglishText:
         if self.words is None:
             return rx.finditer(self.text)
         if self._runs is None:
-            self._runs = [m.start() for m in _DIGITS.finditer(self.text)]
+            self._runs = self._digit_runs()
         if not back:
             return _matches_at(rx, self.text, self._runs)
         text, starts = self.text, set(self._runs)
@@ -689,7 +741,7 @@ def en_quantities(text: str) -> List[Quantity]:
     digit, may = scan.digit, scan.may
     months = may(_MONTH_WORDS)
 
-    hint = _LIST_LABEL_HINT.search(text) if digit else None
+    hint = next(scan.at_digits(_LIST_LABEL_HINT), None) if digit else None
     if hint is not None:  # a label starts at the line's start before the digits, or at "("
         k = hint.start() - (text[hint.start() - 1:hint.start()] == "(")
         while k > 0 and text[k - 1].isspace():
@@ -703,15 +755,16 @@ def en_quantities(text: str) -> List[Quantity]:
             v = roman_value(m.group(1))
             if v is not None and free(m.start(1), m.end()):
                 add(Quantity(m.start(1), m.end(), text[m.start(1):m.end()], (float(v),), "ordinal", False))
-    for m in _EN_DECADE.finditer(text) if digit else ():
+    for m in scan.at_digits(_EN_DECADE) if digit else ():
         add(Quantity(m.start(), m.end(), m.group(), (float(m.group(1)),), "year"))
-    for m in _EN_SLASH_FRACTION.finditer(text) if digit else ():
+    for m in scan.at_digits(_EN_SLASH_FRACTION) if digit else ():
         num, den = float(m.group(1)), float(m.group(2))
         if num < den and free(m.start(), m.end()):
             add(Quantity(m.start(), m.end(), m.group(), (num / den, 100 * num / den), "fraction"))
     for rx, dm in ((_EN_DATE_DM, True), (_EN_DATE_MD, False)):
-        matches = rx.finditer(text) if dm else scan.at_words(rx, _MONTH_WORDS)
-        for m in matches if digit and months else ():
+        matches = () if not (digit and months) else \
+            scan.at_digits(rx) if dm else scan.at_words(rx, _MONTH_WORDS)
+        for m in matches:
             if not free(m.start(), m.end()):
                 continue
             month_word = m.group(3) if dm else m.group(1)
@@ -736,7 +789,7 @@ def en_quantities(text: str) -> List[Quantity]:
         if w == "may" or (w.islower() and len(w) <= 4) or (w == "May" and _may_is_verb(text, m)):
             continue
         add(Quantity(m.start(), m.end(), m.group(), (float(_month(w)),), "month", False))
-    for m in _EN_YEAR_RANGE.finditer(text) if digit else ():
+    for m in scan.at_digits(_EN_YEAR_RANGE) if digit else ():
         y1 = int(m.group(1))
         y2 = int(m.group(1)[:2] + m.group(2))
         if y2 != y1 + 1:

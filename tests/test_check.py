@@ -118,6 +118,27 @@ def test_consistent_segments_are_quiet(glossary):
     assert run_checks(pairs, glossary, only=["inconsistent-target", "inconsistent-source"]).issues == []
 
 
+#: every character str.isspace() and r"\s" take for whitespace
+_SPACES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+@pytest.mark.parametrize("text", [
+    "Strengthen  cooperation.", " \t“Open” ‘up’\u3000\n", "ÉTAT ß Straße  \x1c\x1f end",
+    f"{_SPACES}a{_SPACES}b{_SPACES}", "", "   ", "“”‘’", "ﬁ ǅ İ",
+    "加强 合作 。", "加強\u3000合作", "ＡＢＣ　１２３", f"中{_SPACES}文",
+])
+def test_consistency_keys(text):
+    """The keys compare as the regular expressions they are written after."""
+    import re
+
+    from termbase.normalize import normalize_zh
+    from termbase.qa.consistency import source_key, target_key
+
+    quotes = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+    assert target_key(text) == re.sub(r"\s+", " ", text.translate(quotes)).strip().casefold()
+    assert source_key(text) == re.sub(r"\s+", "", normalize_zh(text))
+
+
 # -- untranslated -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source,target,rules,severity", [
@@ -127,6 +148,9 @@ def test_consistent_segments_are_quiet(glossary):
     ("", "An English passage.", ["no-source"], "info"),
     ("新华社报道。", "Xinhua News Agency reported.", [], None),
     ("GDP", "GDP", [], None),  # identical but nothing to translate
+    ("新华社 报道。", "新华社\u3000报道 。\n", ["identical"], "error"),  # identical but for spacing
+    ("\u3000新华社", "\u3000", ["empty-target"], "error"),
+    ("新华社\u3000报道", "The 新华社 reported.", ["chinese-in-target"], "error"),
 ])
 def test_untranslated(glossary, source, target, rules, severity):
     found = issues(glossary, source, target, "untranslated")

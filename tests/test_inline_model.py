@@ -8,7 +8,8 @@ import pytest
 from termbase.inline import (CLOSE, OPEN, STANDALONE, Code, InlineText, compare_codes,
                              move_out_of_spans, nesting_problems, partners, restore_codes,
                              strip_edges, transfer_codes)
-from termbase.inline.patterns import find_placeholders, protect_literals, unprotect_literals
+from termbase.inline.patterns import (PLACEHOLDER, find_placeholders, protect_literals,
+                                     unprotect_literals)
 
 
 def o(n: str) -> Code:
@@ -209,6 +210,37 @@ def test_key_ignores_what_codes_stand_for_but_not_their_shape():
 ])
 def test_find_placeholders(text, found):
     assert [p[3] for p in find_placeholders(text)] == found
+
+
+def _placeholders_by_the_whole_pattern(text):
+    """find_placeholders as one search with every alternative of PLACEHOLDER."""
+    out = []
+    for m in PLACEHOLDER.finditer(text):
+        start, end = m.start(), m.end()
+        if m.lastgroup == "url":
+            while end > start and text[end - 1] in ".,;:!?)]}'\"":
+                if text[end - 1] == ")" and text[start:end].count("(") >= text[start:end].count(")"):
+                    break
+                end -= 1
+        out.append((start, end, m.lastgroup, text[start:end]))
+    return out
+
+
+_PIECES = ["%d", "%", "a%s", "9%s", "%%s", "%1$d", "30%", "{0}", "{", "{{ x }}", "$HOME", "a$B", "$",
+           "${P}", "<b>", "</B>", "<", "x@y.cn", "@", "a.b@c.org.", "http://a.cn/x).", "://", "www.",
+           "www.cq.gov.cn", "WWW.", "ftp://f", "重庆", " ", "，", "a", "Z", "5", ".", "(", ")", "s"]
+
+
+def test_find_placeholders_as_the_whole_pattern_finds_them():
+    """find_placeholders searches with only the alternatives a text can match: the same finds
+    as PLACEHOLDER itself, on texts glued from the pieces each alternative is made of."""
+    import random
+
+    rng = random.Random(15)
+    texts = [piece for piece in _PIECES] + \
+        ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    for text in texts:
+        assert list(find_placeholders(text)) == _placeholders_by_the_whole_pattern(text), text
 
 
 def test_protect_and_unprotect_literals():

@@ -1,6 +1,7 @@
 """The numbers model (termbase.numbers): Chinese and English quantities compared by value."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -191,6 +192,7 @@ READABLE = {
     "_EN_SLASH_FRACTION": (r"(?<![\d/.,])([1-9])/([2-9]|10)(?![\d/.,])", 0),
     "_EN_DECADE": (r"(?<![\d.,])((?:1[0-9]|20)\d0)s\b", 0),
     "_ZH_DAY_ONLY": (r"(?:(?<=[至到~～\-、和及与與])|(?<=[本今][(（]))(\d{1,2})[)）]?[日号號]", 0),
+    "_ZH_ARABIC": (numbers._ZH_NUM + r"(?![A-Za-z\d])", 0),
 }
 PATTERN_TEXTS = [
     "2023-24", "12023-24", "1.2023-24", ",2019/20", "x2019 – 20%", "2019 - 2021", "1990-91 and 2000/01",
@@ -198,6 +200,8 @@ PATTERN_TEXTS = [
     "1/3", "11/3", "1/10", "1/11", "/1/3", "2/3.", "3/4 and 1/2", "the 1970s", "1970s", "2020s",
     "21970s", ".1990s", "1980sx", "至28日", "到3号", "本（7）日", "本(12)日", "今（1）日", "-5號", "305日",
     "", "1", "a1", "2023", "19", "20",
+    "1,818億", "a1,818億", "x-1,234,567.5万", "-12", ".5亿", "1.5.6", "1，234，5", "12,34", "1234,567",
+    "１２．５万", "3千万", "5 万亿", "12a", "a-12", "ab-12", "b12", "٣٤ 千", "1,000,000,000", "1,0001",
 ]
 
 
@@ -207,6 +211,23 @@ def test_fast_patterns_find_what_the_readable_ones_find(name):
     for text in PATTERN_TEXTS + [en for _, en in SAME + DIFFERENT] + [zh for zh, _ in SAME + DIFFERENT]:
         found = [(m.span(), m.groups()) for m in fast.finditer(text)]
         assert found == [(m.span(), m.groups()) for m in readable.finditer(text)], text
+
+
+ZH_LABEL_TEXTS = [
+    "一、总则", "（一）总则", "(12) 条", "一 总则", "一　总则", "一  2", "\n\n二、x", "。一、a；二、b：三、c",
+    "：\n（三）x", "；(4)；(5)", "x一、y", "一、\n二、", "十一、十二、", "\n 一、", "。。一、", "一、；二、",
+    "（一）（二）", "三 \n", "\t(7)\t(8)", "：一\u3000\u3000x", "：一 1", "", "；", "\n",
+]
+
+
+def test_zh_list_labels_as_the_readable_pattern_finds_them():
+    def found(matches):
+        return [(m.span(1), m.span(2), m.end(), m.groups()) for m in matches]
+
+    texts = ZH_LABEL_TEXTS + [a + b for a in ZH_LABEL_TEXTS for b in ZH_LABEL_TEXTS] + \
+        [zh for zh, _ in SAME + DIFFERENT]
+    for text in texts:
+        assert found(numbers._zh_list_labels(text)) == found(numbers._LIST_LABEL_ZH.finditer(text)), text
 
 
 SCAN_TEXTS = [
@@ -220,7 +241,14 @@ SCAN_TEXTS = [
 ]
 
 
-@pytest.mark.parametrize("text", SCAN_TEXTS + [en for _, en in SAME + DIFFERENT])
+DIGIT_RUN_TEXTS = [
+    "1. In 2023-24 and 1990s, 1/3 of 26 April", "x1. a 12023-24 .1990s 11/3 1 26 April", "intro:\n  (2) 3/4",
+    "as follows: 1.Extending loans; 2.Extending; and 3.Z", "27-28 MAR 2019/20 2020s 5/10", "٣ 1970s ٢/٣",
+]
+
+
+@pytest.mark.parametrize("text", SCAN_TEXTS + [en for _, en in SAME + DIFFERENT] + PATTERN_TEXTS
+                         + DIGIT_RUN_TEXTS)
 def test_patterns_skipped_only_where_they_cannot_match(text, monkeypatch):
     fast = en_quantities(text)
     scan = numbers._EnglishText.__init__
@@ -233,3 +261,74 @@ def test_patterns_skipped_only_where_they_cannot_match(text, monkeypatch):
     monkeypatch.setattr(numbers._EnglishText, "__init__", everywhere)
     monkeypatch.setattr(numbers, "_LIST_LABEL_HINT", re.compile(""))
     assert en_quantities(text) == fast
+
+
+@dataclasses.dataclass(frozen=True)
+class ReferenceQuantity:
+    """Quantity as the generated dataclass (the declaration before its hand-written __init__)."""
+
+    start: int
+    end: int
+    text: str
+    values: tuple
+    kind: str = "number"
+    strong: bool = True
+    unit: float = 0.0
+    approx: bool = False
+
+
+@pytest.mark.parametrize("args,kwargs", [
+    ((0, 2, "12", (12.0,)), {}),
+    ((3, 9, "1.2万", (12000.0,), "number", True, 1000.0, True), {}),
+    ((1, 4, "第二", (2.0,)), {"kind": "ordinal", "strong": False}),
+    ((), {"start": 5, "end": 8, "text": "一半", "values": (0.5, 50.0), "kind": "fraction",
+          "unit": 0.25}),
+])
+def test_quantity_behaves_like_the_generated_dataclass(args, kwargs):
+    import copy
+    import pickle
+
+    q, ref = numbers.Quantity(*args, **kwargs), ReferenceQuantity(*args, **kwargs)
+    assert [(f.name, f.default) for f in dataclasses.fields(q)] == \
+        [(f.name, f.default) for f in dataclasses.fields(ref)]
+    assert dataclasses.asdict(q) == dataclasses.asdict(ref)
+    assert list(vars(q)) == list(vars(ref)) and vars(q) == vars(ref)
+    assert repr(q) == repr(ref).replace("ReferenceQuantity(", "Quantity(", 1)
+    assert hash(q) == hash(ref) and q == numbers.Quantity(*args, **kwargs)
+    assert (q.value, q.family) == (ref.values[0], ref.kind if ref.kind in ("date", "month", "day")
+                                   else "number")
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(q, protocol))
+        assert back == q and vars(back) == vars(q)
+    assert copy.deepcopy(q) == q
+    assert dataclasses.replace(q, kind="year") == numbers.Quantity(
+        **{**dataclasses.asdict(ref), "kind": "year"})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        q.start = 1
+    with pytest.raises(TypeError):
+        numbers.Quantity(1, 2)
+
+
+_ALL_BUT_TWINS = "".join(f"x{chr(c)}Ab" for c in range(0x110000)
+                         if chr(c) not in "\u0130\u0131\u017f\u212a")
+
+
+@pytest.mark.parametrize("text", SCAN_TEXTS + [en for _, en in SAME + DIFFERENT] + [
+    "", "  ", "Chongqing’s GDP grew 5%—the “fastest” café in Zürich", "ÀB Ωx ǅy ﬁve fIVE", "\ud800ab\udfffcd",
+    _ALL_BUT_TWINS])
+def test_english_words_are_the_letter_runs_of_the_lower_case_text(text):
+    scan = numbers._EnglishText(text)
+    if re.search("[\u0130\u0131\u017f\u212a]", text):
+        assert scan.words is None  # every pattern runs everywhere
+    else:
+        assert scan.words == set(re.findall("[a-z]+", text.lower()))
+
+
+@pytest.mark.parametrize("text", [zh for zh, _ in SAME + DIFFERENT] + PATTERN_TEXTS + ZH_LABEL_TEXTS + [
+    "2019年3月5日", "本（97）年", "去(96)年", "二〇二三年", "中華民國九十七年", "2023/24年度", "九十年代",
+    "3月27日至28日", "本（7）日", "今年", "年", "１２日", "至28日", "٣年", "20世纪70年代"])
+def test_chinese_patterns_skipped_only_where_they_cannot_match(text, monkeypatch):
+    fast = zh_quantities(text)
+    monkeypatch.setattr(numbers, "_DIGIT", re.compile(""))  # every text "has a digit"
+    monkeypatch.setattr(numbers, "_DAY_CHARS", re.compile(""))
+    assert zh_quantities(text) == fast

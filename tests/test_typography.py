@@ -85,6 +85,32 @@ def test_missing_space_rules_in_one_search():
         assert sorted(found) == sorted(expected), text
 
 
+def test_missing_space_issues_as_check_issue_builds_them():
+    """The check builds its missing-space issues itself: they are what Check.issue makes of each
+    find of the readable rules (by rule, then position; a position once; URLs and file names
+    left alone), with the span _context_span gives."""
+    from termbase.qa.base import CheckContext
+
+    check = typography.Typography()
+    ctx = CheckContext(pairs=())
+    for k, text in enumerate(TEXTS + ["see http://a.cn/x,y and a.Com,b www.x.cn;z", "a,b.C d:e f%g“h”i j(k"]):
+        pair = SegmentPair(k, "中文。", text, f"t:{k}")
+        guard = typography._protected(text)
+        expected, seen = [], set()
+        for rule, (rx, _) in enumerate(typography._MISSING_SPACE):
+            for m in rx.finditer(text):
+                i = m.start()
+                if i not in seen:
+                    seen.add(i)
+                    if not any(s <= i < e for s, e in guard):
+                        s, e = typography._context_span(text, i, i + 1)
+                        expected.append(check.issue(
+                            pair, "target", s, e, "missing space",
+                            typography._MISSING_SPACE_ADVICE[rule][text[i]], rule="missing-space"))
+        found = [i for i in check.check_segment(pair, ctx) if i.rule == "missing-space"]
+        assert found == expected, text
+
+
 def test_fast_patterns_find_what_the_readable_ones_find():
     for text in TEXTS:
         doubled = [(m.start(), m.end(), m.group(1)) for m in typography._DOUBLED.finditer(text)]
@@ -120,3 +146,48 @@ def test_word_before_reads_as_the_pattern():
         for i in range(len(text) + 1):
             m = re.search(r"([A-Za-z]+)[ \t]+$", text[:i])
             assert typography._word_before(text, i) == (m.group(1) if m else None), (text, i)
+
+
+def _unpaired_by_the_stack(text):
+    """The positions the check reports unpaired, found by its stack of open brackets alone."""
+    pairs, closers = {"“": "”", "(": ")", "[": "]"}, {"”": "“", ")": "(", "]": "["}
+    stack, bad = [], []
+    for i, c in enumerate(text):
+        if c in pairs:
+            stack.append((c, i))
+        elif c in closers:
+            if stack and stack[-1][0] == closers[c]:
+                stack.pop()
+            elif any(o == closers[c] for o, _ in stack):
+                while stack[-1][0] != closers[c]:
+                    bad.append(stack.pop()[1])
+                stack.pop()
+            else:
+                bad.append(i)
+    bad.extend(i for _, i in stack)
+    if text.count('"') % 2:
+        bad.append(text.rfind('"'))
+    return sorted(bad)
+
+
+def test_unpaired_quotes_and_brackets_as_the_stack_finds_them():
+    """The check skips its stack where the marks pair up: the same finds, on texts made of the
+    marks (balanced ones among them)."""
+    import random
+
+    rng = random.Random(15)
+    check = typography.Typography()
+    alphabet = ["“", "”", "(", ")", "[", "]", '"', "‘", "a", " "]
+    texts = TEXTS + ["(“a”) [b]", "“(a”)", "(()", "[(])", "“[(“”)]”", "", "”“", ")(", '"a" "b']
+    for _ in range(4000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        texts.append(text)
+        depth = rng.randint(1, 4)  # and a balanced one
+        texts.append("".join(rng.choice(["“x”", "(y)", "[z]"]) for _ in range(depth)).join("()"))
+    balanced = 0
+    for text in texts:
+        found = [i.start for i in check._unpaired(SegmentPair(0, "中文", text, "t:1"))]
+        assert found == _unpaired_by_the_stack(text), text
+        assert typography._paired(text) == (not _unpaired_by_the_stack(text.replace('"', ""))), text
+        balanced += typography._paired(text)
+    assert 1000 < balanced < len(texts)

@@ -9,7 +9,7 @@ silently.
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Tuple
+from typing import Dict, Iterator, List, Tuple
 
 from . import STANDALONE, Code, InlineText, Part
 
@@ -34,6 +34,27 @@ PLACEHOLDER = re.compile(f"(?P<tag>{_TAG})|(?P<url>{_URL})|(?P<email>{_EMAIL})|(
 _TRAILING = ".,;:!?)]}'\""
 #: every placeholder contains one of these: text without any needs no regex
 _TRIGGERS = ("%", "{", "$", "@", "<", "://", "www.", "WWW.")
+#: PLACEHOLDER's alternatives, in its order, each with the strings one of which every match of it
+#: holds; _PRINTF with its look-behind after the "%" (the same matches: a pattern that starts with
+#: a look-behind is tried at every position, one that starts with "%" is searched by skipping to
+#: the "%")
+_KINDS = (("tag", _TAG, ("<",)), ("url", _URL, ("://", "www.")), ("email", _EMAIL, ("@",)),
+          ("printf", "%(?<![0-9A-Za-z%]%)" + _PRINTF[len(r"(?<![0-9A-Za-z%])%"):], ("%",)),
+          ("brace", _BRACE, ("{",)), ("shell", _SHELL, ("$",)))
+assert _PRINTF.startswith(r"(?<![0-9A-Za-z%])%")
+#: kinds that can occur in a text -> PLACEHOLDER with only their alternatives (an alternative that
+#: matches nowhere in a text changes none of its matches)
+_PLACEHOLDER_OF: Dict[Tuple[str, ...], "re.Pattern[str]"] = {}
+
+
+def _placeholder_pattern(text: str) -> "re.Pattern[str]":
+    """PLACEHOLDER without the alternatives that cannot match in ``text``."""
+    kinds = tuple(k for k, _, needs in _KINDS if any(n in text for n in needs))
+    rx = _PLACEHOLDER_OF.get(kinds)
+    if rx is None:
+        rx = _PLACEHOLDER_OF[kinds] = re.compile(
+            "|".join(f"(?P<{k}>{p})" for k, p, _ in _KINDS if k in kinds) or "(?!)")
+    return rx
 
 
 def find_placeholders(text: str) -> Iterator[Tuple[int, int, str, str]]:
@@ -41,7 +62,7 @@ def find_placeholders(text: str) -> Iterator[Tuple[int, int, str, str]]:
     brace or shell. A URL's trailing sentence punctuation is not part of it."""
     if not any(t in text for t in _TRIGGERS):
         return
-    for m in PLACEHOLDER.finditer(text):
+    for m in _placeholder_pattern(text).finditer(text):
         kind = m.lastgroup or ""
         start, end = m.start(), m.end()
         if kind == "url":

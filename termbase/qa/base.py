@@ -31,7 +31,12 @@ def _fingerprint(source: str, target: str) -> str:
     return hashlib.sha1(f"{src}\x00{tgt}".encode("utf-8")).hexdigest()[:12]
 
 
-@dataclass(frozen=True)
+#: the segment whose fingerprint :meth:`Check.issue` computed last, and that fingerprint (a
+#: check reports a segment's issues one after another)
+_last_fingerprint: Tuple[object, str] = (None, "")
+
+
+@dataclass(frozen=True, init=False)
 class Issue:
     """One problem: which check, how severe, where (segment, side, span) and what to do."""
 
@@ -47,6 +52,25 @@ class Issue:
     suggestion: str = ""
     rule: str = ""  # finer kind inside a check (e.g. typography "missing-space")
     fingerprint: str = ""
+
+    def __init__(self, check: str, severity: str, segment: int, location: str, side: str,
+                 start: int, end: int, span: str, message: str, suggestion: str = "",
+                 rule: str = "", fingerprint: str = "") -> None:
+        # what the generated frozen __init__ does (one object.__setattr__ per field), in one
+        # step: checks build thousands of issues
+        self.__dict__.update({
+            "check": check, "severity": severity, "segment": segment, "location": location,
+            "side": side, "start": start, "end": end, "span": span, "message": message,
+            "suggestion": suggestion, "rule": rule, "fingerprint": fingerprint})
+
+    def __reduce_ex__(self, protocol):
+        # pickled as the call that builds it (smaller, and read back faster than the state dict
+        # of the default: worker processes send the parent thousands of issues)
+        if type(self) is not Issue:
+            return super().__reduce_ex__(protocol)
+        return (Issue, (self.check, self.severity, self.segment, self.location, self.side,
+                        self.start, self.end, self.span, self.message, self.suggestion, self.rule,
+                        self.fingerprint))
 
     def sort_key(self):
         return (self.segment, self.side != SOURCE, self.start, self.check)
@@ -76,10 +100,17 @@ class Check(ABC):
     def issue(self, pair: SegmentPair, side: str, start: int, end: int, message: str,
               suggestion: str = "", *, rule: str = "", severity: Optional[str] = None) -> Issue:
         """Build an issue located in ``pair`` (span taken from the given side)."""
+        global _last_fingerprint
+        last = _last_fingerprint
+        if last[0] is pair:
+            fingerprint = last[1]
+        else:
+            fingerprint = _fingerprint(pair.source, pair.target)
+            _last_fingerprint = (pair, fingerprint)
         text = pair.source if side == SOURCE else pair.target
         return Issue(self.id, severity or self.severity, pair.index, pair.location, side,
                      start, end, text[start:end], message, suggestion, rule or self.id,
-                     segment_fingerprint(pair))
+                     fingerprint)
 
 
 class SegmentCheck(Check):

@@ -7,7 +7,7 @@ from typing import Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ..aligned import SegmentPair
 from ..normalize import fold_width
-from .base import TARGET, CheckContext, Issue, SegmentCheck
+from .base import TARGET, CheckContext, Issue, SegmentCheck, segment_fingerprint
 
 # (pattern, what to do); the match is the punctuation that lacks a space
 _MISSING_SPACE = [
@@ -158,6 +158,8 @@ def _doubled_words(text: str) -> Iterator[Tuple[int, int, str]]:
 
 #: the advice of each missing-space rule, by the punctuation it found
 _MISSING_SPACE_ADVICE = [{c: advice.format(c) for c in ",;.:%“”("} for _, advice in _MISSING_SPACE]
+#: the same by the number of the group of _MISSING_SPACE_AT that marks the rule
+_MISSING_SPACE_ADVICE_BY_GROUP = [{}] + _MISSING_SPACE_ADVICE
 
 
 class Typography(SegmentCheck):
@@ -198,16 +200,24 @@ class Typography(SegmentCheck):
             return any(s <= i < e for s, e in guard)
 
         issue = self.issue
-        # every rule's finds, a position reported once under the first rule that finds it
-        found: List[list] = [[] for _ in _MISSING_SPACE]
-        for m in _MISSING_SPACE_AT.finditer(text):
-            if not guard or not guarded(m.start()):
-                found[m.lastindex - 1].append(m.start())
-        for rule, starts in enumerate(found):
-            for i in starts:
-                s, e = _context_span(text, i, i + 1)
-                yield issue(pair, TARGET, s, e, "missing space", _MISSING_SPACE_ADVICE[rule][text[i]],
-                            rule="missing-space")
+        # every rule's finds, a position reported once under the first rule that finds it: by
+        # rule, then by position (the rule's number is the matched group's)
+        found = [(m.lastindex, m.start()) for m in _MISSING_SPACE_AT.finditer(text)]
+        if guard:
+            found = [(rule, i) for rule, i in found if not guarded(i)]
+        if found:
+            found.sort()
+            # the issues built here as :meth:`issue` builds them, the span as _context_span
+            # finds it (thousands in a long document)
+            fingerprint = segment_fingerprint(pair)
+            check, severity, index, location = self.id, self.severity, pair.index, pair.location
+            last_break, glued_after = _LAST_BREAK.match, _GLUED_AFTER.match
+            for rule, i in found:
+                last = last_break(text, max(0, i - 30), i)
+                s = last.end() if last is not None else max(0, i - 30)
+                e = glued_after(text, i + 1).end()
+                yield Issue(check, severity, index, location, TARGET, s, e, text[s:e], "missing space",
+                            _MISSING_SPACE_ADVICE_BY_GROUP[rule][text[i]], "missing-space", fingerprint)
         for m in () if text.isascii() else _FULL_WIDTH.finditer(text):
             ascii_ = "".join(_CJK_PUNCT.get(c, fold_width(c)) for c in m.group())
             yield issue(pair, TARGET, m.start(), m.end(), f"full-width punctuation '{m.group()}' in English",
@@ -239,6 +249,8 @@ class Typography(SegmentCheck):
 
     def _unpaired(self, pair: SegmentPair) -> Iterable[Issue]:
         text = pair.target
+        if text.count('"') % 2 == 0 and _paired(text):
+            return  # what follows finds nothing
         stack: List[Tuple[str, int]] = []
         bad: List[int] = []
         for m in _BRACKETS.finditer(text):
@@ -282,6 +294,19 @@ def _possessive_fits(text: str, start: int, end: int, place: bool) -> bool:
         return False  # "Banks established by": a participle follows a plural, not a possessive
     titled = nxt.group(1)[0].isupper() or (prev is not None and prev[0].isupper())
     return not titled
+
+
+def _paired(text: str) -> bool:
+    """True when the quotes and brackets of ``text`` (_BRACKETS) nest and pair up: taking away
+    the pairs that open and close next to each other, again and again, leaves none (then
+    :meth:`Typography._unpaired` finds none unpaired)."""
+    marks = "".join(_BRACKETS.findall(text))
+    while marks:
+        inner = marks.replace("“”", "").replace("()", "").replace("[]", "")
+        if len(inner) == len(marks):
+            return False
+        marks = inner
+    return True
 
 
 _NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")

@@ -40,7 +40,9 @@ class Untranslated(SegmentCheck):
                              pair.note or "the target has no source segment",
                              "check the alignment", rule="no-source", severity="info")
             return
-        if not tgt:
+        if not tgt or not has_cjk(tgt):
+            # a target without Chinese is not its Chinese source (whitespace is no ideograph) and
+            # has no Chinese left in it
             return
         if has_cjk(src) and re.sub(r"\s+", "", src) == re.sub(r"\s+", "", tgt):
             yield self.issue(pair, TARGET, 0, len(pair.target), "the target is the untranslated source",
