@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from operator import itemgetter
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from rapidfuzz.distance import Indel, Levenshtein
@@ -177,7 +178,7 @@ class VariantIndex:
         if tb is None:
             return
         by_word = self._by_word
-        missing = [w for w in set(words) if w not in by_word]
+        missing = (words if isinstance(words, (set, frozenset)) else set(words)).difference(by_word)
         shards = {tb.word_shard_number(w) for w in missing} - self._word_shards
         for s in sorted(shards):
             self._word_shards.add(s)
@@ -265,7 +266,7 @@ class VariantIndex:
         by_word = self._by_word
         present = set(folds)
         if self._termbase is not None and not by_word.keys() >= present:
-            self.prefetch(present)
+            self.prefetch(present.difference(by_word))
         memo = self._hits_memo
         if len(memo) > 200000:
             memo.clear()
@@ -669,7 +670,7 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
                 continue
             allowed = 1 if len(joined) <= 8 else 2
             if heads is None:
-                heads = "".join([fold[0] for fold in folds])  # one character per token
+                heads = "".join(map(itemgetter(0), folds))  # one character per token
                 ends = [0, *accumulate(map(len, folds))]  # letters before each word
             head, stop = joined[0], len(tokens) - n + 1
             at = []  # the windows' first words: those with the rendering's first letter
