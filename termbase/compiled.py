@@ -497,6 +497,12 @@ class CompiledTermbase:
         """The near-miss index shard that holds ``word``."""
         return _stable_hash(word) % self._header["word_shards"]
 
+    def word_shard_numbers(self, words: Iterable[str]) -> Set[int]:
+        """The near-miss index shards that hold ``words`` (:meth:`word_shard_number` of each)."""
+        shards = self._header["word_shards"]
+        crc32 = zlib.crc32
+        return {crc32(w.encode("utf-8", "surrogatepass")) % shards for w in words}
+
     def load_word_shard(self, s: int) -> Dict[str, dict]:
         """Near-miss index shard ``s``: word -> its keys (see
         :func:`~termbase.qa.variants.index_rendering`)."""

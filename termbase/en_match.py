@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, count, islice, repeat
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from .glossary import Entry
@@ -123,7 +123,10 @@ class EnMatcher:
 
     def __init__(self, phrases: Iterable[Tuple[str, Optional[Entry], str, bool]] = ()):
         self._index: Dict[Tuple[str, ...], List[_Phrase]] = {}
-        self._lengths: Dict[str, List[int]] = {}
+        # the keys of ``_index`` of two words or more by their first two words (the lengths of
+        # those keys, longest first), and the keys of one word
+        self._pair_lengths: Dict[Tuple[str, str], Tuple[int, ...]] = {}
+        self._singles: Set[str] = set()
         for rendering, entry, kind, case_sensitive in phrases:
             self.add(rendering, entry, kind, case_sensitive)
 
@@ -168,12 +171,12 @@ class EnMatcher:
             bucket = self._index.setdefault(key, [])
             if phrase not in bucket:
                 bucket.append(phrase)
-        firsts = _forms(words[0].lower()) if len(words) == 1 else (words[0].lower(),)
-        for first in firsts:
-            lengths = self._lengths.setdefault(first, [])
-            if len(words) not in lengths:
-                lengths.append(len(words))
-                lengths.sort(reverse=True)
+            if len(key) == 1:
+                self._singles.add(form)
+                continue
+            lengths = self._pair_lengths.get(key[:2], ())
+            if len(key) not in lengths:
+                self._pair_lengths[key[:2]] = tuple(sorted(lengths + (len(key),), reverse=True))
 
     def find_all(self, text: str, tokens: Optional[Sequence[Token]] = None) -> List[EnMatch]:
         """Every occurrence of every indexed rendering, overlapping ones included."""
@@ -182,29 +185,39 @@ class EnMatcher:
         else:
             toks = tokens if isinstance(tokens, (list, tuple)) else list(tokens)
         folds = folds_of(toks)
-        lengths_of = self._lengths
-        # the positions where an indexed rendering can start
-        starts = [i for i, fold in enumerate(folds) if fold in lengths_of]
-        if not starts:
-            return []
+        n_tok = len(folds)
         out: List[EnMatch] = []
         index = self._index
-        n_tok = len(folds)
-        for i in starts:
-            for n in lengths_of[folds[i]]:
+        # renderings of two words or more where the text's two words begin one (longest first;
+        # the pairs of words and their lookups made in C, one per word of the text)
+        lengths_at = list(map(self._pair_lengths.get, zip(folds, islice(folds, 1, None))))
+        for i, lengths in zip(compress(count(), lengths_at), filter(None, lengths_at)):
+            for n in lengths:
                 if i + n > n_tok:
                     continue
                 phrases = index.get(tuple(folds[i:i + n]))
                 if not phrases:
                     continue
-                window = toks[i:i + n]
+                s, e = toks[i].start, toks[i + n - 1].end
+                matched = text[s:e]
                 for phrase in phrases:
-                    if len(phrase.words) != n:
+                    if phrase.case_sensitive and not _same_case(phrase.words, toks[i:i + n]):
                         continue
-                    if phrase.case_sensitive and not _same_case(phrase.words, window):
+                    out.append(EnMatch(s, e, matched, phrase.rendering, phrase.entry,
+                                         phrase.kind))
+        # renderings of one word (the order of the matches is made by the sort below: no two
+        # lookups find the same span)
+        singles = self._singles
+        if singles:
+            for i in compress(count(), map(singles.__contains__, folds)):
+                tok = toks[i]
+                s, e = tok.start, tok.end
+                matched = text[s:e]
+                for phrase in index[(folds[i],)]:
+                    if phrase.case_sensitive and not _same_case(phrase.words, (tok,)):
                         continue
-                    s, e = window[0].start, window[-1].end
-                    out.append(EnMatch(s, e, text[s:e], phrase.rendering, phrase.entry, phrase.kind))
+                    out.append(EnMatch(s, e, matched, phrase.rendering, phrase.entry,
+                                         phrase.kind))
         if len(out) > 1:
             out.sort(key=_match_order)
         return out

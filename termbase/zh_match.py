@@ -88,6 +88,7 @@ class ZhMatcher:
         self._learned: set = set()
         self._cut_cache: Dict[str, List[Tuple[int, int]]] = {}
         self._decided: Dict[tuple, bool] = {}
+        self._decided_near: Dict[tuple, bool] = {}  # see _cuts_word
         self._expected: Dict[str, str] = {}  # text -> normalised, of the texts expected
 
     def _pair(self, key: str) -> Tuple[str, Entry]:
@@ -173,6 +174,23 @@ class ZhMatcher:
         ``candidates`` are those of ``norm`` (``starts`` their positions): the glossary terms the
         segmenter must know around the term; ``rev`` is ``norm`` reversed (made when not given).
         """
+        # the answer depends on the text from _WINDOW + 1 characters before the term to as many
+        # after it (where the window below can reach, and the characters beyond that tell
+        # whether it was cut short): a term met again in the same text around it is decided at
+        # once (kept while the window's answer is kept)
+        near_start = start - _WINDOW - 1 if start > _WINDOW else 0
+        near = (norm[near_start:end + _WINDOW + 1], start - near_start, end - start)
+        known = self._decided_near.get(near)
+        if known is None:
+            if len(self._decided_near) > 100000:
+                self._decided_near.clear()
+            known = self._decided_near[near] = self._cuts_word_in(
+                norm, start, end, candidates, starts, rev)
+        return known
+
+    def _cuts_word_in(self, norm: str, start: int, end: int, candidates, starts: List[int],
+                      rev: str = "") -> bool:
+        """:meth:`_cuts_word` decided from the window around the term."""
         if not "\u4e00" <= norm[start] <= "\u9fff" and CJK.search(norm, start, end) is None:
             return False
         n = len(norm)
@@ -197,6 +215,7 @@ class ZhMatcher:
         if known is None:
             if len(self._decided) > 100000:
                 self._decided.clear()
+                self._decided_near.clear()  # its answers are those kept here
             known = self._decided[memo_key] = self._window_cuts_term(
                 window, s, e, cut_left, cut_right,
                 [(i - lo, k) for i, lengths in candidates[bisect_left(starts, lo):bisect_left(starts, hi)]

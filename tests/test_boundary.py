@@ -70,3 +70,26 @@ def test_terms_find_and_check_agree(tmp_path):
     by_check = sorted((p.index + 1, t.matched) for p in ctx.pairs for t in ctx.zh_terms(p))
     assert by_find == by_check
     assert (1, "货币市场") in by_find and not any(t == "平台" for _, t in by_find)
+
+
+def _contexts():
+    """The table's texts in contexts that move the window's edges: at the start and end of the
+    text, after punctuation and a line break, and after more than a window of Chinese text
+    (the window then is cut short)."""
+    long = "中华人民共和国国务院新闻办公室发布"  # longer than the window on either side
+    out = list(TERMS)  # each term alone first: its answer differs in the texts that cut it
+    for text, _, _ in CASES:
+        out += [text, f"，{text}。", f"{long}{text}", f"{text}{long}", f"{long}{text}{long}",
+                f"x\n{text}\n{long}", f"{long[:3]}{text}{long[:5]}", f"A{text}B"]
+    return out
+
+
+def test_boundary_answers_kept_per_context_are_those_of_a_fresh_matcher():
+    """A matcher that has seen other texts (and kept its answers per term context) finds what a
+    matcher new to each text finds."""
+    texts = _contexts()
+    shared = ZhMatcher(glossary())
+    seen = [[(m.start, m.end) for m in shared.find(t)] for t in texts + texts[::-1]]
+    fresh = [[(m.start, m.end) for m in ZhMatcher(glossary()).find(t)] for t in texts + texts[::-1]]
+    assert seen == fresh
+    assert any(seen) and not all(seen)

@@ -162,6 +162,7 @@ class CheckContext:
     _en_matcher: object = None
     _variants: object = None
     _shared: Dict[str, object] = field(default_factory=dict)
+    _compiled_of: Optional[tuple] = None  # (glossary, whether it is compiled)
 
     def shared(self, name: str, build: Callable[[], object]) -> object:
         """What ``build()`` returns, built once per context and kept under ``name``."""
@@ -171,10 +172,14 @@ class CheckContext:
 
     @property
     def compiled(self) -> bool:
-        """True when the glossary is a :class:`~termbase.compiled.CompiledTermbase`."""
-        from ..compiled import is_compiled
+        """True when the glossary is a :class:`~termbase.compiled.CompiledTermbase` (known once
+        per glossary: the checks ask for every match)."""
+        known = self._compiled_of
+        if known is None or known[0] is not self.glossary:
+            from ..compiled import is_compiled
 
-        return is_compiled(self.glossary)
+            known = self._compiled_of = (self.glossary, is_compiled(self.glossary))
+        return known[1]
 
     def zh_matcher(self):
         if self._zh_matcher is None and self.glossary is not None:

@@ -12,7 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress, count
+from operator import itemgetter, not_
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from rapidfuzz.distance import Indel, Levenshtein
@@ -177,8 +178,8 @@ class VariantIndex:
         if tb is None:
             return
         by_word = self._by_word
-        missing = [w for w in set(words) if w not in by_word]
-        shards = {tb.word_shard_number(w) for w in missing} - self._word_shards
+        missing = (words if isinstance(words, (set, frozenset)) else set(words)).difference(by_word)
+        shards = tb.word_shard_numbers(missing) - self._word_shards
         for s in sorted(shards):
             self._word_shards.add(s)
             by_word.update(tb.load_word_shard(s))
@@ -265,7 +266,7 @@ class VariantIndex:
         by_word = self._by_word
         present = set(folds)
         if self._termbase is not None and not by_word.keys() >= present:
-            self.prefetch(present)
+            self.prefetch(present.difference(by_word))
         memo = self._hits_memo
         if len(memo) > 200000:
             memo.clear()
@@ -276,7 +277,7 @@ class VariantIndex:
         hits = list(map(memo.get, keys))
         if None in hits:
             codes_at = self._codes_at
-            for p in [p for p, got in enumerate(hits) if got is None]:
+            for p in list(compress(count(), map(not_, hits))):  # the positions not in the memo
                 key = keys[p]
                 got = memo.get(key)  # the same key earlier in this text
                 if got is None:
@@ -326,11 +327,10 @@ class VariantIndex:
                     if not _two_words_may_vary(r, anchored, folds):
                         continue
             else:
-                if n > 3 and not r.word_set <= present:
+                if n > 3 and (absent := r.word_set - present):
                     # a near miss keeps all but one word, or all the letters: skip the rendering
                     # when two of its words (counted with repeats) are not in the text, nor its
                     # letters
-                    absent = r.word_set - present
                     if len(absent) > 1 or (not r.distinct
                                            and r.words.count(next(iter(absent))) > 1):
                         if letters is None:
@@ -343,8 +343,13 @@ class VariantIndex:
                         a = anchored[0]
                         if a >= 0 and folds[a:a + n] == r.word_list:
                             continue
-                    elif all(a >= 0 and folds[a:a + n] == r.word_list for a in set(anchored)):
-                        continue
+                    else:
+                        word_list = r.word_list
+                        for a in set(anchored):
+                            if a < 0 or folds[a:a + n] != word_list:
+                                break
+                        else:
+                            continue  # every anchor an exact occurrence
             found.extend(self._near_misses(r, anchored if len(anchored) == 1 else set(anchored),
                                            text, tokens, folds, matches))
         found.sort(key=lambda v: (-v.score, v.start))
@@ -421,7 +426,7 @@ def _windows_around(r: Rendering, anchored: Iterable[int], folds: Sequence[str]
     lo = first - 1 if first > 0 else 0
     hi = last + n + 2  # > 0: an anchor lies fewer than n words before the text
     region = tuple(folds[lo:hi])
-    rel = (first - lo,) if len(anchored) == 1 else tuple(sorted(a - lo for a in anchored))
+    rel = (first - lo,) if len(anchored) == 1 else tuple(sorted([a - lo for a in anchored]))
     key = (rel, region)
     memo = r.windows
     if memo is None:
@@ -669,7 +674,7 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
                 continue
             allowed = 1 if len(joined) <= 8 else 2
             if heads is None:
-                heads = "".join([fold[0] for fold in folds])  # one character per token
+                heads = "".join(map(itemgetter(0), folds))  # one character per token
                 ends = [0, *accumulate(map(len, folds))]  # letters before each word
             head, stop = joined[0], len(tokens) - n + 1
             at = []  # the windows' first words: those with the rendering's first letter
