@@ -109,7 +109,7 @@ def _children(pid: int):
 def test_ctrl_c_during_forked_check_exits_130_in_one_line(ws):
     rows = ["zh\ten"] + [f"重庆市人民政府外事办公室举办第{i}届外语演讲大赛，{ZH}报道。\tThe Foreign "
                          f"Affairs Office held the {i}th contest, Huanglong News Net reported."
-                         for i in range(6000)]
+                         for i in range(30000)]
     ws.path("big.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     ws.path("old.json").write_text("old report", encoding="utf-8")
     p = subprocess.Popen([sys.executable, "-m", "cli", "--glossary", str(ws.glossary), "check",
@@ -132,7 +132,7 @@ def test_ctrl_c_during_forked_check_exits_130_in_one_line(ws):
     if p.poll() is not None or len(seen) < 2 or not _children(p.pid):
         p.kill()
         pytest.skip("the check finished before its workers could be interrupted")
-    time.sleep(0.2)
+    time.sleep(0.05)
     os.killpg(p.pid, signal.SIGINT)  # what the terminal does on Ctrl-C: the whole group
     out, err = p.communicate(timeout=60)
     err = err.decode()
