@@ -31,11 +31,6 @@ def _fingerprint(source: str, target: str) -> str:
     return hashlib.sha1(f"{src}\x00{tgt}".encode("utf-8")).hexdigest()[:12]
 
 
-#: the segment whose fingerprint :meth:`Check.issue` computed last, and that fingerprint (a
-#: check reports a segment's issues one after another)
-_last_fingerprint: Tuple[object, str] = (None, "")
-
-
 @dataclass(frozen=True, init=False)
 class Issue:
     """One problem: which check, how severe, where (segment, side, span) and what to do."""
@@ -100,17 +95,10 @@ class Check(ABC):
     def issue(self, pair: SegmentPair, side: str, start: int, end: int, message: str,
               suggestion: str = "", *, rule: str = "", severity: Optional[str] = None) -> Issue:
         """Build an issue located in ``pair`` (span taken from the given side)."""
-        global _last_fingerprint
-        last = _last_fingerprint
-        if last[0] is pair:
-            fingerprint = last[1]
-        else:
-            fingerprint = _fingerprint(pair.source, pair.target)
-            _last_fingerprint = (pair, fingerprint)
         text = pair.source if side == SOURCE else pair.target
         return Issue(self.id, severity or self.severity, pair.index, pair.location, side,
                      start, end, text[start:end], message, suggestion, rule or self.id,
-                     fingerprint)
+                     _fingerprint(pair.source, pair.target))
 
 
 class SegmentCheck(Check):
