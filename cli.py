@@ -717,14 +717,15 @@ def _check(state: State, paths: tuple, project: bool, input_format: str, include
         click.echo(render_report(report, "text", style=style if use_color else None), nl=False,
                    color=use_color)
     else:
-        rendered = render_report(report, fmt)
         if report_out.kind != "stdout":
-            report_out.write_text(rendered, bom=(fmt == "csv" and report_out.kind == "file"))
+            from termbase.reports import render_report_bytes
             from termbase.reports.text import summary_line
 
+            report_out.write_bytes(render_report_bytes(
+                report, fmt, bom=(fmt == "csv" and report_out.kind == "file")))
             click.echo(f"{report_out}: {summary_line(report)}", err=True)
         else:
-            click.echo(rendered, nl=False)
+            click.echo(render_report(report, fmt), nl=False)
     if ignore_out is not None:
         n = _write_ignore_file(ignore_out, report.issues, ignore)
         click.echo(f"{ignore_out}: {n} accepted issue(s) written", err=True)

@@ -4,9 +4,21 @@ from __future__ import annotations
 from typing import Callable, Dict, Iterable, List
 
 from ..aligned import SegmentPair
-from ..numbers import (ZH_RELATIVE_REFERENCE, describe, document_year, en_quantities, is_reference,
-                       leading_label, relative_year_offsets, unmatched, year_votes, zh_quantities)
 from .base import SOURCE, TARGET, CheckContext, Issue, SegmentCheck
+
+_N = None
+
+
+def _numbers():
+    """:mod:`termbase.numbers`, imported when the check first runs rather than when it is
+    chosen: its many patterns are then compiled by the process that checks (in a parallel
+    check, the process forked for the checks that need no glossary, not before the fork)."""
+    global _N
+    if _N is None:
+        from .. import numbers
+
+        _N = numbers
+    return _N
 
 
 class NumberMismatch(SegmentCheck):
@@ -28,26 +40,28 @@ class NumberMismatch(SegmentCheck):
     def _votes(ctx: CheckContext) -> Dict[int, List[int]]:
         """Years the document's relative expressions refer to, by segment index."""
         def build():
+            n = _numbers()
             pairs = [p for p in ctx.pairs if p.source.strip() and p.target.strip()]
-            votes = year_votes([(p.source, p.target) for p in pairs],
-                               zh=lambda text: _remembered(ctx, zh_quantities, text),
-                               en=lambda text: _remembered(ctx, en_quantities, text))
+            votes = n.year_votes([(p.source, p.target) for p in pairs],
+                                 zh=lambda text: _remembered(ctx, n.zh_quantities, text),
+                                 en=lambda text: _remembered(ctx, n.en_quantities, text))
             return [(pairs[k].index, y) for k, y in votes]
         return ctx.shared("year-votes", build)
 
     def check_segment(self, pair: SegmentPair, ctx: CheckContext) -> Iterable[Issue]:
         if not pair.source.strip() or not pair.target.strip():
             return
-        src = _remembered(ctx, zh_quantities, pair.source)
-        tgt = _remembered(ctx, en_quantities, pair.target)
-        missing, extra = unmatched(src, tgt)
+        n = _N or _numbers()
+        src = _remembered(ctx, n.zh_quantities, pair.source)
+        tgt = _remembered(ctx, n.en_quantities, pair.target)
+        missing, extra = n.unmatched(src, tgt)
         if any(q.kind == "year" for q in extra):
             extra = self._implicit_years_removed(pair, extra, ctx)
-        if extra and ZH_RELATIVE_REFERENCE.search(pair.source):
+        if extra and n.ZH_RELATIVE_REFERENCE.search(pair.source):
             # 前項 (the preceding paragraph) written "Paragraph 1": a reference the source
             # makes by position, not by number, so its number cannot be checked
-            extra = [q for q in extra if not is_reference(pair.target, q)]
-        src_label, tgt_label = leading_label(src), leading_label(tgt)
+            extra = [q for q in extra if not n.is_reference(pair.target, q)]
+        src_label, tgt_label = n.leading_label(src), n.leading_label(tgt)
         if src_label and tgt_label and src_label.value != tgt_label.value:
             yield self.issue(pair, TARGET, tgt_label.start, tgt_label.end,
                              f"the list number {tgt_label.text} differs from the source's "
@@ -58,7 +72,7 @@ class NumberMismatch(SegmentCheck):
             if key in reported:
                 continue
             reported.add(key)
-            shown = describe(q)
+            shown = n.describe(q)
             hint = "" if q.text == shown else f" (= {shown})"
             yield self.issue(pair, SOURCE, q.start, q.end,
                              f"the source number {q.text}{hint} is not in the target",
@@ -79,8 +93,9 @@ class NumberMismatch(SegmentCheck):
         (2019年3月5日 for 今年, 2018 for 过去一年 in the 2019 report) must vouch for it, and
         without any written year it is accepted where the source has a relative expression; a
         year is reported where the source has no relative expression."""
-        offsets = set(relative_year_offsets(pair.source))
-        year = document_year(self._votes(ctx), exclude=pair.index)
+        n = _numbers()
+        offsets = set(n.relative_year_offsets(pair.source))
+        year = n.document_year(self._votes(ctx), exclude=pair.index)
         written = self._written_years(ctx) if year is None else set()
         kept = []
         for q in extra:
@@ -97,6 +112,7 @@ class NumberMismatch(SegmentCheck):
     def _written_years(ctx: CheckContext) -> set:
         """The four-digit years the document's Chinese writes (2019年3月5日, 2018年工作回顾)."""
         def build():
+            zh_quantities = _numbers().zh_quantities
             return {int(q.value) for p in ctx.pairs for q in _remembered(ctx, zh_quantities, p.source)
                     if q.kind == "year" and len(q.text) == 4 and q.text.isdigit()}
         return ctx.shared("written-years", build)

@@ -7,12 +7,16 @@ import os
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..aligned import SegmentPair
 from .base import SEVERITIES, CheckContext, Issue, MappedCheck, SegmentCheck, severity_rank
 from .ignore import IgnoreList
 from .registry import select_checks
+
+
+_KIND = attrgetter("check", "severity", "rule")
 
 
 @dataclass
@@ -30,23 +34,35 @@ class CheckReport:
     #: issues already rendered for the report's writer (``id`` of the issue -> its text)
     rendered: Dict[int, str] = field(default_factory=dict)
 
-    def by_check(self) -> Dict[str, int]:
-        counts = Counter(i.check for i in self.issues)
+    def _kinds(self) -> Counter:
+        """Issues counted by (check, severity, rule), in one pass."""
+        return Counter(map(_KIND, self.issues))
+
+    def by_check(self, kinds: Optional[Counter] = None) -> Dict[str, int]:
+        counts: Counter = Counter()
+        for (check, _, _), n in (self._kinds() if kinds is None else kinds).items():
+            counts[check] += n
         return {c: counts.get(c, 0) for c in self.checks}
 
-    def by_severity(self) -> Dict[str, int]:
-        counts = Counter(i.severity for i in self.issues)
+    def by_severity(self, kinds: Optional[Counter] = None) -> Dict[str, int]:
+        counts: Counter = Counter()
+        for (_, severity, _), n in (self._kinds() if kinds is None else kinds).items():
+            counts[severity] += n
         return {s: counts.get(s, 0) for s in reversed(SEVERITIES)}
 
-    def by_rule(self) -> Dict[str, int]:
+    def by_rule(self, kinds: Optional[Counter] = None) -> Dict[str, int]:
         """Counts of the finer rules (those that differ from their check's id)."""
-        counts = Counter(i.rule for i in self.issues if i.rule and i.rule != i.check)
+        counts: Counter = Counter()
+        for (check, _, rule), n in (self._kinds() if kinds is None else kinds).items():
+            if rule and rule != check:
+                counts[rule] += n
         return dict(sorted(counts.items()))
 
     def summary(self) -> Dict[str, object]:
+        kinds = self._kinds()
         return {"segments": len(self.pairs), "issues": len(self.issues), "ignored": self.ignored,
-                "by_severity": self.by_severity(), "by_check": self.by_check(),
-                "by_rule": self.by_rule()}
+                "by_severity": self.by_severity(kinds), "by_check": self.by_check(kinds),
+                "by_rule": self.by_rule(kinds)}
 
     def fails(self, fail_on: str) -> bool:
         """True when an issue at or above ``fail_on`` exists (``none`` never fails)."""

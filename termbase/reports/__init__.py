@@ -15,11 +15,17 @@ FORMATS: Dict[str, str] = {
 }
 
 
-#: format name -> "module:function(issue, pair) -> str": one issue as the format writes it, for
-#: formats whose issues are written each on its own (the processes of a parallel check render
-#: the issues they find)
+#: format name -> "module:function(issue, pair) -> bytes": one issue as the format writes it
+#: (UTF-8; text where it cannot be encoded), for formats whose issues are written each on its
+#: own (the processes of a parallel check render the issues they find)
 ISSUE_RENDERERS: Dict[str, str] = {
-    "json": "termbase.reports.json_report:issue_line",
+    "json": "termbase.reports.json_report:issue_line_utf8",
+}
+
+#: format name -> "module:function(report, **options) -> bytes": formats that put their UTF-8
+#: text together as bytes (the others' text is encoded)
+BYTE_FORMATS: Dict[str, str] = {
+    "json": "termbase.reports.json_report:render_json_bytes",
 }
 
 
@@ -45,4 +51,18 @@ def render_report(report, fmt: str = "text", **options) -> str:
     return render(report, **options)
 
 
-__all__ = ["FORMATS", "ISSUE_RENDERERS", "issue_renderer", "render_report"]
+def render_report_bytes(report, fmt: str = "text", *, bom: bool = False, **options) -> bytes:
+    """The report in ``fmt`` as UTF-8 (with a byte-order mark when ``bom``), as written to a
+    file."""
+    from importlib import import_module
+
+    if fmt in BYTE_FORMATS:
+        module, name = BYTE_FORMATS[fmt].split(":")
+        data = getattr(import_module(module), name)(report, **options)
+    else:
+        data = render_report(report, fmt, **options).encode("utf-8")
+    return b"\xef\xbb\xbf" + data if bom else data
+
+
+__all__ = ["BYTE_FORMATS", "FORMATS", "ISSUE_RENDERERS", "issue_renderer", "render_report",
+           "render_report_bytes"]
