@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from ..aligned import SegmentPair
 from ..normalize import CJK_CLASS, has_cjk
 from .base import SOURCE, TARGET, CheckContext, Issue, SegmentCheck
 
-# a run of Chinese: ideographs, with the spaces and punctuation between them
-_CJK_RUN = re.compile(f"[{CJK_CLASS}](?:[{CJK_CLASS}\\s，。、；：“”《》（）]*[{CJK_CLASS}])?")
+
+@lru_cache(maxsize=None)
+def _cjk_run() -> "re.Pattern[str]":
+    """A run of Chinese: ideographs, with the spaces and punctuation between them (compiled
+    when first needed, by the process that checks: its character classes take milliseconds)."""
+    return re.compile(f"[{CJK_CLASS}](?:[{CJK_CLASS}\\s，。、；：“”《》（）]*[{CJK_CLASS}])?")
 
 
 class Untranslated(SegmentCheck):
@@ -48,6 +53,6 @@ class Untranslated(SegmentCheck):
             yield self.issue(pair, TARGET, 0, len(pair.target), "the target is the untranslated source",
                              "translate the segment", rule="identical")
             return
-        for m in _CJK_RUN.finditer(pair.target):
+        for m in _cjk_run().finditer(pair.target):
             yield self.issue(pair, TARGET, m.start(), m.end(), f"Chinese left in the English: 「{m.group()}」",
                              "translate it (the glossary may have a rendering)", rule="chinese-in-target")
