@@ -672,7 +672,7 @@ def _check(state: State, paths: tuple, project: bool, input_format: str, include
     from termbase.outputs import Outputs
     from termbase.qa import load_ignore, run_checks
     from termbase.qa.registry import CHECKS
-    from termbase.reports import issue_renderer, render_report
+    from termbase.reports import issue_renderer, render_report, segment_renderer
 
     outputs = Outputs([*paths, ignore_file, state.path], force=force)
     items = []
@@ -692,7 +692,8 @@ def _check(state: State, paths: tuple, project: bool, input_format: str, include
         if write_ignore is not None else None
     ignore = load_ignore(ignore_file, CHECKS) if ignore_file is not None else None
     options = dict(only=only, skip=skip, ignore=ignore, boundary_check=not no_boundary_check,
-                   jobs=jobs, render_issue=issue_renderer(fmt))
+                   jobs=jobs, render_issue=issue_renderer(fmt),
+                   render_segment=segment_renderer(fmt))
     if project:
         from termbase.qa.project import check_project
 

@@ -22,6 +22,12 @@ ISSUE_RENDERERS: Dict[str, str] = {
     "json": "termbase.reports.json_report:issue_line_utf8",
 }
 
+#: format name -> "module:function(pair) -> bytes": one segment as the format lists it among
+#: the segments with issues (rendered, like the issues, by the processes of a parallel check)
+SEGMENT_RENDERERS: Dict[str, str] = {
+    "json": "termbase.reports.json_report:segment_line_utf8",
+}
+
 #: format name -> "module:function(report, **options) -> bytes": formats that put their UTF-8
 #: text together as bytes (the others' text is encoded)
 BYTE_FORMATS: Dict[str, str] = {
@@ -29,14 +35,23 @@ BYTE_FORMATS: Dict[str, str] = {
 }
 
 
-def issue_renderer(fmt: str) -> Optional[Callable]:
-    """The function rendering one issue in ``fmt`` (see :data:`ISSUE_RENDERERS`), or None."""
+def _renderer(table: Dict[str, str], fmt: str) -> Optional[Callable]:
     from importlib import import_module
 
-    if fmt not in ISSUE_RENDERERS:
+    if fmt not in table:
         return None
-    module, name = ISSUE_RENDERERS[fmt].split(":")
+    module, name = table[fmt].split(":")
     return getattr(import_module(module), name)
+
+
+def issue_renderer(fmt: str) -> Optional[Callable]:
+    """The function rendering one issue in ``fmt`` (see :data:`ISSUE_RENDERERS`), or None."""
+    return _renderer(ISSUE_RENDERERS, fmt)
+
+
+def segment_renderer(fmt: str) -> Optional[Callable]:
+    """The function rendering one segment in ``fmt`` (see :data:`SEGMENT_RENDERERS`), or None."""
+    return _renderer(SEGMENT_RENDERERS, fmt)
 
 
 def render_report(report, fmt: str = "text", **options) -> str:
@@ -54,15 +69,13 @@ def render_report(report, fmt: str = "text", **options) -> str:
 def render_report_bytes(report, fmt: str = "text", *, bom: bool = False, **options) -> bytes:
     """The report in ``fmt`` as UTF-8 (with a byte-order mark when ``bom``), as written to a
     file."""
-    from importlib import import_module
-
-    if fmt in BYTE_FORMATS:
-        module, name = BYTE_FORMATS[fmt].split(":")
-        data = getattr(import_module(module), name)(report, **options)
+    render = _renderer(BYTE_FORMATS, fmt)
+    if render is not None:
+        data = render(report, **options)
     else:
         data = render_report(report, fmt, **options).encode("utf-8")
     return b"\xef\xbb\xbf" + data if bom else data
 
 
-__all__ = ["BYTE_FORMATS", "FORMATS", "ISSUE_RENDERERS", "issue_renderer", "render_report",
-           "render_report_bytes"]
+__all__ = ["BYTE_FORMATS", "FORMATS", "ISSUE_RENDERERS", "SEGMENT_RENDERERS", "issue_renderer",
+           "render_report", "render_report_bytes", "segment_renderer"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring
+from operator import attrgetter
 from typing import Dict, List
 
 from .. import __version__
@@ -25,11 +26,14 @@ def _issue_dict(i, pair) -> Dict[str, object]:
     }
 
 
+def _segment_dict(pair) -> Dict[str, object]:
+    return {"segment": pair.index, "location": pair.location, "source": pair.source,
+            "target": pair.target, "note": pair.note}
+
+
 def _segment_dicts(report, pairs) -> List[Dict[str, object]]:
     with_issues = sorted({i.segment for i in report.issues})
-    return [{"segment": k, "location": pairs[k].location, "source": pairs[k].source,
-             "target": pairs[k].target, "note": pairs[k].note}
-            for k in with_issues if k in pairs]
+    return [_segment_dict(pairs[k]) for k in with_issues if k in pairs]
 
 
 def _head(report, issues, segments) -> Dict[str, object]:
@@ -104,33 +108,67 @@ def render_json(report, **_options) -> str:
     return render_json_bytes(report).decode("utf-8")
 
 
+_SEGMENT = attrgetter("segment")
+
+
 def _utf8(line) -> bytes:
     return line if line.__class__ is bytes else line.encode("utf-8")
 
 
+def segment_line_utf8(pair):
+    """One segment of the report's ``segments`` as its JSON line, encoded as UTF-8 (the text
+    where it cannot be encoded, as :func:`issue_line_utf8`)."""
+    line = _ENCODE(_segment_dict(pair))
+    try:
+        return line.encode("utf-8")
+    except UnicodeEncodeError:
+        return line
+
+
+def _filled(lines: list, missing) -> list:
+    """``lines`` (bytes, or text or None where not rendered) as bytes, ``missing(k)`` making
+    line ``k`` where it is None (one pass in C where every line is already bytes)."""
+    if None not in lines and bytes in (kinds := set(map(type, lines))) and len(kinds) == 1:
+        return lines
+    return [line if line.__class__ is bytes else
+            _utf8(missing(k) if line is None else line) for k, line in enumerate(lines)]
+
+
+_SEPARATOR = b",\n    "  # between the lines of a list written one item per line
+
+
 def render_json_bytes(report, **_options) -> bytes:
     """:func:`render_json`'s text encoded as UTF-8, put together from encoded lines (the lines
-    of the issues a parallel check found come from the processes that found them, already
-    encoded: joining bytes is several times faster than joining text with Chinese in it)."""
+    of the issues and segments a parallel check found come from the processes that found them,
+    already encoded: joining bytes is several times faster than joining text with Chinese in
+    it) in one join (the text between the lists glued to their first and last lines)."""
     pairs = {p.index: p for p in report.pairs}
+    issues = report.issues
     rendered = getattr(report, "rendered", None) or {}
-    issue_lines = [_utf8(rendered.get(id(i)) or issue_line(i, pairs.get(i.segment)))
-                   for i in report.issues]
-    segments = [_ENCODE(s) for s in _segment_dicts(report, pairs)]
+    issue_lines = _filled(list(map(rendered.get, map(id, issues))),
+                          lambda k: issue_line(issues[k], pairs.get(issues[k].segment)))
+    rendered_segments = getattr(report, "rendered_segments", None) or {}
+    with_issues = [k for k in sorted(set(map(_SEGMENT, issues))) if k in pairs]
+    segments = _filled(list(map(rendered_segments.get, with_issues)),
+                       lambda k: _ENCODE(_segment_dict(pairs[with_issues[k]])))
     data = _head(report, issue_lines, segments)
-    parts = [b"{"]
+    chunks: List[bytes] = []  # joined by _SEPARATOR
+    text = "{"  # what comes since the last chunk
     last = len(data) - 1
     for k, (key, value) in enumerate(data.items()):
         comma = "," if k < last else ""
         if key in _ONE_PER_LINE and value:
-            parts.append(f"  {_dumps(key)}: [".encode("utf-8"))
-            if key == "issues":
-                parts.append(b"    " + b",\n    ".join(value))
+            text += f"\n  {_dumps(key)}: [\n    "
+            if chunks:  # glued to the last line of the list before and the first of this one
+                chunks[-1] += text.encode("utf-8") + value[0]
             else:
-                parts.append(("    " + ",\n    ".join(value)).encode("utf-8"))
-            parts.append(f"  ]{comma}".encode("utf-8"))
+                chunks.append(text.encode("utf-8") + value[0])
+            chunks.extend(value[1:])
+            text = f"\n  ]{comma}"
         else:
-            parts.append(f"  {_dumps(key)}: {_dumps(value, 2).replace(chr(10), chr(10) + '  ')}"
-                         f"{comma}".encode("utf-8"))
-    parts.append(b"}\n")
-    return b"\n".join(parts)
+            text += f"\n  {_dumps(key)}: {_dumps(value, 2).replace(chr(10), chr(10) + '  ')}{comma}"
+    text += "\n}\n"
+    if not chunks:
+        return text.encode("utf-8")
+    chunks[-1] += text.encode("utf-8")
+    return _SEPARATOR.join(chunks)
