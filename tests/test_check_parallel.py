@@ -110,17 +110,27 @@ def test_inconsistent_term_is_collected_in_the_workers_and_equals_serial(bundled
 
 
 def test_issues_rendered_by_the_workers_make_the_same_json(bundled_glossary, sample_page):
-    from termbase.reports import issue_renderer, render_report
+    from termbase.reports import (issue_renderer, render_report, render_report_bytes,
+                                  segment_renderer)
 
     g = load_glossary(bundled_glossary)
     pairs = _long_document(sample_page, 20) + [
         type(p)(**{**p.__dict__, "index": p.index + 240}) for p in _opening_up_document(30)]
     serial = run_checks(pairs, g, jobs=1)
-    parallel = run_checks(pairs, g, jobs=2, render_issue=issue_renderer("json"))
+    parallel = run_checks(pairs, g, jobs=2, render_issue=issue_renderer("json"),
+                          render_segment=segment_renderer("json"))
     assert serial.rendered == {} and len(parallel.rendered) > len(parallel.issues) // 2
+    assert serial.rendered_segments == {}
+    # the inconsistent-term issues are put together in this process: rendered by the writer,
+    # and so are the segments that have no other issue
+    assert set(parallel.rendered_segments) == {
+        i.segment for i in parallel.issues if i.check != "inconsistent-term"}
+    assert any(i.segment not in parallel.rendered_segments for i in parallel.issues)
+    assert any(id(i) not in parallel.rendered for i in parallel.issues)
     assert render_report(parallel, "json") == render_report(serial, "json")
+    assert render_report_bytes(parallel, "json") == render_report(serial, "json").encode("utf-8")
     assert render_report(parallel, "csv") == render_report(serial, "csv")
-    assert issue_renderer("text") is None
+    assert issue_renderer("text") is None and segment_renderer("csv") is None
 
 
 @pytest.mark.parametrize("n_pairs, count", [(10, 32), (1000, 32), (5, 1), (100000, 5000)])
