@@ -6,6 +6,7 @@ import pytest
 from termbase.aligned import read_aligned
 from termbase.glossary import load_glossary
 from termbase.qa import run_checks
+from termbase.qa.base import Issue
 
 
 def test_parallel_report_equals_serial(bundled_glossary, sample_page):
@@ -163,3 +164,29 @@ def test_every_batch_is_taken_once_by_the_processes_that_ask(n_pairs, count):
         w.join()
     batches.close()
     assert sorted(taken) == [(k, lo, hi) for k, (lo, hi) in enumerate(batches.bounds)]
+
+
+class _MarkedIssue(Issue):
+    """An Issue subclass (a worker hands it back as itself)."""
+
+
+def test_workers_hand_back_issues_as_rows_and_get_them_back_equal():
+    import pickle
+
+    from termbase.qa.runner import _IssueRows, _packed, _unpacked
+
+    Marked = _MarkedIssue
+    a = Issue("typography", "warning", 3, "doc.txt:4:1", "target", 5, 9, "a,b", "missing space",
+              "add a space after ','", "missing-space", "def2cf2b7e0f")
+    b = Issue("term-missing", "error", 4, "doc.txt:6:1", "source", 0, 2, "重庆", "m", "s")
+    odd = Marked("x", "info", 5, "doc.txt:8:1", "target", 0, 1, "y", "m")
+    done = {(0, 0): ([[a, b], {4: ("data",)}, [], [odd, a]], [[b"l1", b"l2"], [], [], []],
+                     {3: b"s"}),
+            ("whole", 2): [b, a]}
+    packed = _packed(done)
+    assert isinstance(packed[(0, 0)][0][0], _IssueRows)
+    assert isinstance(packed[("whole", 2)], _IssueRows)
+    assert packed[(0, 0)][0][3] == [odd, a]  # a subclass travels as itself
+    back = _unpacked(pickle.loads(pickle.dumps(packed)))
+    assert back == done
+    assert [type(i) for i in back[(0, 0)][0][3]] == [Marked, Issue]

@@ -6,7 +6,8 @@ import multiprocessing as mp
 import os
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from itertools import starmap
 from operator import attrgetter
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -264,6 +265,55 @@ class _Share:
         return found, lines, segments
 
 
+_FIELDS = attrgetter(*(f.name for f in fields(Issue)))
+
+
+class _IssueRows:
+    """Issues as the tuples of their fields, the way a worker hands them to the parent (half
+    the pickling work of the issues themselves, on both sides)."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list):
+        self.rows = rows
+
+    def __reduce__(self):
+        return (_IssueRows, (self.rows,))
+
+
+def _packed(done: dict) -> dict:
+    """A worker's results with each list of :class:`Issue` (not of a subclass) as
+    :class:`_IssueRows`."""
+    def pack(found):
+        if isinstance(found, list) and found and set(map(type, found)) == {Issue}:
+            return _IssueRows(list(map(_FIELDS, found)))
+        return found
+
+    out = {}
+    for key, value in done.items():
+        if key[0] == "whole":
+            out[key] = pack(value)
+        else:
+            found, lines, segments = value
+            out[key] = ([pack(f) for f in found], lines, segments)
+    return out
+
+
+def _unpacked(done: dict) -> dict:
+    """:func:`_packed` undone (the issues built again, in order)."""
+    def unpack(found):
+        return list(starmap(Issue, found.rows)) if isinstance(found, _IssueRows) else found
+
+    out = {}
+    for key, value in done.items():
+        if key[0] == "whole":
+            out[key] = unpack(value)
+        else:
+            found, lines, segments = value
+            out[key] = ([unpack(f) for f in found], lines, segments)
+    return out
+
+
 def _parallel_issues(checks, pairs, ctx, jobs: int, render=None, render_segment=None):
     """Issues of each check, spread over forked processes, the rendered issues by ``id`` and
     the rendered segments (those with issues) by index.
@@ -301,7 +351,7 @@ def _parallel_issues(checks, pairs, ctx, jobs: int, render=None, render_segment=
             check.prepare(ctx)
             share.done[("whole", checks.index(check))] = list(check.run(pairs, ctx))
         serve_early()
-        return share.done
+        return _packed(share.done)
 
     calls: list = []
     try:
@@ -312,7 +362,7 @@ def _parallel_issues(checks, pairs, ctx, jobs: int, render=None, render_segment=
         def collect() -> None:  # as soon as a process is done: it holds its memory till then
             for call in calls:
                 if call.ready() and not call.collected:
-                    collected.update(call.result())
+                    collected.update(_unpacked(call.result()))
                     call.collected = True
 
         if late:
@@ -321,14 +371,14 @@ def _parallel_issues(checks, pairs, ctx, jobs: int, render=None, render_segment=
             def late_process():
                 share.serve(1, queues[1], late)
                 serve_early()
-                return share.done
+                return _packed(share.done)
 
             calls += [_ForkedCall(late_process) for _ in range(jobs - 1)]
             share.serve(1, queues[1], late, between=collect)
         serve_early(between=collect)
         for call in calls:
             if not call.collected:
-                collected.update(call.result())
+                collected.update(_unpacked(call.result()))
                 call.collected = True
     finally:
         for call in calls:
