@@ -25,7 +25,7 @@ _CJK_RUN = re.compile(f"[{CJK_CLASS}]*")  # the CJK characters from a position o
 _CHARS_PER_HEAD = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class TermMatch:
     """A glossary term found in a text: ``text[start:end]`` is ``matched``."""
 
@@ -34,6 +34,12 @@ class TermMatch:
     matched: str
     variant: str
     entry: Entry
+
+    def __init__(self, start: int, end: int, matched: str, variant: str, entry: Entry) -> None:
+        # what the generated frozen __init__ does (one object.__setattr__ per field), in one
+        # step: a document's sources hold thousands of terms
+        self.__dict__.update({"start": start, "end": end, "matched": matched,
+                              "variant": variant, "entry": entry})
 
     @property
     def english(self) -> str:
@@ -91,6 +97,11 @@ class ZhMatcher:
         self._decided_near: Dict[tuple, bool] = {}  # see _cuts_word
         self._expected: Dict[str, str] = {}  # text -> normalised, of the texts expected
 
+    @property
+    def _pairs_seen(self) -> Dict[str, Tuple[str, Entry]]:
+        """Keys whose :meth:`_pair` is known, with it (a key not there: ask :meth:`_pair`)."""
+        return self._variants
+
     def _pair(self, key: str) -> Tuple[str, Entry]:
         """(variant as written in the glossary, entry) of a normalised key."""
         return self._variants[key]
@@ -138,6 +149,9 @@ class ZhMatcher:
         pos = 0
         boundary_check = self.boundary_check
         rev = norm[::-1] if boundary_check else ""
+        # _cuts_word's and _pair's memos, looked up here first (one call less per term met)
+        decided_near = self._decided_near
+        pairs = self._pairs_seen
         for start, lengths in candidates:
             if start < pos:
                 continue
@@ -146,10 +160,19 @@ class ZhMatcher:
                 if ((norm[start] < "\x80" or norm[end - 1] < "\x80")
                         and not self._at_latin_boundary(norm, start, end)):
                     continue
-                if boundary_check and self._cuts_word(norm, start, end, candidates, starts, rev):
-                    continue
-                variant, entry = self._pair(norm[start:end])
-                matches.append(TermMatch(start, end, text[start:end], variant, entry))
+                if boundary_check:
+                    near_start = start - _WINDOW - 1 if start > _WINDOW else 0
+                    cuts = decided_near.get(
+                        (norm[near_start:end + _WINDOW + 1], start - near_start, length))
+                    if cuts is None:
+                        cuts = self._cuts_word(norm, start, end, candidates, starts, rev)
+                    if cuts:
+                        continue
+                key = norm[start:end]
+                pair = pairs.get(key)
+                if pair is None:
+                    pair = self._pair(key)
+                matches.append(TermMatch(start, end, text[start:end], pair[0], pair[1]))
                 pos = end
                 break
         return matches
@@ -319,6 +342,10 @@ class CompiledZhMatcher(ZhMatcher):
         self._lengths_of = self._lengths.__getitem__  # decodes what it has not seen
         self._all_heads = False
         self._pairs: Dict[str, Tuple[str, Entry]] = {}
+
+    @property
+    def _pairs_seen(self) -> Dict[str, Tuple[str, Entry]]:
+        return self._pairs
 
     def _pair(self, key: str) -> Tuple[str, Entry]:
         pair = self._pairs.get(key)

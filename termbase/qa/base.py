@@ -253,13 +253,9 @@ class CheckContext:
     def target_folds(self) -> set:
         """Every folded word (``Token.fold``) of the targets."""
         def build() -> set:
-            from ..en_match import token_folds
+            from ..en_match import texts_token_folds
 
-            folds: set = set()
-            for p in self.pairs:
-                if p.target:
-                    folds |= token_folds(p.target)
-            return folds
+            return texts_token_folds([p.target for p in self.pairs if p.target])
         return self.shared("target-folds", build)
 
     def all_zh_terms(self) -> None:
