@@ -183,18 +183,24 @@ class EnMatcher:
     def _add(self, rendering: str, words: Tuple[str, ...], entry: Optional[Entry], kind: str,
              case_sensitive: bool) -> None:
         phrase = _Phrase(rendering, words, entry, kind, case_sensitive)
-        head = tuple(w.lower() for w in words[:-1])
+        n = len(words)
+        head = tuple(map(str.lower, words[:-1])) if n > 1 else ()
+        index = self._index
+        pair_lengths = self._pair_lengths
         for form in _forms(words[-1].lower()):
             key = head + (form,)
-            bucket = self._index.setdefault(key, [])
-            if phrase not in bucket:
+            bucket = index.get(key)
+            if bucket is None:
+                index[key] = [phrase]
+            elif phrase not in bucket:
                 bucket.append(phrase)
-            if len(key) == 1:
+            if n == 1:
                 self._singles.add(form)
                 continue
-            lengths = self._pair_lengths.get(key[:2], ())
-            if len(key) not in lengths:
-                self._pair_lengths[key[:2]] = tuple(sorted(lengths + (len(key),), reverse=True))
+            pair = key[:2]
+            lengths = pair_lengths.get(pair, ())
+            if n not in lengths:
+                pair_lengths[pair] = tuple(sorted(lengths + (n,), reverse=True))
 
     def find_all(self, text: str, tokens: Optional[Sequence[Token]] = None) -> List[EnMatch]:
         """Every occurrence of every indexed rendering, overlapping ones included."""

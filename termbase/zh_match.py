@@ -361,9 +361,9 @@ class CompiledZhMatcher(ZhMatcher):
         if chars >= _CHARS_PER_HEAD * self._termbase.zh_head_count():
             # texts this long meet most heads: decoding them all at once costs less
             lengths = self._lengths
-            for head_lengths, codes in self._termbase.zh_heads():
-                self._variants.update(codes)
-                lengths[next(iter(codes))[:2]] = head_lengths
+            head_lengths, codes = self._termbase.zh_index()
+            self._variants.update(codes)
+            lengths.update(head_lengths)
             self._lengths_of = lengths.get  # every head is there
             self._all_heads = True
 

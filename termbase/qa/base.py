@@ -209,7 +209,9 @@ class CheckContext:
 
         tb = self.glossary
         self.all_zh_terms()
-        found = {tb.entry_id(t.entry) for p in self.pairs for t in self.zh_terms(p)}
+        zh = self._zh
+        entries = {id(t.entry): t.entry for p in self.pairs for t in zh[p.index]}
+        found = set(map(tb.entry_id, entries.values()))
         m = EnMatcher()
         for eid in sorted(found | tb.forbidden_candidates(self.target_folds())):
             e = tb.entry(eid)
