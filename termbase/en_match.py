@@ -49,8 +49,13 @@ class EnMatch:
                  entry: Optional[Entry], kind: str = APPROVED) -> None:
         # what the generated frozen __init__ does (one object.__setattr__ per field), in one
         # step: a document's targets make thousands of matches
-        self.__dict__.update({"start": start, "end": end, "matched": matched,
-                              "rendering": rendering, "entry": entry, "kind": kind})
+        d = self.__dict__
+        d["start"] = start
+        d["end"] = end
+        d["matched"] = matched
+        d["rendering"] = rendering
+        d["entry"] = entry
+        d["kind"] = kind
 
 
 class TokenList(list):

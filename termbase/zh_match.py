@@ -38,8 +38,12 @@ class TermMatch:
     def __init__(self, start: int, end: int, matched: str, variant: str, entry: Entry) -> None:
         # what the generated frozen __init__ does (one object.__setattr__ per field), in one
         # step: a document's sources hold thousands of terms
-        self.__dict__.update({"start": start, "end": end, "matched": matched,
-                              "variant": variant, "entry": entry})
+        d = self.__dict__
+        d["start"] = start
+        d["end"] = end
+        d["matched"] = matched
+        d["variant"] = variant
+        d["entry"] = entry
 
     @property
     def english(self) -> str:
@@ -161,11 +165,15 @@ class ZhMatcher:
                         and not self._at_latin_boundary(norm, start, end)):
                     continue
                 if boundary_check:
+                    # _cuts_word, its memo looked up here
                     near_start = start - _WINDOW - 1 if start > _WINDOW else 0
-                    cuts = decided_near.get(
-                        (norm[near_start:end + _WINDOW + 1], start - near_start, length))
+                    near = (norm[near_start:end + _WINDOW + 1], start - near_start, length)
+                    cuts = decided_near.get(near)
                     if cuts is None:
-                        cuts = self._cuts_word(norm, start, end, candidates, starts, rev)
+                        if len(decided_near) > 100000:
+                            decided_near.clear()
+                        cuts = decided_near[near] = self._cuts_word_in(
+                            norm, start, end, candidates, starts, rev)
                     if cuts:
                         continue
                 key = norm[start:end]
