@@ -149,6 +149,7 @@ class ZhMatcher:
         if not candidates:
             return []
         starts = [c[0] for c in candidates]
+        n = len(norm)
         matches: List[TermMatch] = []
         pos = 0
         boundary_check = self.boundary_check
@@ -164,8 +165,13 @@ class ZhMatcher:
                 if ((norm[start] < "\x80" or norm[end - 1] < "\x80")
                         and not self._at_latin_boundary(norm, start, end)):
                     continue
-                if boundary_check:
-                    # _cuts_word, its memo looked up here
+                if boundary_check and (
+                        ((left := norm[start - 1] if start else "") >= "\u3400"
+                         and ("\u4e00" <= left <= "\u9fff" or is_cjk(left)))
+                        or ((right := norm[end] if end < n else "") >= "\u3400"
+                            and ("\u4e00" <= right <= "\u9fff" or is_cjk(right)))):
+                    # _cuts_word (a term with no CJK character beside it is all its window:
+                    # it cuts no word), its memo looked up here
                     near_start = start - _WINDOW - 1 if start > _WINDOW else 0
                     near = (norm[near_start:end + _WINDOW + 1], start - near_start, length)
                     cuts = decided_near.get(near)
