@@ -21,7 +21,7 @@ _WINDOW = 8  # characters of context segmented on each side of a candidate match
 _CJK_RUN = re.compile(f"[{CJK_CLASS}]*")  # the CJK characters from a position on (is_cjk)
 #: texts expected by a compiled matcher decode its whole Chinese index at once when they have
 #: this many characters per head of it (a head decoded when first met costs some 2
-#: microseconds, one of all decoded at once 1)
+#: microseconds, one of all decoded at once, in one piece, under half of one)
 _CHARS_PER_HEAD = 8
 
 
