@@ -49,8 +49,8 @@ from .glossary import Entry, Glossary, zh_keys
 PathLike = Union[str, Path]
 
 #: layout version of compiled files (part of the cache key)
-FORMAT = 3
-MAGIC = b"TTCTERM\x03"
+FORMAT = 4
+MAGIC = b"TTCTERM\x04"
 SUFFIX = ".ttc"
 #: compiled files kept in the cache directory (least recently used are removed beyond this)
 KEEP = 16
@@ -222,8 +222,11 @@ def compile_glossary(glossary: Glossary, sha256: Optional[str] = None) -> bytes:
             by_head.setdefault(key[:2], {})[key] = code
     head_order = sorted(by_head, key=_head_code)
     zh_heads = array("Q", map(_head_code, head_order))
-    zh_blobs = [marshal.dumps((tuple(sorted(heads[h], reverse=True)), by_head[h]))
-                for h in head_order]
+    head_lengths = [tuple(sorted(heads[h], reverse=True)) for h in head_order]
+    zh_blobs = [marshal.dumps((lengths, by_head[h])) for lengths, h in zip(head_lengths, head_order)]
+    # the same index in one piece, for texts that meet most heads (see zh_index)
+    zh_all_keys = tuple(key for h in head_order for key in by_head[h])
+    zh_all_codes = array("Q", [code for h in head_order for code in by_head[h].values()])
     n_word_shards = max(1, len(by_word) // _WORDS_PER_SHARD)
     word_shards: List[Dict[str, dict]] = [{} for _ in range(n_word_shards)]
     for word, inner in by_word.items():
@@ -237,6 +240,8 @@ def compile_glossary(glossary: Glossary, sha256: Optional[str] = None) -> bytes:
         ("zh_offsets", _offsets(zh_blobs)),
         ("zh", b"".join(zh_blobs)),
         ("zh_singles", marshal.dumps(singles)),
+        ("zh_all", marshal.dumps((tuple(head_order), tuple(head_lengths), zh_all_keys))),
+        ("zh_all_codes", zh_all_codes.tobytes()),
         ("forbidden", marshal.dumps({k: tuple(v) for k, v in forbidden_by_first.items()})),
         ("names", marshal.dumps(tuple(name_list))),
         ("rend_entry", rend_entry.tobytes()),
@@ -457,6 +462,13 @@ class CompiledTermbase:
             if hit is None:
                 hit = loaded[i] = marshal.loads(data[offsets[i]:offsets[i + 1]])
             yield hit
+
+    def zh_index(self) -> Tuple[Dict[str, Tuple[int, ...]], Dict[str, int]]:
+        """The whole Chinese index at once: ``(lengths, codes)``, the key lengths of every head
+        (as :meth:`zh_head` gives them) and the code of every key of two characters or more
+        (new dictionaries, decoded in one piece)."""
+        heads, lengths, keys = self._load("zh_all")
+        return dict(zip(heads, lengths)), dict(zip(keys, self._array("zh_all_codes", "Q")))
 
     def zh_matcher(self, *, boundary_check: bool = True):
         """A :class:`~termbase.zh_match.ZhMatcher` over this termbase (its index is decoded as the

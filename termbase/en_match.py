@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import accumulate, compress, count, islice, repeat
+from operator import attrgetter
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from .glossary import Entry
@@ -33,7 +34,7 @@ class Token(NamedTuple):
     fold: str  # ``word`` lower-cased
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class EnMatch:
     """A rendering found in English text: ``text[start:end]`` is ``matched``."""
 
@@ -43,6 +44,18 @@ class EnMatch:
     rendering: str
     entry: Optional[Entry]
     kind: str = APPROVED
+
+    def __init__(self, start: int, end: int, matched: str, rendering: str,
+                 entry: Optional[Entry], kind: str = APPROVED) -> None:
+        # what the generated frozen __init__ does (one object.__setattr__ per field), in one
+        # step: a document's targets make thousands of matches
+        d = self.__dict__
+        d["start"] = start
+        d["end"] = end
+        d["matched"] = matched
+        d["rendering"] = rendering
+        d["entry"] = entry
+        d["kind"] = kind
 
 
 class TokenList(list):
@@ -77,13 +90,23 @@ def tokenize_en(text: str) -> List[Token]:
     words = parts[1::2]
     ends = list(accumulate(map(len, parts)))
     if "'" in text or "\u2019" in text:
-        for i, word in enumerate(words):
-            if "'" in word or "\u2019" in word:
-                words[i] = _POSSESSIVE.sub("", word.replace("\u2019", "'")) or word
+        for i in _with_apostrophe(words, text):
+            word = words[i]
+            words[i] = _POSSESSIVE.sub("", word.replace("\u2019", "'")) or word
     folds = list(map(str.lower, words))
     out = TokenList(map(_new_tuple, repeat(Token), zip(ends[0::2], ends[1::2], words, folds)))
     out.folds = folds
     return out
+
+
+def _with_apostrophe(words: List[str], text: str) -> Iterable[int]:
+    """The positions of the words of ``text`` that hold an apostrophe (' or \u2019), in order
+    (found in C: the words of a text are many, those with an apostrophe few)."""
+    if "\u2019" not in text:
+        return compress(count(), map(str.__contains__, words, repeat("'")))
+    if "'" not in text:
+        return compress(count(), map(str.__contains__, words, repeat("\u2019")))
+    return [i for i, word in enumerate(words) if "'" in word or "\u2019" in word]
 
 
 def folds_of(tokens: Sequence[Token]) -> List[str]:
@@ -165,18 +188,24 @@ class EnMatcher:
     def _add(self, rendering: str, words: Tuple[str, ...], entry: Optional[Entry], kind: str,
              case_sensitive: bool) -> None:
         phrase = _Phrase(rendering, words, entry, kind, case_sensitive)
-        head = tuple(w.lower() for w in words[:-1])
+        n = len(words)
+        head = tuple(map(str.lower, words[:-1])) if n > 1 else ()
+        index = self._index
+        pair_lengths = self._pair_lengths
         for form in _forms(words[-1].lower()):
             key = head + (form,)
-            bucket = self._index.setdefault(key, [])
-            if phrase not in bucket:
+            bucket = index.get(key)
+            if bucket is None:
+                index[key] = [phrase]
+            elif phrase not in bucket:
                 bucket.append(phrase)
-            if len(key) == 1:
+            if n == 1:
                 self._singles.add(form)
                 continue
-            lengths = self._pair_lengths.get(key[:2], ())
-            if len(key) not in lengths:
-                self._pair_lengths[key[:2]] = tuple(sorted(lengths + (len(key),), reverse=True))
+            pair = key[:2]
+            lengths = pair_lengths.get(pair, ())
+            if n not in lengths:
+                pair_lengths[pair] = tuple(sorted(lengths + (n,), reverse=True))
 
     def find_all(self, text: str, tokens: Optional[Sequence[Token]] = None) -> List[EnMatch]:
         """Every occurrence of every indexed rendering, overlapping ones included."""
@@ -190,12 +219,13 @@ class EnMatcher:
         index = self._index
         # renderings of two words or more where the text's two words begin one (longest first;
         # the pairs of words and their lookups made in C, one per word of the text)
-        lengths_at = list(map(self._pair_lengths.get, zip(folds, islice(folds, 1, None))))
+        pairs = list(zip(folds, islice(folds, 1, None)))
+        lengths_at = list(map(self._pair_lengths.get, pairs))
         for i, lengths in zip(compress(count(), lengths_at), filter(None, lengths_at)):
             for n in lengths:
                 if i + n > n_tok:
                     continue
-                phrases = index.get(tuple(folds[i:i + n]))
+                phrases = index.get(pairs[i] if n == 2 else tuple(folds[i:i + n]))
                 if not phrases:
                     continue
                 s, e = toks[i].start, toks[i + n - 1].end
@@ -207,6 +237,7 @@ class EnMatcher:
                                          phrase.kind))
         # renderings of one word (the order of the matches is made by the sort below: no two
         # lookups find the same span)
+        multi = len(out)  # those above are in order already (by token, longest first)
         singles = self._singles
         if singles:
             for i in compress(count(), map(singles.__contains__, folds)):
@@ -218,8 +249,10 @@ class EnMatcher:
                         continue
                     out.append(EnMatch(s, e, matched, phrase.rendering, phrase.entry,
                                          phrase.kind))
-        if len(out) > 1:
-            out.sort(key=_match_order)
+        if multi and len(out) > multi:
+            # the one-word matches go between the longer ones: after those at the same start
+            # (they end first), which the stable sort by start keeps in place (_match_order)
+            out.sort(key=_by_start)
         return out
 
     def find(self, text: str, tokens: Optional[Sequence[Token]] = None) -> List[EnMatch]:
@@ -234,7 +267,11 @@ class EnMatcher:
 
 
 def _match_order(m: EnMatch) -> Tuple[int, int]:
+    """The order of :meth:`EnMatcher.find_all`: by start, longest first."""
     return m.start, m.start - m.end
+
+
+_by_start = attrgetter("start")
 
 
 def phrase_firsts(words: Sequence[str]) -> Set[str]:
@@ -253,11 +290,24 @@ def phrase_firsts(words: Sequence[str]) -> Set[str]:
 def token_folds(text: str) -> Set[str]:
     """The folded words (``Token.fold``) of ``text``: what :func:`tokenize_en` would give, at the
     speed of one regular-expression pass."""
-    words = _TOKEN.findall(text)
+    return _folds_of_words(set(_TOKEN.findall(text)), text)
+
+
+def texts_token_folds(texts: Iterable[str]) -> Set[str]:
+    """The union of :func:`token_folds` over ``texts`` (no word runs from one text into the
+    next across the line break that joins them: one pass over all)."""
+    joined = "\n".join(texts)
+    return _folds_of_words(set(_TOKEN.findall(joined)), joined)
+
+
+def _folds_of_words(words: Set[str], text: str) -> Set[str]:
+    """The folded forms of the distinct words ``words`` matched in ``text`` (each word's fold is
+    a function of the word alone: found once per distinct word)."""
     if "'" in text or "\u2019" in text:
-        for i, word in enumerate(words):
-            if "'" in word or "\u2019" in word:
-                words[i] = _POSSESSIVE.sub("", word.replace("\u2019", "'")) or word
+        odd = [w for w in words if "'" in w or "\u2019" in w]
+        if odd:
+            words.difference_update(odd)
+            words.update(_POSSESSIVE.sub("", w.replace("\u2019", "'")) or w for w in odd)
     return set(map(str.lower, words))
 
 

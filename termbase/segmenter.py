@@ -371,8 +371,12 @@ def _cut(sentence: str, base: Dict[str, int], extra: Dict[str, int], total: int)
 def _cut_block(sentence: str, base: Dict[str, int], extra: Dict[str, int], total: int) -> List[str]:
     """jieba's ``__cut_DAG_NO_HMM``: the most probable route through the word graph."""
     n = len(sentence)
-    dag = []
     get_extra, get_base = extra.get, base.get
+    logtotal = math.log(total)
+    log = math.log
+    # the word graph: for each start, the ends of its words with log(freq) - logtotal, the
+    # weight of the word (a start without a word: the character alone, of frequency 1)
+    dag = []
     for k in range(n):
         ends = []
         i = k
@@ -384,23 +388,17 @@ def _cut_block(sentence: str, base: Dict[str, int], extra: Dict[str, int], total
                 if f is None:
                     break
             if f:
-                ends.append(i)
+                ends.append((i, log(f) - logtotal))
             i += 1
             frag = sentence[k:i + 1]
         if not ends:
-            ends.append(k)
+            ends.append((k, log(1) - logtotal))
         dag.append(ends)
-    route = {n: (0, 0)}
-    logtotal = math.log(total)
-    log = math.log
+    route = [(0, 0)] * (n + 1)
     for idx in range(n - 1, -1, -1):
         best = None
-        for x in dag[idx]:
-            frag = sentence[idx:x + 1]
-            f = get_extra(frag)
-            if f is None:
-                f = get_base(frag)
-            cand = (log(f or 1) - logtotal + route[x + 1][0], x)
+        for x, weight in dag[idx]:
+            cand = (weight + route[x + 1][0], x)
             if best is None or cand > best:
                 best = cand
         route[idx] = best

@@ -21,11 +21,11 @@ _WINDOW = 8  # characters of context segmented on each side of a candidate match
 _CJK_RUN = re.compile(f"[{CJK_CLASS}]*")  # the CJK characters from a position on (is_cjk)
 #: texts expected by a compiled matcher decode its whole Chinese index at once when they have
 #: this many characters per head of it (a head decoded when first met costs some 2
-#: microseconds, one of all decoded at once 1)
+#: microseconds, one of all decoded at once, in one piece, under half of one)
 _CHARS_PER_HEAD = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class TermMatch:
     """A glossary term found in a text: ``text[start:end]`` is ``matched``."""
 
@@ -34,6 +34,16 @@ class TermMatch:
     matched: str
     variant: str
     entry: Entry
+
+    def __init__(self, start: int, end: int, matched: str, variant: str, entry: Entry) -> None:
+        # what the generated frozen __init__ does (one object.__setattr__ per field), in one
+        # step: a document's sources hold thousands of terms
+        d = self.__dict__
+        d["start"] = start
+        d["end"] = end
+        d["matched"] = matched
+        d["variant"] = variant
+        d["entry"] = entry
 
     @property
     def english(self) -> str:
@@ -91,6 +101,11 @@ class ZhMatcher:
         self._decided_near: Dict[tuple, bool] = {}  # see _cuts_word
         self._expected: Dict[str, str] = {}  # text -> normalised, of the texts expected
 
+    @property
+    def _pairs_seen(self) -> Dict[str, Tuple[str, Entry]]:
+        """Keys whose :meth:`_pair` is known, with it (a key not there: ask :meth:`_pair`)."""
+        return self._variants
+
     def _pair(self, key: str) -> Tuple[str, Entry]:
         """(variant as written in the glossary, entry) of a normalised key."""
         return self._variants[key]
@@ -134,10 +149,14 @@ class ZhMatcher:
         if not candidates:
             return []
         starts = [c[0] for c in candidates]
+        n = len(norm)
         matches: List[TermMatch] = []
         pos = 0
         boundary_check = self.boundary_check
         rev = norm[::-1] if boundary_check else ""
+        # _cuts_word's and _pair's memos, looked up here first (one call less per term met)
+        decided_near = self._decided_near
+        pairs = self._pairs_seen
         for start, lengths in candidates:
             if start < pos:
                 continue
@@ -146,10 +165,28 @@ class ZhMatcher:
                 if ((norm[start] < "\x80" or norm[end - 1] < "\x80")
                         and not self._at_latin_boundary(norm, start, end)):
                     continue
-                if boundary_check and self._cuts_word(norm, start, end, candidates, starts, rev):
-                    continue
-                variant, entry = self._pair(norm[start:end])
-                matches.append(TermMatch(start, end, text[start:end], variant, entry))
+                if boundary_check and (
+                        ((left := norm[start - 1] if start else "") >= "\u3400"
+                         and ("\u4e00" <= left <= "\u9fff" or is_cjk(left)))
+                        or ((right := norm[end] if end < n else "") >= "\u3400"
+                            and ("\u4e00" <= right <= "\u9fff" or is_cjk(right)))):
+                    # _cuts_word (a term with no CJK character beside it is all its window:
+                    # it cuts no word), its memo looked up here
+                    near_start = start - _WINDOW - 1 if start > _WINDOW else 0
+                    near = (norm[near_start:end + _WINDOW + 1], start - near_start, length)
+                    cuts = decided_near.get(near)
+                    if cuts is None:
+                        if len(decided_near) > 100000:
+                            decided_near.clear()
+                        cuts = decided_near[near] = self._cuts_word_in(
+                            norm, start, end, candidates, starts, rev)
+                    if cuts:
+                        continue
+                key = norm[start:end]
+                pair = pairs.get(key)
+                if pair is None:
+                    pair = self._pair(key)
+                matches.append(TermMatch(start, end, text[start:end], pair[0], pair[1]))
                 pos = end
                 break
         return matches
@@ -320,6 +357,10 @@ class CompiledZhMatcher(ZhMatcher):
         self._all_heads = False
         self._pairs: Dict[str, Tuple[str, Entry]] = {}
 
+    @property
+    def _pairs_seen(self) -> Dict[str, Tuple[str, Entry]]:
+        return self._pairs
+
     def _pair(self, key: str) -> Tuple[str, Entry]:
         pair = self._pairs.get(key)
         if pair is None:
@@ -334,9 +375,9 @@ class CompiledZhMatcher(ZhMatcher):
         if chars >= _CHARS_PER_HEAD * self._termbase.zh_head_count():
             # texts this long meet most heads: decoding them all at once costs less
             lengths = self._lengths
-            for head_lengths, codes in self._termbase.zh_heads():
-                self._variants.update(codes)
-                lengths[next(iter(codes))[:2]] = head_lengths
+            head_lengths, codes = self._termbase.zh_index()
+            self._variants.update(codes)
+            lengths.update(head_lengths)
             self._lengths_of = lengths.get  # every head is there
             self._all_heads = True
 

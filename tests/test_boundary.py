@@ -93,3 +93,39 @@ def test_boundary_answers_kept_per_context_are_those_of_a_fresh_matcher():
     fresh = [[(m.start, m.end) for m in ZhMatcher(glossary()).find(t)] for t in texts + texts[::-1]]
     assert seen == fresh
     assert any(seen) and not all(seen)
+
+
+def _find_by_definition(matcher, text):
+    """ZhMatcher.find spelled out: each candidate (longest first, left to right) kept unless it
+    cuts a Latin word or, by :meth:`ZhMatcher._cuts_word`, a word of the segmenter."""
+    from termbase.normalize import normalize_zh
+
+    norm = normalize_zh(text)
+    candidates = matcher.candidates(norm)
+    starts = [c[0] for c in candidates]
+    out, pos = [], 0
+    for start, lengths in candidates:
+        if start < pos:
+            continue
+        for length in lengths:
+            end = start + length
+            if not matcher._at_latin_boundary(norm, start, end):
+                continue
+            if matcher._cuts_word(norm, start, end, candidates, starts):
+                continue
+            out.append((start, end, text[start:end], matcher._pair(norm[start:end])[0]))
+            pos = end
+            break
+    return out
+
+
+@pytest.mark.parametrize("text", [
+    "平台", "平台。", "，平台", "和平台", "平台上", "ABC平台", "平台ABC", "「平台」", "和平台上",
+    "我们，和平台上", "研究生命", "生命起源", "他说：李强。", "李强", "金融业界", "（金融业）界",
+    "𠀀平台", "平台𠀀", "㐀平台", "平台豈", "平台 上", "市长江", "南京市长江大桥，市长。",
+])
+def test_find_is_its_definition_beside_and_apart_from_other_cjk(text):
+    """Terms with a CJK character beside them (or none: the term is all its window) are decided
+    as the boundary test defines it (CJK extensions and compatibility forms count as CJK)."""
+    fast = [(m.start, m.end, m.matched, m.variant) for m in ZhMatcher(glossary()).find(text)]
+    assert fast == _find_by_definition(ZhMatcher(glossary()), text)

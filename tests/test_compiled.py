@@ -94,6 +94,12 @@ def test_compiled_entries_and_indexes_match_the_glossary():
         for r in e.en:
             assert tb.is_approved_words(tuple(t.fold for t in tokenize_en(r)))
     assert not tb.is_approved_words(("no", "such", "rendering"))
+    # the Chinese index in one piece is the index by head
+    lengths, codes = tb.zh_index()
+    by_head = list(tb.zh_heads())
+    assert lengths == {next(iter(c))[:2]: ls for ls, c in by_head}
+    assert codes == {k: code for _, c in by_head for k, code in c.items()}
+    assert set(codes) == {k for i in range(len(g)) for k in tb.zh_keys_of(i) if len(k) > 1}
     assert tb.glossary().entries == g.entries
     pairs = read_aligned(DATA / "chongqing-yearbook-page.txt")
     assert proper_names(pairs, tb) == proper_names(pairs, g)

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from termbase.en_match import (APPROVED, EnMatcher, Token, TokenList, folds_of, token_folds,
-                               tokenize_en)
+from termbase.en_match import (APPROVED, EnMatcher, Token, TokenList, folds_of, texts_token_folds,
+                               token_folds, tokenize_en)
 
 _WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019][A-Za-z]+)?")
 
@@ -51,6 +51,22 @@ def test_tokenize_en_is_the_match_by_match_definition(text):
     assert got.folds == [t.fold for t in want]
     assert folds_of(got) == got.folds
     assert token_folds(text) == {t.fold for t in want}
+
+
+@pytest.mark.parametrize("texts", [
+    [],
+    [""],
+    TEXTS,
+    ["Chongqing", "s"],  # the line break between texts ends a word: no "Chongqings"
+    ["it'", "s here"],  # nor an apostrophe word across texts
+    ["the CPC’s", "the CPC's", "CPC"],  # one fold from three words
+    ["x’y", "plain words only"],  # an apostrophe in one text only
+])
+def test_token_folds_of_many_texts_are_the_union_of_each(texts):
+    want = set()
+    for text in texts:
+        want |= {t.fold for t in reference_tokens(text)}
+    assert texts_token_folds(texts) == want
 
 
 def test_token_list_survives_copy_and_pickle_and_slices_to_plain_lists():

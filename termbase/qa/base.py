@@ -209,7 +209,9 @@ class CheckContext:
 
         tb = self.glossary
         self.all_zh_terms()
-        found = {tb.entry_id(t.entry) for p in self.pairs for t in self.zh_terms(p)}
+        zh = self._zh
+        entries = {id(t.entry): t.entry for p in self.pairs for t in zh[p.index]}
+        found = set(map(tb.entry_id, entries.values()))
         m = EnMatcher()
         for eid in sorted(found | tb.forbidden_candidates(self.target_folds())):
             e = tb.entry(eid)
@@ -253,13 +255,9 @@ class CheckContext:
     def target_folds(self) -> set:
         """Every folded word (``Token.fold``) of the targets."""
         def build() -> set:
-            from ..en_match import token_folds
+            from ..en_match import texts_token_folds
 
-            folds: set = set()
-            for p in self.pairs:
-                if p.target:
-                    folds |= token_folds(p.target)
-            return folds
+            return texts_token_folds([p.target for p in self.pairs if p.target])
         return self.shared("target-folds", build)
 
     def all_zh_terms(self) -> None:
