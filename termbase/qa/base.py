@@ -51,12 +51,21 @@ class Issue:
     def __init__(self, check: str, severity: str, segment: int, location: str, side: str,
                  start: int, end: int, span: str, message: str, suggestion: str = "",
                  rule: str = "", fingerprint: str = "") -> None:
-        # what the generated frozen __init__ does (one object.__setattr__ per field), in one
-        # step: checks build thousands of issues
-        self.__dict__.update({
-            "check": check, "severity": severity, "segment": segment, "location": location,
-            "side": side, "start": start, "end": end, "span": span, "message": message,
-            "suggestion": suggestion, "rule": rule, "fingerprint": fingerprint})
+        # what the generated frozen __init__ does (one object.__setattr__ per field), stored
+        # straight into the instance dict: checks build thousands of issues
+        d = self.__dict__
+        d["check"] = check
+        d["severity"] = severity
+        d["segment"] = segment
+        d["location"] = location
+        d["side"] = side
+        d["start"] = start
+        d["end"] = end
+        d["span"] = span
+        d["message"] = message
+        d["suggestion"] = suggestion
+        d["rule"] = rule
+        d["fingerprint"] = fingerprint
 
     def __reduce_ex__(self, protocol):
         # pickled as the call that builds it (smaller, and read back faster than the state dict
