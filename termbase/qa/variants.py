@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, count
-from operator import itemgetter, not_
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from operator import attrgetter, itemgetter, not_
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from rapidfuzz.distance import Indel, Levenshtein
 
@@ -25,6 +25,8 @@ THRESHOLD = 88.0
 INFLECTION = 1.0  # score marking a window that differs from a rendering only by a word form
 STOPWORDS = frozenset("a an and as at by for from in into of on or the to with".split())
 _NONE: frozenset = frozenset()
+_ENTRY = attrgetter("entry")
+_KIND = attrgetter("kind")
 
 
 class Rendering:
@@ -207,17 +209,25 @@ class VariantIndex:
             return self._termbase.is_approved_words(words)
         return words in self._approved_words
 
+    def _approved_window(self, window: Tuple[str, ...]) -> bool:
+        """:meth:`_approved`, kept per window."""
+        approved = self._approved_memo.get(window)
+        if approved is None:
+            approved = self._approved_memo[window] = self._approved(window)
+        return approved
+
     def _codes_at(self, key: Tuple[str, str, Optional[str]]) -> Tuple[tuple, frozenset]:
         """What a text position whose word is ``a``, followed by ``b`` and ``c`` (None at the end
         of the text), hits in the index: ``(codes, hot)``.
 
-        ``codes`` are ``(rendering id, offset of the pair's first word)`` of every code in the
-        buckets ``p+b``, ``s+b`` (a word of the rendering dropped between a and b), ``R+a0`` of
-        b, ``L+b0``, ``s+c`` (the word between a and c changed), ``p+c`` (a word inserted in the
-        text between a and c), in this order. A key holds only words of indexed renderings:
-        only what can be there is looked up. ``hot`` are the two-word renderings of the ``L``
-        and ``R`` buckets (anchored here) whose window starting here may vary
-        (:func:`_two_words_window`).
+        ``codes`` are ``(rendering, offset of the pair's first word)`` (the :class:`Rendering`
+        made) of every code in the buckets ``p+b``, ``s+b`` (a word of the rendering dropped
+        between a and b), ``R+a0`` of b, ``L+b0``, ``s+c`` (the word between a and c changed),
+        ``p+c`` (a word inserted in the text between a and c), in this order, each once (a
+        rendering anchored twice at one place is anchored there once). A key holds only words of
+        indexed renderings: only what can be there is looked up. ``hot`` are the two-word
+        renderings of the ``L`` and ``R`` buckets (anchored here) whose window starting here may
+        vary (:func:`_two_words_window`).
         """
         a, b, c = key
         by_word = self._by_word
@@ -241,22 +251,31 @@ class VariantIndex:
             if not bucket:
                 continue
             if bucket.__class__ is int:  # one code (as a compiled index stores it)
-                out.append((bucket >> 8, bucket & 255))
+                out.append(bucket)
             else:
-                out.extend([(code >> 8, code & 255) for code in bucket])
+                out.extend(bucket)
+        if not out:
+            return (), _NONE
+        made = self._made
+        codes = []
+        for code in dict.fromkeys(out):  # each once, in order
+            rid = code >> 8
+            r = made.get(rid)
+            if r is None:
+                r = self._rendering(rid)
+            codes.append((r, code & 255))
         if not (left or right):
-            return tuple(out), _NONE
+            return tuple(codes), _NONE
         hot = []
-        made, a0 = self._made, a[0]
+        a0 = a[0]
         for bucket in (right, left):
             if not bucket:
                 continue
             for code in ((bucket,) if bucket.__class__ is int else bucket):
-                rid = code >> 8
-                r = made.get(rid) or self._rendering(rid)
+                r = made[code >> 8]
                 if a0 == r.words[0][0] and _two_words_window(r, a, b, c):
-                    hot.append(rid)
-        return tuple(out), frozenset(hot) if hot else _NONE
+                    hot.append(r)
+        return tuple(codes), frozenset(hot) if hot else _NONE
 
     def find(self, text: str, tokens: Sequence[Token], matches: Sequence) -> List[Variant]:
         """Variants in ``text``; ``matches`` are the EnMatcher matches (approved and forbidden)."""
@@ -283,13 +302,13 @@ class VariantIndex:
                 if got is None:
                     got = memo[key] = codes_at(key)
                 hits[p] = got
-        anchors: Dict[int, List[int]] = {}  # rendering id -> positions of word 0
+        anchors: Dict[Rendering, List[int]] = {}  # rendering -> positions of word 0
         for p, (codes, _) in enumerate(hits):
             if codes:
-                for rid, off in codes:
-                    anchored = anchors.get(rid)
+                for r, off in codes:
+                    anchored = anchors.get(r)
                     if anchored is None:
-                        anchors[rid] = [p - off]
+                        anchors[r] = [p - off]
                     else:
                         anchored.append(p - off)
         if not anchors:
@@ -298,11 +317,7 @@ class VariantIndex:
         exhaustive = self.exhaustive
         n_tok = len(folds)
         letters = None
-        made = self._made
-        for rid, anchored in anchors.items():
-            r = made.get(rid)
-            if r is None:
-                r = self._rendering(rid)
+        for r, anchored in anchors.items():
             n = r.n
             if n == 2:
                 # anchored where it may vary, or beside a word that starts like it (where
@@ -312,14 +327,14 @@ class VariantIndex:
                         continue
                 elif len(anchored) == 1:
                     p = anchored[0]
-                    if rid not in hits[p][1]:
+                    if r not in hits[p][1]:
                         a0 = r.words[0][0]
                         if not ((p > 0 and folds[p - 1][0] == a0)
                                 or (p + 1 < n_tok and folds[p + 1][0] == a0)):
                             continue
                         if not _two_words_may_vary(r, anchored, folds):
                             continue
-                elif not any(rid in hits[p][1] for p in anchored):
+                elif not any(r in hits[p][1] for p in anchored):
                     a0 = r.words[0][0]
                     if not any((p > 0 and folds[p - 1][0] == a0)
                                or (p + 1 < n_tok and folds[p + 1][0] == a0) for p in anchored):
@@ -350,8 +365,15 @@ class VariantIndex:
                                 break
                         else:
                             continue  # every anchor an exact occurrence
-            found.extend(self._near_misses(r, anchored if len(anchored) == 1 else set(anchored),
-                                           text, tokens, folds, matches))
+            if exhaustive:
+                found.extend(self._near_misses(r, anchored if len(anchored) == 1 else set(anchored),
+                                               text, tokens, folds, matches))
+                continue
+            # _near_misses, its windows looked up here first: most places have none
+            (exact, windows), lo = _windows_around(
+                r, anchored if len(anchored) == 1 else set(anchored), folds, self._approved_window)
+            if windows or (exact and r.case_sensitive):
+                found.extend(self._chosen(r, exact, windows, lo, text, tokens, folds, matches))
         found.sort(key=lambda v: (-v.score, v.start))
         kept: List[Variant] = []
         for v in found:
@@ -369,11 +391,17 @@ class VariantIndex:
         takes its place and is not reported, so a correct occurrence of a rendering never hides
         a misspelt one elsewhere in the segment.
         """
-        case_sensitive = r.case_sensitive
         if self.exhaustive:
             (exact, windows), lo = _windows_in(r, tuple(anchored), tuple(folds), False), 0
         else:
-            (exact, windows), lo = _windows_around(r, anchored, folds)
+            (exact, windows), lo = _windows_around(r, anchored, folds, self._approved_window)
+        return self._chosen(r, exact, windows, lo, text, tokens, folds, matches)
+
+    def _chosen(self, r: Rendering, exact: tuple, windows: tuple, lo: int, text: str,
+                tokens: Sequence[Token], folds: List[str], matches: Sequence) -> List[Variant]:
+        """The near misses of :meth:`_near_misses` from the exact occurrences and scoring windows
+        of :func:`_windows_around` (word positions counted from ``lo``)."""
+        case_sensitive = r.case_sensitive
         if not windows and (not exact or not case_sensitive):
             return []  # nothing, or only exact occurrences
         scored: List[Tuple[float, int, int]] = [(100.0, s + lo, e + lo) for s, e in exact]
@@ -392,11 +420,7 @@ class VariantIndex:
                 chosen.append(cand)
         out: List[Variant] = []
         for score, s, e in chosen:
-            window = tuple(folds[s:e])
-            approved = self._approved_memo.get(window)
-            if approved is None:
-                approved = self._approved_memo[window] = self._approved(window)
-            if approved:
+            if self._approved_window(tuple(folds[s:e])):
                 if not case_sensitive:
                     continue
                 cased = tuple(t.word for t in tokenize_en(r.text))
@@ -410,13 +434,18 @@ class VariantIndex:
         return out
 
 
-def _windows_around(r: Rendering, anchored: Iterable[int], folds: Sequence[str]
+def _windows_around(r: Rendering, anchored: Iterable[int], folds: Sequence[str],
+                    approved: Optional[Callable[[Tuple[str, ...]], bool]] = None
                     ) -> Tuple[Tuple[tuple, tuple], int]:
     """``((exact, windows), lo)``: the exact occurrences ``(start, end)`` of ``r`` at the anchors
     and the windows around them that score, ``(score, start, end)``, in word positions counted
     from ``lo``. They depend only on the words from one before the first anchor to the end of the
     longest window after the last, so they are kept per rendering for each such run of words
-    (texts repeat their phrases)."""
+    (texts repeat their phrases).
+
+    With ``approved`` (true for the words of an approved rendering), the windows of a rendering
+    that is not case-sensitive are none when every one of them is approved words: an approved
+    window is never reported (nor an exact occurrence), so nothing there is a near miss."""
     n = len(r.words)
     if len(anchored) == 1:
         for first in anchored:
@@ -435,7 +464,11 @@ def _windows_around(r: Rendering, anchored: Iterable[int], folds: Sequence[str]
     if got is None:
         if len(memo) >= 1024:
             memo.clear()
-        got = memo[key] = _windows_in(r, rel, region)
+        got = _windows_in(r, rel, region)
+        if (approved is not None and got[1] and not r.case_sensitive
+                and all(approved(region[s:e]) for _, s, e in got[1])):
+            got = (got[0], ())
+        memo[key] = got
     return got, lo
 
 
@@ -641,15 +674,21 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
     this finds one-word renderings and short names ("HKBA" for "HKMA", "Fehg Yu" for "Feng Yu")
     that the word-pair index cannot, and only for the few entries with a deficit.
     """
-    entries = [t.entry for t in terms]
+    entries = list(map(_ENTRY, terms))
     ids = list(map(id, entries))
-    entry_of = dict(zip(ids, entries))
     # source occurrences of each entry (in the order of the first) less its approved target
     # occurrences and its near misses
-    taken = Counter([id(m.entry) for m in matches if m.kind != FORBIDDEN]
-                    + [id(v.entry) for v in found])
-    need = [(entry_of[eid], count - taken.get(eid, 0)) for eid, count in Counter(ids).items()]
-    if all(missing <= 0 for _, missing in need):
+    taken = Counter(map(id, map(_ENTRY, matches)))
+    if FORBIDDEN in map(_KIND, matches):
+        for m in matches:
+            if m.kind == FORBIDDEN:
+                taken[id(m.entry)] -= 1
+    if found:
+        taken.update(map(id, map(_ENTRY, found)))
+    entry_of = dict(zip(ids, entries))
+    need = [(entry_of[eid], missing) for eid, count in Counter(ids).items()
+            if (missing := count - taken.get(eid, 0)) > 0]
+    if not need:
         return []
     # characters already taken by a rendering match or a near miss: a window is free when none of
     # its characters is taken (the same test as comparing it with every taken span)
@@ -663,8 +702,6 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
     ends: List[int] = []
     out: List[Variant] = []
     for entry, missing in need:
-        if missing <= 0:
-            continue
         cands: List[Tuple[int, int, int, str]] = []
         for r in entry.en:
             words = _words(r)
