@@ -232,33 +232,43 @@ class VariantIndex:
         a, b, c = key
         by_word = self._by_word
         inner, nxt = by_word.get(a), by_word.get(b)
-        buckets = []
+        if not (inner or nxt):
+            return (), _NONE
+        buckets = []  # the buckets that hold codes, in order
         left = right = None  # the buckets of two-word renderings
         if inner and nxt is not None:
-            buckets.append(inner.get("p" + b))
-            buckets.append(inner.get("s" + b))
+            got = inner.get("p" + b)
+            if got:
+                buckets.append(got)
+            got = inner.get("s" + b)
+            if got:
+                buckets.append(got)
         if nxt:
             right = nxt.get("R" + a[0])
-            buckets.append(right)
+            if right:
+                buckets.append(right)
         if inner:
             left = inner.get("L" + b[0])
-            buckets.append(left)
+            if left:
+                buckets.append(left)
             if c is not None and by_word.get(c) is not None:
-                buckets.append(inner.get("s" + c))
-                buckets.append(inner.get("p" + c))
+                got = inner.get("s" + c)
+                if got:
+                    buckets.append(got)
+                got = inner.get("p" + c)
+                if got:
+                    buckets.append(got)
+        if not buckets:
+            return (), _NONE
         out = []
         for bucket in buckets:
-            if not bucket:
-                continue
             if bucket.__class__ is int:  # one code (as a compiled index stores it)
                 out.append(bucket)
             else:
                 out.extend(bucket)
-        if not out:
-            return (), _NONE
         made = self._made
         codes = []
-        for code in dict.fromkeys(out):  # each once, in order
+        for code in (dict.fromkeys(out) if len(out) > 1 else out):  # each once, in order
             rid = code >> 8
             r = made.get(rid)
             if r is None:
