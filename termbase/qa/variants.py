@@ -327,6 +327,7 @@ class VariantIndex:
         exhaustive = self.exhaustive
         n_tok = len(folds)
         letters = None
+        words_t = None  # folds as a tuple (its slices are the keys of the windows kept)
         for r, anchored in anchors.items():
             n = r.n
             if n == 2:
@@ -379,9 +380,25 @@ class VariantIndex:
                 found.extend(self._near_misses(r, anchored if len(anchored) == 1 else set(anchored),
                                                text, tokens, folds, matches))
                 continue
-            # _near_misses, its windows looked up here first: most places have none
-            (exact, windows), lo = _windows_around(
-                r, anchored if len(anchored) == 1 else set(anchored), folds, self._approved_window)
+            # _near_misses, its windows (_windows_around) looked up here first: most places
+            # have none
+            if words_t is None:
+                words_t = tuple(folds)
+            if len(anchored) == 1:
+                first = anchored[0]
+                lo = first - 1 if first > 0 else 0
+                key = (first - lo, words_t[lo:first + n + 2])
+            else:
+                anchored = set(anchored)
+                first = min(anchored)
+                lo = first - 1 if first > 0 else 0
+                key = (tuple(sorted([a - lo for a in anchored])),
+                       words_t[lo:max(anchored) + n + 2])
+            memo = r.windows
+            got = memo.get(key) if memo is not None else None
+            if got is None:
+                got = _windows_kept(r, key, self._approved_window)
+            exact, windows = got
             if windows or (exact and r.case_sensitive):
                 found.extend(self._chosen(r, exact, windows, lo, text, tokens, folds, matches))
         found.sort(key=lambda v: (-v.score, v.start))
@@ -460,26 +477,37 @@ def _windows_around(r: Rendering, anchored: Iterable[int], folds: Sequence[str],
     if len(anchored) == 1:
         for first in anchored:
             last = first
+        lo = first - 1 if first > 0 else 0
+        rel = first - lo  # one anchor: kept under its number
     else:
         first, last = min(anchored), max(anchored)
-    lo = first - 1 if first > 0 else 0
+        lo = first - 1 if first > 0 else 0
+        rel = tuple(sorted([a - lo for a in anchored]))
     hi = last + n + 2  # > 0: an anchor lies fewer than n words before the text
-    region = tuple(folds[lo:hi])
-    rel = (first - lo,) if len(anchored) == 1 else tuple(sorted([a - lo for a in anchored]))
-    key = (rel, region)
+    key = (rel, tuple(folds[lo:hi]))
+    memo = r.windows
+    got = memo.get(key) if memo is not None else None
+    if got is None:
+        got = _windows_kept(r, key, approved)
+    return got, lo
+
+
+def _windows_kept(r: Rendering, key: tuple, approved: Optional[Callable[[Tuple[str, ...]], bool]]
+                  ) -> Tuple[tuple, tuple]:
+    """Work out and keep the windows of :func:`_windows_around` under ``key``: ``(anchors,
+    region)``, the anchors (one anchor: its number) counted from the start of the region."""
     memo = r.windows
     if memo is None:
         memo = r.windows = {}
-    got = memo.get(key)
-    if got is None:
-        if len(memo) >= 1024:
-            memo.clear()
-        got = _windows_in(r, rel, region)
-        if (approved is not None and got[1] and not r.case_sensitive
-                and all(approved(region[s:e]) for _, s, e in got[1])):
-            got = (got[0], ())
-        memo[key] = got
-    return got, lo
+    elif len(memo) >= 1024:
+        memo.clear()
+    rel, region = key
+    got = _windows_in(r, (rel,) if rel.__class__ is int else rel, region)
+    if (approved is not None and got[1] and not r.case_sensitive
+            and all(approved(region[s:e]) for _, s, e in got[1])):
+        got = (got[0], ())
+    memo[key] = got
+    return got
 
 
 def _windows_in(r: Rendering, anchored: Sequence[int], folds: Tuple[str, ...],
