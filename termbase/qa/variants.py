@@ -26,6 +26,7 @@ INFLECTION = 1.0  # score marking a window that differs from a rendering only by
 STOPWORDS = frozenset("a an and as at by for from in into of on or the to with".split())
 _NONE: frozenset = frozenset()
 _ENTRY = attrgetter("entry")
+_FIRST = itemgetter(0)
 _KIND = attrgetter("kind")
 
 
@@ -313,14 +314,13 @@ class VariantIndex:
                     got = memo[key] = codes_at(key)
                 hits[p] = got
         anchors: Dict[Rendering, List[int]] = {}  # rendering -> positions of word 0
-        for p, (codes, _) in enumerate(hits):
-            if codes:
-                for r, off in codes:
-                    anchored = anchors.get(r)
-                    if anchored is None:
-                        anchors[r] = [p - off]
-                    else:
-                        anchored.append(p - off)
+        for p, (codes, _) in compress(enumerate(hits), map(_FIRST, hits)):  # those with codes
+            for r, off in codes:
+                anchored = anchors.get(r)
+                if anchored is None:
+                    anchors[r] = [p - off]
+                else:
+                    anchored.append(p - off)
         if not anchors:
             return []
         found: List[Variant] = []
@@ -401,6 +401,8 @@ class VariantIndex:
             exact, windows = got
             if windows or (exact and r.case_sensitive):
                 found.extend(self._chosen(r, exact, windows, lo, text, tokens, folds, matches))
+        if not found:
+            return found
         found.sort(key=lambda v: (-v.score, v.start))
         kept: List[Variant] = []
         for v in found:
@@ -431,20 +433,29 @@ class VariantIndex:
         case_sensitive = r.case_sensitive
         if not windows and (not exact or not case_sensitive):
             return []  # nothing, or only exact occurrences
-        scored: List[Tuple[float, int, int]] = [(100.0, s + lo, e + lo) for s, e in exact]
-        for score, s, e in windows:
+        chosen: List[Tuple[float, int, int]]
+        if not exact and len(windows) == 1:  # (most places) the one window, if it stays
+            score, s, e = windows[0]
             s += lo
             e += lo
             if e - 1 > s and _crosses_break(text, tokens, s, e - 1):
-                continue  # the window crosses sentence punctuation or a line break
-            scored.append((score, s, e))
-        if not scored or (len(scored) == len(exact) and not case_sensitive):
-            return []  # nothing, or only exact occurrences
-        scored.sort(key=lambda x: (-x[0], x[1], x[2]))
-        chosen: List[Tuple[float, int, int]] = []
-        for cand in scored:
-            if all(cand[2] <= cs or cand[1] >= ce for _, cs, ce in chosen):
-                chosen.append(cand)
+                return []
+            chosen = [(score, s, e)]
+        else:
+            scored: List[Tuple[float, int, int]] = [(100.0, s + lo, e + lo) for s, e in exact]
+            for score, s, e in windows:
+                s += lo
+                e += lo
+                if e - 1 > s and _crosses_break(text, tokens, s, e - 1):
+                    continue  # the window crosses sentence punctuation or a line break
+                scored.append((score, s, e))
+            if not scored or (len(scored) == len(exact) and not case_sensitive):
+                return []  # nothing, or only exact occurrences
+            scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+            chosen = []
+            for cand in scored:
+                if all(cand[2] <= cs or cand[1] >= ce for _, cs, ce in chosen):
+                    chosen.append(cand)
         out: List[Variant] = []
         for score, s, e in chosen:
             if self._approved_window(tuple(folds[s:e])):
