@@ -27,6 +27,7 @@ STOPWORDS = frozenset("a an and as at by for from in into of on or the to with".
 _NONE: frozenset = frozenset()
 _ENTRY = attrgetter("entry")
 _FIRST = itemgetter(0)
+_NO_CODES = ((), _NONE, (), _NONE)  # (codes, hot, live, cold) of a place that hits nothing
 _KIND = attrgetter("kind")
 
 
@@ -217,7 +218,7 @@ class VariantIndex:
             approved = self._approved_memo[window] = self._approved(window)
         return approved
 
-    def _codes_at(self, key: Tuple[str, str, Optional[str]]) -> Tuple[tuple, frozenset]:
+    def _codes_at(self, key: Tuple[str, str, Optional[str]]) -> tuple:
         """What a text position whose word is ``a``, followed by ``b`` and ``c`` (None at the end
         of the text), hits in the index: ``(codes, hot)``.
 
@@ -228,13 +229,16 @@ class VariantIndex:
         rendering anchored twice at one place is anchored there once). A key holds only words of
         indexed renderings: only what can be there is looked up. ``hot`` are the two-word
         renderings of the ``L`` and ``R`` buckets (anchored here) whose window starting here may
-        vary (:func:`_two_words_window`).
+        vary (:func:`_two_words_window`). The answer is ``(codes, hot, live, cold)``: ``cold``
+        are the other two-word renderings when ``b`` does not start like ``a`` (each is a near
+        miss here only if the word before starts like ``a``, or if it is anchored elsewhere in
+        the text too), ``live`` the codes without them.
         """
         a, b, c = key
         by_word = self._by_word
         inner, nxt = by_word.get(a), by_word.get(b)
         if not (inner or nxt):
-            return (), _NONE
+            return _NO_CODES
         buckets = []  # the buckets that hold codes, in order
         left = right = None  # the buckets of two-word renderings
         if inner and nxt is not None:
@@ -260,7 +264,7 @@ class VariantIndex:
                 if got:
                     buckets.append(got)
         if not buckets:
-            return (), _NONE
+            return _NO_CODES
         out = []
         for bucket in buckets:
             if bucket.__class__ is int:  # one code (as a compiled index stores it)
@@ -275,9 +279,11 @@ class VariantIndex:
             if r is None:
                 r = self._rendering(rid)
             codes.append((r, code & 255))
+        codes = tuple(codes)
         if not (left or right):
-            return tuple(codes), _NONE
+            return codes, _NONE, codes, _NONE
         hot = []
+        cold = []
         a0 = a[0]
         for bucket in (right, left):
             if not bucket:
@@ -286,7 +292,13 @@ class VariantIndex:
                 r = made[code >> 8]
                 if a0 == r.words[0][0] and _two_words_window(r, a, b, c):
                     hot.append(r)
-        return tuple(codes), frozenset(hot) if hot else _NONE
+                else:
+                    cold.append(r)
+        hot = frozenset(hot) if hot else _NONE
+        if not cold or b[0] == a0:
+            return codes, hot, codes, _NONE
+        cold = frozenset(cold).difference(hot)  # (a rendering in both buckets is hot)
+        return codes, hot, tuple(code for code in codes if code[0] not in cold), cold
 
     def find(self, text: str, tokens: Sequence[Token], matches: Sequence) -> List[Variant]:
         """Variants in ``text``; ``matches`` are the EnMatcher matches (approved and forbidden)."""
@@ -314,8 +326,20 @@ class VariantIndex:
                     got = memo[key] = codes_at(key)
                 hits[p] = got
         anchors: Dict[Rendering, List[int]] = {}  # rendering -> positions of word 0
-        for p, (codes, _) in compress(enumerate(hits), map(_FIRST, hits)):  # those with codes
-            for r, off in codes:
+        exhaustive = self.exhaustive
+        # a cold two-word rendering (see _codes_at) whose word before does not start like it
+        # either is dormant there: no near miss if it is anchored nowhere else (so it is left
+        # out of anchors), the same place among its anchors if it is
+        dormant = []
+        for p, (codes, _, live, cold) in compress(enumerate(hits), map(_FIRST, hits)):
+            if cold and not exhaustive:
+                if p and folds[p - 1][0] == folds[p][0]:
+                    live = codes
+                else:
+                    dormant.append((p, cold))
+            else:
+                live = codes
+            for r, off in live:
                 anchored = anchors.get(r)
                 if anchored is None:
                     anchors[r] = [p - off]
@@ -323,8 +347,11 @@ class VariantIndex:
                     anchored.append(p - off)
         if not anchors:
             return []
+        for p, cold in dormant:
+            for r in anchors.keys() & cold:  # (iterates cold)
+                anchors[r].append(p)
         found: List[Variant] = []
-        exhaustive = self.exhaustive
+        owners: List[Rendering] = []  # the rendering of each near miss in found
         n_tok = len(folds)
         letters = None
         words_t = None  # folds as a tuple (its slices are the keys of the windows kept)
@@ -339,11 +366,15 @@ class VariantIndex:
                 elif len(anchored) == 1:
                     p = anchored[0]
                     if r not in hits[p][1]:
+                        # _two_words_may_vary, whose window starting at p is not hot: those
+                        # starting one word either side (p is a place with a next word)
                         a0 = r.words[0][0]
-                        if not ((p > 0 and folds[p - 1][0] == a0)
-                                or (p + 1 < n_tok and folds[p + 1][0] == a0)):
-                            continue
-                        if not _two_words_may_vary(r, anchored, folds):
+                        if not ((p > 0 and folds[p - 1][0] == a0
+                                 and _two_words_window(r, folds[p - 1], folds[p], folds[p + 1]))
+                                or (folds[p + 1][0] == a0
+                                    and _two_words_window(
+                                        r, folds[p + 1], folds[p + 2] if p + 2 < n_tok else None,
+                                        folds[p + 3] if p + 3 < n_tok else None))):
                             continue
                 elif not any(r in hits[p][1] for p in anchored):
                     a0 = r.words[0][0]
@@ -400,9 +431,25 @@ class VariantIndex:
                 got = _windows_kept(r, key, self._approved_window)
             exact, windows = got
             if windows or (exact and r.case_sensitive):
-                found.extend(self._chosen(r, exact, windows, lo, text, tokens, folds, matches))
+                got = self._chosen(r, exact, windows, lo, text, tokens, folds, matches)
+                found.extend(got)
+                owners.extend([r] * len(got))
         if not found:
             return found
+        if len(found) > 1 and not exhaustive:
+            # best first; among near misses as good and starting at one place, that of the
+            # rendering anchored first (as when every rendering was taken in the order of its
+            # first code, dormant ones too)
+            order = sorted(range(len(found)), key=lambda i: (-found[i].score, found[i].start))
+            if any(found[i].score == found[j].score and found[i].start == found[j].start
+                   and owners[i] is not owners[j] for i, j in zip(order, order[1:])):
+                rank: Dict[Rendering, int] = {}
+                for codes in map(_FIRST, hits):
+                    for r, _ in codes:
+                        if r not in rank:
+                            rank[r] = len(rank)
+                order.sort(key=lambda i: (-found[i].score, found[i].start, rank[owners[i]]))
+            found = [found[i] for i in order]
         found.sort(key=lambda v: (-v.score, v.start))
         kept: List[Variant] = []
         for v in found:
