@@ -759,6 +759,18 @@ def _excluded(start: int, end: int, r: Rendering, matches: Sequence) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
+def _deficit_shape(rendering: str) -> Optional[Tuple[int, str, int]]:
+    """``(words, letters, edits allowed)`` of a rendering :func:`deficit_variants` compares
+    with windows (one to three words, three letters or more), else None."""
+    words = _words(rendering)
+    n = len(words)
+    joined = "".join(words)
+    if n > 3 or len(joined) < 3:
+        return None
+    return n, joined, 1 if len(joined) <= 8 else 2
+
+
 def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matches: Sequence,
                      found: Sequence[Variant]) -> List[Variant]:
     """Misspelt occurrences of terms the source has more often than the target renders them.
@@ -800,12 +812,10 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
     for entry, missing in need:
         cands: List[Tuple[int, int, int, str]] = []
         for r in entry.en:
-            words = _words(r)
-            n = len(words)
-            joined = "".join(words)
-            if n > 3 or len(joined) < 3:
+            shape = _deficit_shape(r)
+            if shape is None:
                 continue
-            allowed = 1 if len(joined) <= 8 else 2
+            n, joined, allowed = shape
             if heads is None:
                 heads = "".join(map(itemgetter(0), folds))  # one character per token
                 ends = [0, *accumulate(map(len, folds))]  # letters before each word
