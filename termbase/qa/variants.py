@@ -799,12 +799,9 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
     if not need:
         return []
     # characters already taken by a rendering match or a near miss: a window is free when none of
-    # its characters is taken (the same test as comparing it with every taken span)
-    busy = bytearray(len(text))
-    for m in matches:
-        busy[m.start:m.end] = b"\x01" * (m.end - m.start)
-    for v in found:
-        busy[v.start:v.end] = b"\x01" * (v.end - v.start)
+    # its characters is taken (the same test as comparing it with every taken span); marked when
+    # a window first needs them
+    busy: Optional[bytearray] = None
     folds = folds_of(tokens)
     heads: Optional[str] = None  # the first letter of each word
     ends: List[int] = []
@@ -830,6 +827,12 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
                 if abs(ends[s + n] - ends[s] - size) > allowed:
                     continue  # more edits than allowed: the lengths differ by more
                 start, end = tokens[s].start, tokens[s + n - 1].end
+                if busy is None:
+                    busy = bytearray(len(text))
+                    for m in matches:
+                        busy[m.start:m.end] = b"\x01" * (m.end - m.start)
+                    for v in found:
+                        busy[v.start:v.end] = b"\x01" * (v.end - v.start)
                 if busy.find(1, start, end) != -1:
                     continue
                 window = folds[s] if n == 1 else "".join(folds[s:s + n])
