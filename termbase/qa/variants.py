@@ -220,7 +220,7 @@ class VariantIndex:
 
     def _codes_at(self, key: Tuple[str, str, Optional[str]]) -> tuple:
         """What a text position whose word is ``a``, followed by ``b`` and ``c`` (None at the end
-        of the text), hits in the index: ``(codes, hot)``.
+        of the text), hits in the index: ``(codes, hot, live, cold)``.
 
         ``codes`` are ``(rendering, offset of the pair's first word)`` (the :class:`Rendering`
         made) of every code in the buckets ``p+b``, ``s+b`` (a word of the rendering dropped
@@ -229,10 +229,10 @@ class VariantIndex:
         rendering anchored twice at one place is anchored there once). A key holds only words of
         indexed renderings: only what can be there is looked up. ``hot`` are the two-word
         renderings of the ``L`` and ``R`` buckets (anchored here) whose window starting here may
-        vary (:func:`_two_words_window`). The answer is ``(codes, hot, live, cold)``: ``cold``
-        are the other two-word renderings when ``b`` does not start like ``a`` (each is a near
-        miss here only if the word before starts like ``a``, or if it is anchored elsewhere in
-        the text too), ``live`` the codes without them.
+        vary (:func:`_two_words_window`). ``cold`` are the other two-word renderings when ``b``
+        does not start like ``a`` (each can be a near miss here only if the word before starts
+        like ``a``, or if it is anchored elsewhere in the text too), ``live`` the codes without
+        them.
         """
         a, b, c = key
         by_word = self._by_word
@@ -450,7 +450,8 @@ class VariantIndex:
                             rank[r] = len(rank)
                 order.sort(key=lambda i: (-found[i].score, found[i].start, rank[owners[i]]))
             found = [found[i] for i in order]
-        found.sort(key=lambda v: (-v.score, v.start))
+        else:
+            found.sort(key=lambda v: (-v.score, v.start))
         kept: List[Variant] = []
         for v in found:
             if all(v.end <= k.start or v.start >= k.end for k in kept):
