@@ -25,6 +25,8 @@ MORE = """zh,en,forbidden,case_sensitive
 外国友人,foreign friends,,no
 市政府,Municipal Government|municipal people's government,,no
 谅解备忘录,Memorandum of Understanding,,no
+呼和浩特港,Hohhot Port,,no
+大本钟,Big Ben,,no
 """
 
 PHRASES = [
@@ -112,6 +114,8 @@ WORDS_AROUND = [
     "sister sity, sisters city, a sister-city, citys sister",
     "tell tells stories, to tell storys, Tell Stories",
     "foreign friend's, foreignfriends, foreign fiends, for eign friends",
+    "shipped from Hoh Hot Port",  # anchored at "Hot Port", the near miss a word before
+    "under the big BigBen clock",  # anchored at "big BigBen", the near miss a word after
 ]
 
 
@@ -146,3 +150,39 @@ def test_a_window_crosses_a_break_where_the_break_counts_differ(text):
     for s in range(len(tokens)):
         for e in range(s + 1, len(tokens)):
             assert variants._crosses_break(text, tokens, s, e) == (cuts[e] != cuts[s]), (s, e)
+
+
+#: two renderings whose near misses at one place score the same ("xinhua netc" is one letter
+#: from both): the rendering anchored first in the text is reported. "Xinhua Neta" is first
+#: anchored, cold, where nothing can vary ("xq neta"); "Xinhua Netb" first where its word
+#: before starts like it ("xq xz netb"), so the search, which leaves the cold place aside until
+#: the rendering is anchored elsewhere, must still rank Neta first.
+TIES = """zh,en,forbidden,case_sensitive
+甲,Xinhua Neta,,no
+乙,Xinhua Netb,,no
+"""
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("text, rendering", [
+    ("zz xq neta and xq xz netb and xinhua netc", "Xinhua Neta"),
+    ("xinhua netc", "Xinhua Neta"),
+    ("zz xq netb and xq xz neta and xinhua netc", "Xinhua Netb"),
+    ("xinhua netc and xq xz netb", "Xinhua Neta"),
+])
+def test_near_misses_as_good_at_one_place_go_to_the_rendering_anchored_first(
+        text, rendering, compiled):
+    glossary, problems = parse_glossary(TIES)
+    assert not problems
+
+    def make():
+        return compiled_from_glossary(glossary).variant_index() if compiled else VariantIndex(glossary)
+
+    matcher = EnMatcher.for_glossary(glossary)
+    fast, slow = make(), make()
+    slow.exhaustive = True
+    got = variant_rows(fast, matcher, text)
+    assert got == variant_rows(slow, matcher, text)
+    assert [row[2] for row in got] == ["xinhua netc"]
+    if not compiled:  # (the compiled index orders the renderings of one word its own way)
+        assert [row[3] for row in got] == [rendering]

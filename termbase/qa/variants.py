@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, count
-from operator import itemgetter, not_
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from operator import attrgetter, itemgetter, not_
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from rapidfuzz.distance import Indel, Levenshtein
 
@@ -25,6 +25,10 @@ THRESHOLD = 88.0
 INFLECTION = 1.0  # score marking a window that differs from a rendering only by a word form
 STOPWORDS = frozenset("a an and as at by for from in into of on or the to with".split())
 _NONE: frozenset = frozenset()
+_ENTRY = attrgetter("entry")
+_FIRST = itemgetter(0)
+_NO_CODES = ((), _NONE, (), _NONE)  # (codes, hot, live, cold) of a place that hits nothing
+_KIND = attrgetter("kind")
 
 
 class Rendering:
@@ -207,56 +211,94 @@ class VariantIndex:
             return self._termbase.is_approved_words(words)
         return words in self._approved_words
 
-    def _codes_at(self, key: Tuple[str, str, Optional[str]]) -> Tuple[tuple, frozenset]:
-        """What a text position whose word is ``a``, followed by ``b`` and ``c`` (None at the end
-        of the text), hits in the index: ``(codes, hot)``.
+    def _approved_window(self, window: Tuple[str, ...]) -> bool:
+        """:meth:`_approved`, kept per window."""
+        approved = self._approved_memo.get(window)
+        if approved is None:
+            approved = self._approved_memo[window] = self._approved(window)
+        return approved
 
-        ``codes`` are ``(rendering id, offset of the pair's first word)`` of every code in the
-        buckets ``p+b``, ``s+b`` (a word of the rendering dropped between a and b), ``R+a0`` of
-        b, ``L+b0``, ``s+c`` (the word between a and c changed), ``p+c`` (a word inserted in the
-        text between a and c), in this order. A key holds only words of indexed renderings:
-        only what can be there is looked up. ``hot`` are the two-word renderings of the ``L``
-        and ``R`` buckets (anchored here) whose window starting here may vary
-        (:func:`_two_words_window`).
+    def _codes_at(self, key: Tuple[str, str, Optional[str]]) -> tuple:
+        """What a text position whose word is ``a``, followed by ``b`` and ``c`` (None at the end
+        of the text), hits in the index: ``(codes, hot, live, cold)``.
+
+        ``codes`` are ``(rendering, offset of the pair's first word)`` (the :class:`Rendering`
+        made) of every code in the buckets ``p+b``, ``s+b`` (a word of the rendering dropped
+        between a and b), ``R+a0`` of b, ``L+b0``, ``s+c`` (the word between a and c changed),
+        ``p+c`` (a word inserted in the text between a and c), in this order, each once (a
+        rendering anchored twice at one place is anchored there once). A key holds only words of
+        indexed renderings: only what can be there is looked up. ``hot`` are the two-word
+        renderings of the ``L`` and ``R`` buckets (anchored here) whose window starting here may
+        vary (:func:`_two_words_window`). ``cold`` are the other two-word renderings when ``b``
+        does not start like ``a`` (each can be a near miss here only if the word before starts
+        like ``a``, or if it is anchored elsewhere in the text too), ``live`` the codes without
+        them.
         """
         a, b, c = key
         by_word = self._by_word
         inner, nxt = by_word.get(a), by_word.get(b)
-        buckets = []
+        if not (inner or nxt):
+            return _NO_CODES
+        buckets = []  # the buckets that hold codes, in order
         left = right = None  # the buckets of two-word renderings
         if inner and nxt is not None:
-            buckets.append(inner.get("p" + b))
-            buckets.append(inner.get("s" + b))
+            got = inner.get("p" + b)
+            if got:
+                buckets.append(got)
+            got = inner.get("s" + b)
+            if got:
+                buckets.append(got)
         if nxt:
             right = nxt.get("R" + a[0])
-            buckets.append(right)
+            if right:
+                buckets.append(right)
         if inner:
             left = inner.get("L" + b[0])
-            buckets.append(left)
+            if left:
+                buckets.append(left)
             if c is not None and by_word.get(c) is not None:
-                buckets.append(inner.get("s" + c))
-                buckets.append(inner.get("p" + c))
+                got = inner.get("s" + c)
+                if got:
+                    buckets.append(got)
+                got = inner.get("p" + c)
+                if got:
+                    buckets.append(got)
+        if not buckets:
+            return _NO_CODES
         out = []
         for bucket in buckets:
-            if not bucket:
-                continue
             if bucket.__class__ is int:  # one code (as a compiled index stores it)
-                out.append((bucket >> 8, bucket & 255))
+                out.append(bucket)
             else:
-                out.extend([(code >> 8, code & 255) for code in bucket])
+                out.extend(bucket)
+        made = self._made
+        codes = []
+        for code in (dict.fromkeys(out) if len(out) > 1 else out):  # each once, in order
+            rid = code >> 8
+            r = made.get(rid)
+            if r is None:
+                r = self._rendering(rid)
+            codes.append((r, code & 255))
+        codes = tuple(codes)
         if not (left or right):
-            return tuple(out), _NONE
+            return codes, _NONE, codes, _NONE
         hot = []
-        made, a0 = self._made, a[0]
+        cold = []
+        a0 = a[0]
         for bucket in (right, left):
             if not bucket:
                 continue
             for code in ((bucket,) if bucket.__class__ is int else bucket):
-                rid = code >> 8
-                r = made.get(rid) or self._rendering(rid)
+                r = made[code >> 8]
                 if a0 == r.words[0][0] and _two_words_window(r, a, b, c):
-                    hot.append(rid)
-        return tuple(out), frozenset(hot) if hot else _NONE
+                    hot.append(r)
+                else:
+                    cold.append(r)
+        hot = frozenset(hot) if hot else _NONE
+        if not cold or b[0] == a0:
+            return codes, hot, codes, _NONE
+        cold = frozenset(cold).difference(hot)  # (a rendering in both buckets is hot)
+        return codes, hot, tuple(code for code in codes if code[0] not in cold), cold
 
     def find(self, text: str, tokens: Sequence[Token], matches: Sequence) -> List[Variant]:
         """Variants in ``text``; ``matches`` are the EnMatcher matches (approved and forbidden)."""
@@ -283,26 +325,37 @@ class VariantIndex:
                 if got is None:
                     got = memo[key] = codes_at(key)
                 hits[p] = got
-        anchors: Dict[int, List[int]] = {}  # rendering id -> positions of word 0
-        for p, (codes, _) in enumerate(hits):
-            if codes:
-                for rid, off in codes:
-                    anchored = anchors.get(rid)
-                    if anchored is None:
-                        anchors[rid] = [p - off]
-                    else:
-                        anchored.append(p - off)
+        anchors: Dict[Rendering, List[int]] = {}  # rendering -> positions of word 0
+        exhaustive = self.exhaustive
+        # a cold two-word rendering (see _codes_at) whose word before does not start like it
+        # either is dormant there: no near miss if it is anchored nowhere else (so it is left
+        # out of anchors), the same place among its anchors if it is
+        dormant = []
+        for p, (codes, _, live, cold) in compress(enumerate(hits), map(_FIRST, hits)):
+            if cold and not exhaustive:
+                if p and folds[p - 1][0] == folds[p][0]:
+                    live = codes
+                else:
+                    dormant.append((p, cold))
+            else:
+                live = codes
+            for r, off in live:
+                anchored = anchors.get(r)
+                if anchored is None:
+                    anchors[r] = [p - off]
+                else:
+                    anchored.append(p - off)
         if not anchors:
             return []
+        for p, cold in dormant:
+            for r in anchors.keys() & cold:  # (iterates cold)
+                anchors[r].append(p)
         found: List[Variant] = []
-        exhaustive = self.exhaustive
+        owners: List[Rendering] = []  # the rendering of each near miss in found
         n_tok = len(folds)
         letters = None
-        made = self._made
-        for rid, anchored in anchors.items():
-            r = made.get(rid)
-            if r is None:
-                r = self._rendering(rid)
+        words_t = None  # folds as a tuple (its slices are the keys of the windows kept)
+        for r, anchored in anchors.items():
             n = r.n
             if n == 2:
                 # anchored where it may vary, or beside a word that starts like it (where
@@ -312,14 +365,18 @@ class VariantIndex:
                         continue
                 elif len(anchored) == 1:
                     p = anchored[0]
-                    if rid not in hits[p][1]:
+                    if r not in hits[p][1]:
+                        # _two_words_may_vary, whose window starting at p is not hot: those
+                        # starting one word either side (p is a place with a next word)
                         a0 = r.words[0][0]
-                        if not ((p > 0 and folds[p - 1][0] == a0)
-                                or (p + 1 < n_tok and folds[p + 1][0] == a0)):
+                        if not ((p > 0 and folds[p - 1][0] == a0
+                                 and _two_words_window(r, folds[p - 1], folds[p], folds[p + 1]))
+                                or (folds[p + 1][0] == a0
+                                    and _two_words_window(
+                                        r, folds[p + 1], folds[p + 2] if p + 2 < n_tok else None,
+                                        folds[p + 3] if p + 3 < n_tok else None))):
                             continue
-                        if not _two_words_may_vary(r, anchored, folds):
-                            continue
-                elif not any(rid in hits[p][1] for p in anchored):
+                elif not any(r in hits[p][1] for p in anchored):
                     a0 = r.words[0][0]
                     if not any((p > 0 and folds[p - 1][0] == a0)
                                or (p + 1 < n_tok and folds[p + 1][0] == a0) for p in anchored):
@@ -350,9 +407,51 @@ class VariantIndex:
                                 break
                         else:
                             continue  # every anchor an exact occurrence
-            found.extend(self._near_misses(r, anchored if len(anchored) == 1 else set(anchored),
-                                           text, tokens, folds, matches))
-        found.sort(key=lambda v: (-v.score, v.start))
+            if exhaustive:
+                found.extend(self._near_misses(r, anchored if len(anchored) == 1 else set(anchored),
+                                               text, tokens, folds, matches))
+                continue
+            # _near_misses, its windows (_windows_around) looked up here first: most places
+            # have none
+            if words_t is None:
+                words_t = tuple(folds)
+            if len(anchored) == 1:
+                first = anchored[0]
+                lo = first - 1 if first > 0 else 0
+                key = (first - lo, words_t[lo:first + n + 2])
+            else:
+                anchored = set(anchored)
+                first = min(anchored)
+                lo = first - 1 if first > 0 else 0
+                key = (tuple(sorted([a - lo for a in anchored])),
+                       words_t[lo:max(anchored) + n + 2])
+            memo = r.windows
+            got = memo.get(key) if memo is not None else None
+            if got is None:
+                got = _windows_kept(r, key, self._approved_window)
+            exact, windows = got
+            if windows or (exact and r.case_sensitive):
+                got = self._chosen(r, exact, windows, lo, text, tokens, folds, matches)
+                found.extend(got)
+                owners.extend([r] * len(got))
+        if not found:
+            return found
+        if len(found) > 1 and not exhaustive:
+            # best first; among near misses as good and starting at one place, that of the
+            # rendering anchored first (as when every rendering was taken in the order of its
+            # first code, dormant ones too)
+            order = sorted(range(len(found)), key=lambda i: (-found[i].score, found[i].start))
+            if any(found[i].score == found[j].score and found[i].start == found[j].start
+                   and owners[i] is not owners[j] for i, j in zip(order, order[1:])):
+                rank: Dict[Rendering, int] = {}
+                for codes in map(_FIRST, hits):
+                    for r, _ in codes:
+                        if r not in rank:
+                            rank[r] = len(rank)
+                order.sort(key=lambda i: (-found[i].score, found[i].start, rank[owners[i]]))
+            found = [found[i] for i in order]
+        else:
+            found.sort(key=lambda v: (-v.score, v.start))
         kept: List[Variant] = []
         for v in found:
             if all(v.end <= k.start or v.start >= k.end for k in kept):
@@ -369,34 +468,45 @@ class VariantIndex:
         takes its place and is not reported, so a correct occurrence of a rendering never hides
         a misspelt one elsewhere in the segment.
         """
-        case_sensitive = r.case_sensitive
         if self.exhaustive:
             (exact, windows), lo = _windows_in(r, tuple(anchored), tuple(folds), False), 0
         else:
-            (exact, windows), lo = _windows_around(r, anchored, folds)
+            (exact, windows), lo = _windows_around(r, anchored, folds, self._approved_window)
+        return self._chosen(r, exact, windows, lo, text, tokens, folds, matches)
+
+    def _chosen(self, r: Rendering, exact: tuple, windows: tuple, lo: int, text: str,
+                tokens: Sequence[Token], folds: List[str], matches: Sequence) -> List[Variant]:
+        """The near misses of :meth:`_near_misses` from the exact occurrences and scoring windows
+        of :func:`_windows_around` (word positions counted from ``lo``)."""
+        case_sensitive = r.case_sensitive
         if not windows and (not exact or not case_sensitive):
             return []  # nothing, or only exact occurrences
-        scored: List[Tuple[float, int, int]] = [(100.0, s + lo, e + lo) for s, e in exact]
-        for score, s, e in windows:
+        chosen: List[Tuple[float, int, int]]
+        if not exact and len(windows) == 1:  # (most places) the one window, if it stays
+            score, s, e = windows[0]
             s += lo
             e += lo
             if e - 1 > s and _crosses_break(text, tokens, s, e - 1):
-                continue  # the window crosses sentence punctuation or a line break
-            scored.append((score, s, e))
-        if not scored or (len(scored) == len(exact) and not case_sensitive):
-            return []  # nothing, or only exact occurrences
-        scored.sort(key=lambda x: (-x[0], x[1], x[2]))
-        chosen: List[Tuple[float, int, int]] = []
-        for cand in scored:
-            if all(cand[2] <= cs or cand[1] >= ce for _, cs, ce in chosen):
-                chosen.append(cand)
+                return []
+            chosen = [(score, s, e)]
+        else:
+            scored: List[Tuple[float, int, int]] = [(100.0, s + lo, e + lo) for s, e in exact]
+            for score, s, e in windows:
+                s += lo
+                e += lo
+                if e - 1 > s and _crosses_break(text, tokens, s, e - 1):
+                    continue  # the window crosses sentence punctuation or a line break
+                scored.append((score, s, e))
+            if not scored or (len(scored) == len(exact) and not case_sensitive):
+                return []  # nothing, or only exact occurrences
+            scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+            chosen = []
+            for cand in scored:
+                if all(cand[2] <= cs or cand[1] >= ce for _, cs, ce in chosen):
+                    chosen.append(cand)
         out: List[Variant] = []
         for score, s, e in chosen:
-            window = tuple(folds[s:e])
-            approved = self._approved_memo.get(window)
-            if approved is None:
-                approved = self._approved_memo[window] = self._approved(window)
-            if approved:
+            if self._approved_window(tuple(folds[s:e])):
                 if not case_sensitive:
                     continue
                 cased = tuple(t.word for t in tokenize_en(r.text))
@@ -410,33 +520,53 @@ class VariantIndex:
         return out
 
 
-def _windows_around(r: Rendering, anchored: Iterable[int], folds: Sequence[str]
+def _windows_around(r: Rendering, anchored: Iterable[int], folds: Sequence[str],
+                    approved: Optional[Callable[[Tuple[str, ...]], bool]] = None
                     ) -> Tuple[Tuple[tuple, tuple], int]:
     """``((exact, windows), lo)``: the exact occurrences ``(start, end)`` of ``r`` at the anchors
     and the windows around them that score, ``(score, start, end)``, in word positions counted
     from ``lo``. They depend only on the words from one before the first anchor to the end of the
     longest window after the last, so they are kept per rendering for each such run of words
-    (texts repeat their phrases)."""
+    (texts repeat their phrases).
+
+    With ``approved`` (true for the words of an approved rendering), the windows of a rendering
+    that is not case-sensitive are none when every one of them is approved words: an approved
+    window is never reported (nor an exact occurrence), so nothing there is a near miss."""
     n = len(r.words)
     if len(anchored) == 1:
         for first in anchored:
             last = first
+        lo = first - 1 if first > 0 else 0
+        rel = first - lo  # one anchor: kept under its number
     else:
         first, last = min(anchored), max(anchored)
-    lo = first - 1 if first > 0 else 0
+        lo = first - 1 if first > 0 else 0
+        rel = tuple(sorted([a - lo for a in anchored]))
     hi = last + n + 2  # > 0: an anchor lies fewer than n words before the text
-    region = tuple(folds[lo:hi])
-    rel = (first - lo,) if len(anchored) == 1 else tuple(sorted([a - lo for a in anchored]))
-    key = (rel, region)
+    key = (rel, tuple(folds[lo:hi]))
+    memo = r.windows
+    got = memo.get(key) if memo is not None else None
+    if got is None:
+        got = _windows_kept(r, key, approved)
+    return got, lo
+
+
+def _windows_kept(r: Rendering, key: tuple, approved: Optional[Callable[[Tuple[str, ...]], bool]]
+                  ) -> Tuple[tuple, tuple]:
+    """Work out and keep the windows of :func:`_windows_around` under ``key``: ``(anchors,
+    region)``, the anchors (one anchor: its number) counted from the start of the region."""
     memo = r.windows
     if memo is None:
         memo = r.windows = {}
-    got = memo.get(key)
-    if got is None:
-        if len(memo) >= 1024:
-            memo.clear()
-        got = memo[key] = _windows_in(r, rel, region)
-    return got, lo
+    elif len(memo) >= 1024:
+        memo.clear()
+    rel, region = key
+    got = _windows_in(r, (rel,) if rel.__class__ is int else rel, region)
+    if (approved is not None and got[1] and not r.case_sensitive
+            and all(approved(region[s:e]) for _, s, e in got[1])):
+        got = (got[0], ())
+    memo[key] = got
+    return got
 
 
 def _windows_in(r: Rendering, anchored: Sequence[int], folds: Tuple[str, ...],
@@ -630,6 +760,18 @@ def _excluded(start: int, end: int, r: Rendering, matches: Sequence) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
+def _deficit_shape(rendering: str) -> Optional[Tuple[int, str, int]]:
+    """``(words, letters, edits allowed)`` of a rendering :func:`deficit_variants` compares
+    with windows (one to three words, three letters or more), else None."""
+    words = _words(rendering)
+    n = len(words)
+    joined = "".join(words)
+    if n > 3 or len(joined) < 3:
+        return None
+    return n, joined, 1 if len(joined) <= 8 else 2
+
+
 def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matches: Sequence,
                      found: Sequence[Variant]) -> List[Variant]:
     """Misspelt occurrences of terms the source has more often than the target renders them.
@@ -641,38 +783,37 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
     this finds one-word renderings and short names ("HKBA" for "HKMA", "Fehg Yu" for "Feng Yu")
     that the word-pair index cannot, and only for the few entries with a deficit.
     """
-    entries = [t.entry for t in terms]
+    entries = list(map(_ENTRY, terms))
     ids = list(map(id, entries))
-    entry_of = dict(zip(ids, entries))
     # source occurrences of each entry (in the order of the first) less its approved target
     # occurrences and its near misses
-    taken = Counter([id(m.entry) for m in matches if m.kind != FORBIDDEN]
-                    + [id(v.entry) for v in found])
-    need = [(entry_of[eid], count - taken.get(eid, 0)) for eid, count in Counter(ids).items()]
-    if all(missing <= 0 for _, missing in need):
+    taken = Counter(map(id, map(_ENTRY, matches)))
+    if FORBIDDEN in map(_KIND, matches):
+        for m in matches:
+            if m.kind == FORBIDDEN:
+                taken[id(m.entry)] -= 1
+    if found:
+        taken.update(map(id, map(_ENTRY, found)))
+    entry_of = dict(zip(ids, entries))
+    need = [(entry_of[eid], missing) for eid, count in Counter(ids).items()
+            if (missing := count - taken.get(eid, 0)) > 0]
+    if not need:
         return []
     # characters already taken by a rendering match or a near miss: a window is free when none of
-    # its characters is taken (the same test as comparing it with every taken span)
-    busy = bytearray(len(text))
-    for m in matches:
-        busy[m.start:m.end] = b"\x01" * (m.end - m.start)
-    for v in found:
-        busy[v.start:v.end] = b"\x01" * (v.end - v.start)
+    # its characters is taken (the same test as comparing it with every taken span); marked when
+    # a window first needs them
+    busy: Optional[bytearray] = None
     folds = folds_of(tokens)
     heads: Optional[str] = None  # the first letter of each word
     ends: List[int] = []
     out: List[Variant] = []
     for entry, missing in need:
-        if missing <= 0:
-            continue
         cands: List[Tuple[int, int, int, str]] = []
         for r in entry.en:
-            words = _words(r)
-            n = len(words)
-            joined = "".join(words)
-            if n > 3 or len(joined) < 3:
+            shape = _deficit_shape(r)
+            if shape is None:
                 continue
-            allowed = 1 if len(joined) <= 8 else 2
+            n, joined, allowed = shape
             if heads is None:
                 heads = "".join(map(itemgetter(0), folds))  # one character per token
                 ends = [0, *accumulate(map(len, folds))]  # letters before each word
@@ -687,6 +828,12 @@ def deficit_variants(text: str, tokens: Sequence[Token], terms: Sequence, matche
                 if abs(ends[s + n] - ends[s] - size) > allowed:
                     continue  # more edits than allowed: the lengths differ by more
                 start, end = tokens[s].start, tokens[s + n - 1].end
+                if busy is None:
+                    busy = bytearray(len(text))
+                    for m in matches:
+                        busy[m.start:m.end] = b"\x01" * (m.end - m.start)
+                    for v in found:
+                        busy[v.start:v.end] = b"\x01" * (v.end - v.start)
                 if busy.find(1, start, end) != -1:
                     continue
                 window = folds[s] if n == 1 else "".join(folds[s:s + n])
