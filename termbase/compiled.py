@@ -49,8 +49,8 @@ from .glossary import Entry, Glossary, zh_keys
 PathLike = Union[str, Path]
 
 #: layout version of compiled files (part of the cache key)
-FORMAT = 4
-MAGIC = b"TTCTERM\x04"
+FORMAT = 5
+MAGIC = b"TTCTERM\x05"
 SUFFIX = ".ttc"
 #: compiled files kept in the cache directory (least recently used are removed beyond this)
 KEEP = 16
@@ -230,8 +230,10 @@ def compile_glossary(glossary: Glossary, sha256: Optional[str] = None) -> bytes:
     n_word_shards = max(1, len(by_word) // _WORDS_PER_SHARD)
     word_shards: List[Dict[str, dict]] = [{} for _ in range(n_word_shards)]
     for word, inner in by_word.items():
+        # a bucket of one code is stored as that code, but code 0 (the first rendering's first
+        # pair) as a tuple: the search skips buckets that are false, and 0 would be one
         word_shards[_stable_hash(word) % n_word_shards][word] = {
-            k: (v[0] if len(v) == 1 else tuple(v)) for k, v in inner.items()}
+            k: (v[0] if len(v) == 1 and v[0] else tuple(v)) for k, v in inner.items()}
     word_blobs = [marshal.dumps(s) for s in word_shards]
     sections: List[Tuple[str, bytes]] = [
         ("entry_offsets", offsets.tobytes()),

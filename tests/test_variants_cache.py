@@ -184,5 +184,29 @@ def test_near_misses_as_good_at_one_place_go_to_the_rendering_anchored_first(
     got = variant_rows(fast, matcher, text)
     assert got == variant_rows(slow, matcher, text)
     assert [row[2] for row in got] == ["xinhua netc"]
-    if not compiled:  # (the compiled index orders the renderings of one word its own way)
-        assert [row[3] for row in got] == [rendering]
+    # the compiled index too: it once dropped the first rendering's code 0 where a bucket held
+    # it alone (so "xq neta" did not anchor Neta first)
+    assert [row[3] for row in got] == [rendering]
+
+
+#: the glossary's first rendering is rendering 0: its first word pair is code 0 of the index
+FIRST = """zh,en,forbidden,case_sensitive
+黄龙新闻网,Huanglong Newsnet,,no
+外办,Foreign Affairs Office,,no
+"""
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Huanglong Newsnett reported", "Huanglong Newsnett"),
+    ("the Huanglong News Net said", "Huanglong News Net"),
+    ("the Foreign Affairs Ofice said", "Foreign Affairs Ofice"),
+    ("Huanglong Newsnet reported", None),
+])
+def test_the_compiled_index_finds_the_near_misses_of_the_first_rendering(text, found):
+    glossary, problems = parse_glossary(FIRST)
+    assert not problems
+    matcher = EnMatcher.for_glossary(glossary)
+    plain = variant_rows(VariantIndex(glossary), matcher, text)
+    compiled = variant_rows(compiled_from_glossary(glossary).variant_index(), matcher, text)
+    assert compiled == plain
+    assert [row[2] for row in plain] == ([found] if found else [])
