@@ -15,6 +15,7 @@ from operator import attrgetter
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from .glossary import Entry
+from .records import frozen_record
 
 _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019][A-Za-z]+)?")
 _PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
@@ -34,7 +35,7 @@ class Token(NamedTuple):
     fold: str  # ``word`` lower-cased
 
 
-@dataclass(frozen=True, init=False)
+@frozen_record
 class EnMatch:
     """A rendering found in English text: ``text[start:end]`` is ``matched``."""
 
@@ -44,18 +45,6 @@ class EnMatch:
     rendering: str
     entry: Optional[Entry]
     kind: str = APPROVED
-
-    def __init__(self, start: int, end: int, matched: str, rendering: str,
-                 entry: Optional[Entry], kind: str = APPROVED) -> None:
-        # what the generated frozen __init__ does (one object.__setattr__ per field), in one
-        # step: a document's targets make thousands of matches
-        d = self.__dict__
-        d["start"] = start
-        d["end"] = end
-        d["matched"] = matched
-        d["rendering"] = rendering
-        d["entry"] = entry
-        d["kind"] = kind
 
 
 class TokenList(list):

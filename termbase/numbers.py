@@ -42,9 +42,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
+
+from .records import frozen_record
 
 # ---------------------------------------------------------------- Chinese numerals
 _DAXIE = str.maketrans({"壹": "一", "贰": "二", "貳": "二", "叁": "三", "參": "三", "叄": "三",
@@ -100,7 +101,7 @@ _FRACTIONS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3, "fourth": 0.25, "fif
               "tenth": 0.1}
 
 
-@dataclass(frozen=True, init=False)
+@frozen_record
 class Quantity:
     """A quantity in text: ``text[start:end]``, the values it may stand for (the plain one
     first), its kind, whether it must be matched (``strong``), and the precision of its written
@@ -115,13 +116,6 @@ class Quantity:
     strong: bool = True
     unit: float = 0.0
     approx: bool = False
-
-    def __init__(self, start: int, end: int, text: str, values: Tuple[float, ...],
-                 kind: str = "number", strong: bool = True, unit: float = 0.0,
-                 approx: bool = False) -> None:
-        # what the generated frozen __init__ does (one object.__setattr__ per field), in one step
-        self.__dict__.update({"start": start, "end": end, "text": text, "values": values,
-                              "kind": kind, "strong": strong, "unit": unit, "approx": approx})
 
     @property
     def value(self) -> float:
@@ -616,8 +610,7 @@ def _words_value(words: Sequence[str]) -> Optional[float]:
 
 
 #: letters that case-insensitive matching equates with ASCII letters (İ ı ſ K)
-_ASCII_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
-_LETTER_RUN = re.compile(r"[a-z]+")
+_ASCII_TWINS = ("\u0130", "\u0131", "\u017f", "\u212a")
 #: bytes.translate table: a-z kept, every other byte a space
 _AZ_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _DIGIT = re.compile(r"\d")
@@ -654,14 +647,13 @@ class _EnglishText:
         self.digit = first is not None
         self._first_digit = first.start() if first is not None else len(text)
         self._runs: Optional[List[int]] = None
-        # _ASCII_TWINS.search(text), four searches for one character being much faster
-        if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text
-                                   or "\u212a" in text):
+        # one search per letter of _ASCII_TWINS (much faster than a pattern of the four)
+        if not text.isascii() and any(c in text for c in _ASCII_TWINS):
             self.lower = self.words = None
         else:
             self.lower = text.lower()  # same length: only İ lower-cases to two characters
-            # the runs of [a-z] (_LETTER_RUN) of the lower-case text: every other character (a
-            # non-ASCII one is bytes from 0x80 in UTF-8) made a space, split at the spaces
+            # the runs of [a-z] of the lower-case text: every other character (a non-ASCII one
+            # is bytes from 0x80 in UTF-8) made a space, split at the spaces
             self.words = set(self.lower.encode("utf-8", "surrogatepass").translate(_AZ_ONLY)
                              .decode("ascii").split())
 
@@ -709,12 +701,10 @@ class _EnglishText:
         """``rx.finditer(text)``, for a pattern each match of which starts at a run of digits
         (after nothing that is a digit) or up to ``back`` characters before one, at a character
         of ``lead``."""
-        if self.words is None:
-            return rx.finditer(self.text)
+        if self.words is None or not back:
+            return self.at_digits(rx)
         if self._runs is None:
             self._runs = self._digit_runs()
-        if not back:
-            return _matches_at(rx, self.text, self._runs)
         text, starts = self.text, set(self._runs)
         for d in self._runs:
             starts.update(i for i in range(max(0, d - back), d) if text[i] in lead)

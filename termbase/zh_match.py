@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 from .glossary import Entry, Glossary
 from .normalize import CJK, CJK_CLASS, is_cjk, normalize_many, normalize_zh
+from .records import frozen_record
 from .segmenter import WindowSegmenter
 
 _WINDOW = 8  # characters of context segmented on each side of a candidate match
@@ -25,7 +25,7 @@ _CJK_RUN = re.compile(f"[{CJK_CLASS}]*")  # the CJK characters from a position o
 _CHARS_PER_HEAD = 8
 
 
-@dataclass(frozen=True, init=False)
+@frozen_record
 class TermMatch:
     """A glossary term found in a text: ``text[start:end]`` is ``matched``."""
 
@@ -34,16 +34,6 @@ class TermMatch:
     matched: str
     variant: str
     entry: Entry
-
-    def __init__(self, start: int, end: int, matched: str, variant: str, entry: Entry) -> None:
-        # what the generated frozen __init__ does (one object.__setattr__ per field), in one
-        # step: a document's sources hold thousands of terms
-        d = self.__dict__
-        d["start"] = start
-        d["end"] = end
-        d["matched"] = matched
-        d["variant"] = variant
-        d["entry"] = entry
 
     @property
     def english(self) -> str:
@@ -149,14 +139,11 @@ class ZhMatcher:
         if not candidates:
             return []
         starts = [c[0] for c in candidates]
-        n = len(norm)
         matches: List[TermMatch] = []
         pos = 0
         boundary_check = self.boundary_check
         rev = norm[::-1] if boundary_check else ""
-        # _cuts_word's and _pair's memos, looked up here first (one call less per term met)
-        decided_near = self._decided_near
-        pairs = self._pairs_seen
+        pairs = self._pairs_seen  # _pair's memo, looked up here first (one call less per term)
         for start, lengths in candidates:
             if start < pos:
                 continue
@@ -165,23 +152,8 @@ class ZhMatcher:
                 if ((norm[start] < "\x80" or norm[end - 1] < "\x80")
                         and not self._at_latin_boundary(norm, start, end)):
                     continue
-                if boundary_check and (
-                        ((left := norm[start - 1] if start else "") >= "\u3400"
-                         and ("\u4e00" <= left <= "\u9fff" or is_cjk(left)))
-                        or ((right := norm[end] if end < n else "") >= "\u3400"
-                            and ("\u4e00" <= right <= "\u9fff" or is_cjk(right)))):
-                    # _cuts_word (a term with no CJK character beside it is all its window:
-                    # it cuts no word), its memo looked up here
-                    near_start = start - _WINDOW - 1 if start > _WINDOW else 0
-                    near = (norm[near_start:end + _WINDOW + 1], start - near_start, length)
-                    cuts = decided_near.get(near)
-                    if cuts is None:
-                        if len(decided_near) > 100000:
-                            decided_near.clear()
-                        cuts = decided_near[near] = self._cuts_word_in(
-                            norm, start, end, candidates, starts, rev)
-                    if cuts:
-                        continue
+                if boundary_check and self._cuts_word(norm, start, end, candidates, starts, rev):
+                    continue
                 key = norm[start:end]
                 pair = pairs.get(key)
                 if pair is None:
@@ -211,6 +183,12 @@ class ZhMatcher:
         ``candidates`` are those of ``norm`` (``starts`` their positions): the glossary terms the
         segmenter must know around the term; ``rev`` is ``norm`` reversed (made when not given).
         """
+        # a term with no CJK character beside it is all its window: it cuts no word
+        if not (((left := norm[start - 1] if start else "") >= "\u3400"
+                 and ("\u4e00" <= left <= "\u9fff" or is_cjk(left)))
+                or ((right := norm[end] if end < len(norm) else "") >= "\u3400"
+                    and ("\u4e00" <= right <= "\u9fff" or is_cjk(right)))):
+            return False
         # the answer depends on the text from _WINDOW + 1 characters before the term to as many
         # after it (where the window below can reach, and the characters beyond that tell
         # whether it was cut short): a term met again in the same text around it is decided at

@@ -97,7 +97,8 @@ def test_boundary_answers_kept_per_context_are_those_of_a_fresh_matcher():
 
 def _find_by_definition(matcher, text):
     """ZhMatcher.find spelled out: each candidate (longest first, left to right) kept unless it
-    cuts a Latin word or, by :meth:`ZhMatcher._cuts_word`, a word of the segmenter."""
+    cuts a Latin word or a word of the segmenter, decided from its window every time
+    (:meth:`ZhMatcher._cuts_word_in`: no memo, no shortcut for a term without CJK beside it)."""
     from termbase.normalize import normalize_zh
 
     norm = normalize_zh(text)
@@ -111,7 +112,7 @@ def _find_by_definition(matcher, text):
             end = start + length
             if not matcher._at_latin_boundary(norm, start, end):
                 continue
-            if matcher._cuts_word(norm, start, end, candidates, starts):
+            if matcher._cuts_word_in(norm, start, end, candidates, starts):
                 continue
             out.append((start, end, text[start:end], matcher._pair(norm[start:end])[0]))
             pos = end

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Callable, Dict, Iterable, Optional, Sequence, Tuple
 
 from ..aligned import SegmentPair
+from ..records import frozen_record
 
 #: severities, lowest first
 SEVERITIES = ("info", "warning", "error")
@@ -31,7 +32,7 @@ def _fingerprint(source: str, target: str) -> str:
     return hashlib.sha1(f"{src}\x00{tgt}".encode("utf-8")).hexdigest()[:12]
 
 
-@dataclass(frozen=True, init=False)
+@frozen_record
 class Issue:
     """One problem: which check, how severe, where (segment, side, span) and what to do."""
 
@@ -47,25 +48,6 @@ class Issue:
     suggestion: str = ""
     rule: str = ""  # finer kind inside a check (e.g. typography "missing-space")
     fingerprint: str = ""
-
-    def __init__(self, check: str, severity: str, segment: int, location: str, side: str,
-                 start: int, end: int, span: str, message: str, suggestion: str = "",
-                 rule: str = "", fingerprint: str = "") -> None:
-        # what the generated frozen __init__ does (one object.__setattr__ per field), stored
-        # straight into the instance dict: checks build thousands of issues
-        d = self.__dict__
-        d["check"] = check
-        d["severity"] = severity
-        d["segment"] = segment
-        d["location"] = location
-        d["side"] = side
-        d["start"] = start
-        d["end"] = end
-        d["span"] = span
-        d["message"] = message
-        d["suggestion"] = suggestion
-        d["rule"] = rule
-        d["fingerprint"] = fingerprint
 
     def __reduce_ex__(self, protocol):
         # pickled as the call that builds it (smaller, and read back faster than the state dict

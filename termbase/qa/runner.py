@@ -281,37 +281,38 @@ class _IssueRows:
         return (_IssueRows, (self.rows,))
 
 
-def _packed(done: dict) -> dict:
-    """A worker's results with each list of :class:`Issue` (not of a subclass) as
-    :class:`_IssueRows`."""
-    def pack(found):
-        if isinstance(found, list) and found and set(map(type, found)) == {Issue}:
-            return _IssueRows(list(map(_FIELDS, found)))
-        return found
-
+def _each_found(done: dict, change: Callable[[object], object]) -> dict:
+    """A worker's results (see :meth:`_Share.batch`) with ``change`` applied to what each check
+    found in each batch."""
     out = {}
     for key, value in done.items():
         if key[0] == "whole":
-            out[key] = pack(value)
+            out[key] = change(value)
         else:
             found, lines, segments = value
-            out[key] = ([pack(f) for f in found], lines, segments)
+            out[key] = ([change(f) for f in found], lines, segments)
     return out
+
+
+def _pack(found):
+    if isinstance(found, list) and found and set(map(type, found)) == {Issue}:
+        return _IssueRows(list(map(_FIELDS, found)))
+    return found
+
+
+def _unpack(found):
+    return list(starmap(Issue, found.rows)) if isinstance(found, _IssueRows) else found
+
+
+def _packed(done: dict) -> dict:
+    """A worker's results with each list of :class:`Issue` (not of a subclass) as
+    :class:`_IssueRows`."""
+    return _each_found(done, _pack)
 
 
 def _unpacked(done: dict) -> dict:
     """:func:`_packed` undone (the issues built again, in order)."""
-    def unpack(found):
-        return list(starmap(Issue, found.rows)) if isinstance(found, _IssueRows) else found
-
-    out = {}
-    for key, value in done.items():
-        if key[0] == "whole":
-            out[key] = unpack(value)
-        else:
-            found, lines, segments = value
-            out[key] = ([unpack(f) for f in found], lines, segments)
-    return out
+    return _each_found(done, _unpack)
 
 
 def _parallel_issues(checks, pairs, ctx, jobs: int, render=None, render_segment=None):

@@ -207,15 +207,11 @@ class Typography(SegmentCheck):
             found = [(rule, i) for rule, i in found if not guarded(i)]
         if found:
             found.sort()
-            # the issues built here as :meth:`issue` builds them, the span as _context_span
-            # finds it (thousands in a long document)
+            # the issues built here as :meth:`issue` builds them (thousands in a long document)
             fingerprint = segment_fingerprint(pair)
             check, severity, index, location = self.id, self.severity, pair.index, pair.location
-            last_break, glued_after = _LAST_BREAK.match, _GLUED_AFTER.match
             for rule, i in found:
-                last = last_break(text, max(0, i - 30), i)
-                s = last.end() if last is not None else max(0, i - 30)
-                e = glued_after(text, i + 1).end()
+                s, e = _context_span(text, i, i + 1)
                 yield Issue(check, severity, index, location, TARGET, s, e, text[s:e], "missing space",
                             _MISSING_SPACE_ADVICE_BY_GROUP[rule][text[i]], "missing-space", fingerprint)
         for m in () if text.isascii() else _FULL_WIDTH.finditer(text):

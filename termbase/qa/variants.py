@@ -242,12 +242,7 @@ class VariantIndex:
         buckets = []  # the buckets that hold codes, in order
         left = right = None  # the buckets of two-word renderings
         if inner and nxt is not None:
-            got = inner.get("p" + b)
-            if got:
-                buckets.append(got)
-            got = inner.get("s" + b)
-            if got:
-                buckets.append(got)
+            buckets += filter(None, (inner.get("p" + b), inner.get("s" + b)))
         if nxt:
             right = nxt.get("R" + a[0])
             if right:
@@ -257,12 +252,7 @@ class VariantIndex:
             if left:
                 buckets.append(left)
             if c is not None and by_word.get(c) is not None:
-                got = inner.get("s" + c)
-                if got:
-                    buckets.append(got)
-                got = inner.get("p" + c)
-                if got:
-                    buckets.append(got)
+                buckets += filter(None, (inner.get("s" + c), inner.get("p" + c)))
         if not buckets:
             return _NO_CODES
         out = []
@@ -407,29 +397,15 @@ class VariantIndex:
                                 break
                         else:
                             continue  # every anchor an exact occurrence
+            if len(anchored) > 1:
+                anchored = set(anchored)
             if exhaustive:
-                found.extend(self._near_misses(r, anchored if len(anchored) == 1 else set(anchored),
-                                               text, tokens, folds, matches))
+                found.extend(self._near_misses(r, anchored, text, tokens, folds, matches))
                 continue
-            # _near_misses, its windows (_windows_around) looked up here first: most places
-            # have none
+            # the windows first: most places have none to choose from
             if words_t is None:
                 words_t = tuple(folds)
-            if len(anchored) == 1:
-                first = anchored[0]
-                lo = first - 1 if first > 0 else 0
-                key = (first - lo, words_t[lo:first + n + 2])
-            else:
-                anchored = set(anchored)
-                first = min(anchored)
-                lo = first - 1 if first > 0 else 0
-                key = (tuple(sorted([a - lo for a in anchored])),
-                       words_t[lo:max(anchored) + n + 2])
-            memo = r.windows
-            got = memo.get(key) if memo is not None else None
-            if got is None:
-                got = _windows_kept(r, key, self._approved_window)
-            exact, windows = got
+            (exact, windows), lo = _windows_around(r, anchored, words_t, self._approved_window)
             if windows or (exact and r.case_sensitive):
                 got = self._chosen(r, exact, windows, lo, text, tokens, folds, matches)
                 found.extend(got)
@@ -466,13 +442,11 @@ class VariantIndex:
         Windows are scored around each anchor (start one word either side, one word more or less
         than the rendering) and taken best first, each place once: an exact occurrence (scored 100)
         takes its place and is not reported, so a correct occurrence of a rendering never hides
-        a misspelt one elsewhere in the segment.
+        a misspelt one elsewhere in the segment. (The search of :attr:`exhaustive`: every window
+        worked out afresh; :meth:`find` otherwise takes them from :func:`_windows_around`.)
         """
-        if self.exhaustive:
-            (exact, windows), lo = _windows_in(r, tuple(anchored), tuple(folds), False), 0
-        else:
-            (exact, windows), lo = _windows_around(r, anchored, folds, self._approved_window)
-        return self._chosen(r, exact, windows, lo, text, tokens, folds, matches)
+        exact, windows = _windows_in(r, tuple(anchored), tuple(folds), False)
+        return self._chosen(r, exact, windows, 0, text, tokens, folds, matches)
 
     def _chosen(self, r: Rendering, exact: tuple, windows: tuple, lo: int, text: str,
                 tokens: Sequence[Token], folds: List[str], matches: Sequence) -> List[Variant]:
@@ -543,7 +517,7 @@ def _windows_around(r: Rendering, anchored: Iterable[int], folds: Sequence[str],
         lo = first - 1 if first > 0 else 0
         rel = tuple(sorted([a - lo for a in anchored]))
     hi = last + n + 2  # > 0: an anchor lies fewer than n words before the text
-    key = (rel, tuple(folds[lo:hi]))
+    key = (rel, folds[lo:hi] if folds.__class__ is tuple else tuple(folds[lo:hi]))
     memo = r.windows
     got = memo.get(key) if memo is not None else None
     if got is None:

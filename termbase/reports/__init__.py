@@ -2,6 +2,7 @@
 self-contained HTML page. Each writer turns a :class:`~termbase.qa.runner.CheckReport` into text."""
 from __future__ import annotations
 
+import codecs
 from typing import Callable, Dict, Optional
 
 from ..errors import TermtransError
@@ -74,7 +75,7 @@ def render_report_bytes(report, fmt: str = "text", *, bom: bool = False, **optio
         data = render(report, **options)
     else:
         data = render_report(report, fmt, **options).encode("utf-8")
-    return b"\xef\xbb\xbf" + data if bom else data
+    return codecs.BOM_UTF8 + data if bom else data
 
 
 __all__ = ["BYTE_FORMATS", "FORMATS", "ISSUE_RENDERERS", "SEGMENT_RENDERERS", "issue_renderer",

@@ -14,6 +14,8 @@ from .context import snippet
 SCHEMA = "termtrans-check-report"
 SCHEMA_VERSION = 1
 
+_SEGMENT = attrgetter("segment")
+
 
 def _issue_dict(i, pair) -> Dict[str, object]:
     text = "" if pair is None else (pair.source if i.side == SOURCE else pair.target)
@@ -31,9 +33,13 @@ def _segment_dict(pair) -> Dict[str, object]:
             "target": pair.target, "note": pair.note}
 
 
+def _with_issues(report, pairs) -> List[int]:
+    """The indexes of the segments (of ``pairs``, by index) that have issues, in order."""
+    return [k for k in sorted(set(map(_SEGMENT, report.issues))) if k in pairs]
+
+
 def _segment_dicts(report, pairs) -> List[Dict[str, object]]:
-    with_issues = sorted({i.segment for i in report.issues})
-    return [_segment_dict(pairs[k]) for k in with_issues if k in pairs]
+    return [_segment_dict(pairs[k]) for k in _with_issues(report, pairs)]
 
 
 def _head(report, issues, segments) -> Dict[str, object]:
@@ -91,15 +97,19 @@ def issue_line(issue, pair) -> str:
     return _ENCODE(_issue_dict(issue, pair))
 
 
-def issue_line_utf8(issue, pair):
-    """:func:`issue_line` encoded as UTF-8 (what a parallel check's processes hand back: the
-    report is joined and written as bytes); the text itself when it cannot be encoded (the
-    writer then fails on it as it would on any unencodable report)."""
-    line = issue_line(issue, pair)
+def _encoded(line: str):
+    """``line`` encoded as UTF-8, or the text itself when it cannot be encoded (the writer
+    then fails on it as it would on any unencodable report)."""
     try:
         return line.encode("utf-8")
     except UnicodeEncodeError:
         return line
+
+
+def issue_line_utf8(issue, pair):
+    """:func:`issue_line` encoded as UTF-8 (:func:`_encoded`): what a parallel check's processes
+    hand back, the report being joined and written as bytes."""
+    return _encoded(issue_line(issue, pair))
 
 
 def render_json(report, **_options) -> str:
@@ -108,21 +118,14 @@ def render_json(report, **_options) -> str:
     return render_json_bytes(report).decode("utf-8")
 
 
-_SEGMENT = attrgetter("segment")
-
-
 def _utf8(line) -> bytes:
     return line if line.__class__ is bytes else line.encode("utf-8")
 
 
 def segment_line_utf8(pair):
-    """One segment of the report's ``segments`` as its JSON line, encoded as UTF-8 (the text
-    where it cannot be encoded, as :func:`issue_line_utf8`)."""
-    line = _ENCODE(_segment_dict(pair))
-    try:
-        return line.encode("utf-8")
-    except UnicodeEncodeError:
-        return line
+    """One segment of the report's ``segments`` as its JSON line, encoded as UTF-8
+    (:func:`_encoded`)."""
+    return _encoded(_ENCODE(_segment_dict(pair)))
 
 
 def _filled(lines: list, missing) -> list:
@@ -148,7 +151,7 @@ def render_json_bytes(report, **_options) -> bytes:
     issue_lines = _filled(list(map(rendered.get, map(id, issues))),
                           lambda k: issue_line(issues[k], pairs.get(issues[k].segment)))
     rendered_segments = getattr(report, "rendered_segments", None) or {}
-    with_issues = [k for k in sorted(set(map(_SEGMENT, issues))) if k in pairs]
+    with_issues = _with_issues(report, pairs)
     segments = _filled(list(map(rendered_segments.get, with_issues)),
                        lambda k: _ENCODE(_segment_dict(pairs[with_issues[k]])))
     data = _head(report, issue_lines, segments)
