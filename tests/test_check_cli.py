@@ -165,3 +165,64 @@ def test_check_does_not_import_torch(tmp_path, clean):
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+# -- how the process ends: ``cli.run`` (the termtrans command) -----------------------------------
+
+_RUN = """
+import atexit, os, sys
+import cli
+
+real_exit = os._exit
+
+def spy(code):  # how the process ends
+    sys.stderr.write("os._exit(%%d)\\n" %% code)
+    sys.stderr.flush()
+    real_exit(code)
+
+os._exit = spy
+atexit.register(lambda: sys.stderr.write("exit function ran\\n"))
+sys.argv = ["termtrans", *%r]
+cli.run()
+"""
+
+
+def _run_process(args, cwd):
+    return subprocess.run([sys.executable, "-c", _RUN % (list(args),)], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+@pytest.mark.parametrize("fail_on,code", [("none", 0), ("error", 1)])
+def test_a_written_check_ends_the_process_without_freeing_it(bilingual, tmp_path, fail_on, code):
+    out = tmp_path / "report.json"
+    r = _run_process(["--glossary", GLOSSARY, "check", str(bilingual), "--format", "json",
+                      "-o", str(out), "--fail-on", fail_on], Path(__file__).parent.parent)
+    assert r.returncode == code, r.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["summary"]["issues"] > 0
+    # ended at once (its objects left to the system), after what a normal exit does that
+    # matters: exit functions run, streams flushed
+    assert r.stderr.endswith(f"exit function ran\nos._exit({code})\n"), r.stderr
+    assert f"{out}: 3 segments" in r.stderr
+
+
+def test_a_check_to_stdout_ends_quickly_with_its_report_flushed(bilingual):
+    r = _run_process(["--glossary", GLOSSARY, "check", str(bilingual), "--format", "json"],
+                     Path(__file__).parent.parent)
+    assert r.returncode == 1 and json.loads(r.stdout)["summary"]["segments"] == 3
+    assert r.stderr.endswith("exit function ran\nos._exit(1)\n"), r.stderr
+
+
+@pytest.mark.parametrize("args", [["--version"], ["check", "no-such-file.txt"],
+                                  ["terms", "lookup", "重庆"]])
+def test_other_commands_and_errors_end_the_process_normally(args):
+    r = _run_process(args, Path(__file__).parent.parent)
+    assert r.returncode in (0, 2), r.stderr
+    assert "exit function ran" in r.stderr and "os._exit" not in r.stderr
+
+
+def test_main_never_ends_the_process_itself(bilingual, tmp_path):
+    # in-process callers (CliRunner here) get the exit status back from main
+    out = tmp_path / "r.json"
+    r = run(str(bilingual), "--format", "json", "-o", str(out))
+    assert r.exit_code == 1 and out.exists()

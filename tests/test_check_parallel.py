@@ -58,6 +58,26 @@ def test_a_failing_check_in_a_worker_is_reported(bundled_glossary, sample_page, 
         run_checks(_long_document(sample_page, 4), g, jobs=2)
 
 
+def test_a_worker_that_dies_without_its_result_is_reported(bundled_glossary, sample_page,
+                                                          monkeypatch):
+    import os
+
+    from termbase.qa.typography import Typography
+
+    parent = os.getpid()
+    real = Typography.check_segment
+
+    def dying(self, pair, ctx):
+        if os.getpid() != parent:
+            os._exit(3)  # killed, out of memory...: no result, no traceback
+        return real(self, pair, ctx)
+
+    monkeypatch.setattr(Typography, "check_segment", dying)
+    g = load_glossary(bundled_glossary)
+    with pytest.raises(RuntimeError, match=r"ended without a result \(exit code 3\)"):
+        run_checks(_long_document(sample_page, 4), g, only=["typography"], jobs=2)
+
+
 def test_the_collector_is_left_as_it_was(bundled_glossary, sample_page):
     import gc
 
@@ -74,11 +94,11 @@ def test_the_collector_is_left_as_it_was(bundled_glossary, sample_page):
 
 
 def test_without_fork_the_check_runs_in_one_process(bundled_glossary, sample_page, monkeypatch):
-    import multiprocessing
+    import os
 
     import termbase.qa.runner as runner
 
-    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.delattr(os, "fork", raising=False)  # as on Windows
     monkeypatch.setattr(runner, "_parallel_issues", lambda *a: pytest.fail("forked without fork"))
     g = load_glossary(bundled_glossary)
     pairs = _long_document(sample_page, 4)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
 import os
+import pickle
+import sys
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -40,6 +41,11 @@ class CheckReport:
     #: segments already rendered for the report's writer (segment index -> its text), those
     #: with issues
     rendered_segments: Dict[int, object] = field(default_factory=dict)
+    #: the context the checks ran in: the glossary's matchers and what they found in each
+    #: segment. Kept with the report, so that its memory is given back when the caller drops
+    #: the report (tens of milliseconds of freeing for a large document), not on the way out
+    #: of :func:`run_checks`; a command that ends once the report is written need not free it
+    context: Optional[CheckContext] = field(default=None, repr=False, compare=False)
 
     def _kinds(self) -> Counter:
         """Issues counted by (check, severity, rule), in one pass."""
@@ -113,7 +119,7 @@ def available_cpus() -> int:
 
 
 def _default_jobs(n_pairs: int) -> int:
-    if n_pairs < PARALLEL_MIN_SEGMENTS or "fork" not in mp.get_all_start_methods():
+    if n_pairs < PARALLEL_MIN_SEGMENTS or not can_fork():
         return 1
     return max(1, min(available_cpus(), 4))
 
@@ -125,7 +131,7 @@ def effective_jobs(requested: Optional[int], n_pairs: int) -> int:
     :func:`available_cpus`; without ``fork`` it is one process (workers inherit the built
     matchers through fork).
     """
-    if "fork" not in mp.get_all_start_methods():
+    if not can_fork():
         return 1
     if requested is None:
         return _default_jobs(n_pairs)
@@ -140,56 +146,223 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def can_fork() -> bool:
+    """True where worker processes can be forked (not on Windows)."""
+    return hasattr(os, "fork")
+
+
 class _ForkedCall:
-    """``fn()`` run in a forked process while the caller goes on; :meth:`result` collects it."""
+    """``fn(parts)`` run in a forked process while the caller goes on; :meth:`result` collects
+    what it returns, :meth:`parts` what it handed back on the way (``parts(value)`` in the
+    process: values the caller receives as soon as it asks, in order, before the result).
+
+    The process is forked with ``os.fork`` and writes each part, then the result, to a pipe as
+    a pickle behind its length (``multiprocessing`` would do the same, for some 10 ms of imports
+    before the first fork). A part is written only when the pipe has room for it (the process
+    never waits for the caller to read), else with the next part or the result."""
 
     def __init__(self, fn):
-        ctx = mp.get_context("fork")
-        self._recv, send = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_send_result, args=(fn, send), daemon=True)
-        self._process.start()
-        send.close()
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered here is written twice
+            try:
+                if stream is not None:
+                    stream.flush()
+            except (OSError, ValueError):
+                pass
+        read, write = os.pipe()
+        capacity = _widen_pipe(write)
+        pid = os.fork()
+        if pid == 0:  # the worker: it never returns into the caller's code
+            code = 1
+            try:
+                os.close(read)
+                _send_result(fn, _PartSender(write, capacity))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._pid: Optional[int] = pid
+        self._read: Optional[int] = read
         self._received = None
         self.collected = False
 
-    def ready(self) -> bool:
-        """True when :meth:`result` would not wait."""
-        return self._received is not None or self._recv.poll()
+    def _readable(self) -> bool:
+        import select
+
+        return bool(select.select([self._read], [], [], 0)[0])
+
+    def _next_message(self):
+        """Read one message: a part (returned) or the result (kept; None returned)."""
+        data = _read_message(self._read)
+        if data is None:
+            code = self._reap()
+            raise RuntimeError(f"a check process ended without a result (exit code {code})")
+        kind, value = pickle.loads(data)
+        if kind == "part":
+            return value
+        self._received = value
+        return None
+
+    def parts(self) -> list:
+        """The parts handed back since the last call (without waiting for more)."""
+        out = []
+        while self._received is None and self._readable():
+            part = self._next_message()
+            if part is not None:
+                out.append(part)
+        return out
+
+    @property
+    def finished(self) -> bool:
+        """True when the result has arrived (after every part)."""
+        return self._received is not None
 
     def result(self):
-        """What ``fn()`` returned (or raises what it raised); call :meth:`close` afterwards.
+        """``(parts, value)``: the parts not yet taken by :meth:`parts` and what ``fn`` returned
+        (or raises what it raised); call :meth:`close` afterwards.
 
         Receiving it lets the process end (it holds its memory until its result is read)."""
-        if self._received is None:
-            try:
-                self._received = self._recv.recv()
-            except EOFError:
-                self._process.join()
-                raise RuntimeError("a check process ended without a result "
-                                   f"(exit code {self._process.exitcode})") from None
+        parts = []
+        while self._received is None:
+            part = self._next_message()
+            if part is not None:
+                parts.append(part)
         ok, value = self._received
         if not ok:
             raise value
-        return value
+        return parts, value
+
+    def _reap(self) -> Optional[int]:
+        """Wait for the process to end; its exit code."""
+        if self._pid is None:
+            return None
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        return os.waitstatus_to_exitcode(status)
 
     def close(self) -> None:
-        """Stop the process if it still runs (the caller failed before :meth:`result`)."""
-        self._recv.close()
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
+        """Stop the process if it still runs without having handed back its result (the caller
+        failed before :meth:`result`), and wait for it to end."""
+        if self._read is not None:
+            os.close(self._read)
+            self._read = None
+        if self._pid is not None and self._received is None:
+            import signal
+
+            if os.waitpid(self._pid, os.WNOHANG)[0] == 0:
+                os.kill(self._pid, signal.SIGTERM)
+            else:
+                self._pid = None  # it had ended
+        self._reap()
 
 
-def _send_result(fn, conn) -> None:
+#: bytes a pipe to a forked worker is asked to hold (Linux allows this much by default)
+PIPE_SIZE = 1 << 20
+
+
+def _widen_pipe(fd: int) -> int:
+    """Make the pipe of ``fd`` hold :data:`PIPE_SIZE` bytes where the system allows; what it
+    holds, or 0 where that cannot be known (parts are then all written with the result)."""
+    try:
+        import fcntl
+
+        set_size, get_size = getattr(fcntl, "F_SETPIPE_SZ"), getattr(fcntl, "F_GETPIPE_SZ")
+    except (ImportError, AttributeError):
+        return 0
+    try:
+        fcntl.fcntl(fd, set_size, PIPE_SIZE)
+    except OSError:
+        pass  # a smaller limit: the pipe keeps its size
+    try:
+        return fcntl.fcntl(fd, get_size)
+    except OSError:
+        return 0
+
+
+class _PartSender:
+    """In a forked worker, what it hands back: parts (``sender(value)``) written when the pipe
+    has room, and at last the result, after the parts still waiting."""
+
+    def __init__(self, fd: int, capacity: int):
+        self.fd, self.capacity = fd, capacity
+        self.waiting: List[bytes] = []
+
+    def __call__(self, value) -> None:
+        self.waiting.append(_message(("part", value)))
+        self._write_waiting(only_with_room=True)
+
+    def _room(self) -> int:
+        if not self.capacity:
+            return 0
+        import fcntl
+        import termios
+
+        try:
+            unread = int.from_bytes(fcntl.ioctl(self.fd, termios.FIONREAD, b"\0\0\0\0"),
+                                    sys.byteorder)
+        except OSError:
+            return 0
+        return self.capacity - unread
+
+    def _write_waiting(self, only_with_room: bool) -> None:
+        while self.waiting:
+            if only_with_room and len(self.waiting[0]) > self._room():
+                return
+            _write_all(self.fd, self.waiting.pop(0))
+
+    def finish(self, result) -> None:
+        """Write the parts still waiting, then ``result``, and close the pipe."""
+        self._write_waiting(only_with_room=False)
+        _write_all(self.fd, _message(("done", result)))
+        os.close(self.fd)
+
+
+def _message(value) -> bytes:
+    """``value`` pickled behind its length (8 bytes, little-endian)."""
+    try:
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 - something that cannot be handed back
+        data = pickle.dumps(("done", (False, RuntimeError(
+            f"a check's result cannot be handed back: {type(exc).__name__}: {exc}"))))
+    return len(data).to_bytes(8, "little") + data
+
+
+def _read_message(fd: int) -> Optional[bytearray]:
+    """One message of :func:`_message` from ``fd`` (None: the pipe ended first)."""
+    head = _read_exactly(fd, 8)
+    if head is None:
+        return None
+    return _read_exactly(fd, int.from_bytes(head, "little"))
+
+
+def _read_exactly(fd: int, n: int) -> Optional[bytearray]:
+    data = bytearray(n)
+    view = memoryview(data)
+    pos = 0
+    while pos < n:
+        got = os.readv(fd, [view[pos:]])
+        if not got:
+            return None
+        pos += got
+    return data
+
+
+def _send_result(fn, sender: "_PartSender") -> None:
+    """In a forked worker: ``(True, fn(sender))``, or ``(False, error)``, handed back by
+    ``sender``."""
     _quiet_worker()
     try:
-        result = (True, fn())
+        result = (True, fn(sender))
     except BaseException as exc:  # handed to the parent, which raises it
         import traceback
 
         result = (False, RuntimeError(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
-    conn.send(result)
-    conn.close()
+    sender.finish(result)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 class _Batches:
@@ -347,11 +520,20 @@ def _parallel_issues(checks, pairs, ctx, jobs: int, render=None, render_segment=
         if queues[0] is not None:
             share.serve(0, queues[0], early, None if prepared else prepare(early), between)
 
-    def early_process():
+    def handing_back(parts):
+        """In a forked process, after each batch: what it found so far, handed back."""
+        def between():
+            if share.done:
+                parts(_packed(share.done))
+                share.done.clear()
+        return between
+
+    def early_process(parts):
+        between = handing_back(parts)
         for check in whole_early:
             check.prepare(ctx)
             share.done[("whole", checks.index(check))] = list(check.run(pairs, ctx))
-        serve_early()
+        serve_early(between)
         return _packed(share.done)
 
     calls: list = []
@@ -360,27 +542,36 @@ def _parallel_issues(checks, pairs, ctx, jobs: int, render=None, render_segment=
             calls.append(_ForkedCall(early_process))
         collected: Dict[Tuple[int, int], tuple] = {}
 
-        def collect() -> None:  # as soon as a process is done: it holds its memory till then
+        def take(call, wait: bool = False) -> None:
+            """What ``call``'s process handed back so far (all of it, waiting, with ``wait``)."""
+            if call.collected:
+                return
+            for part in call.parts():
+                collected.update(_unpacked(part))
+            if wait or call.finished:
+                parts, rest = call.result()
+                for part in parts + [rest]:
+                    collected.update(_unpacked(part))
+                call.collected = True
+
+        def collect() -> None:  # as it comes: a process holds what it found till then
             for call in calls:
-                if call.ready() and not call.collected:
-                    collected.update(_unpacked(call.result()))
-                    call.collected = True
+                take(call)
 
         if late:
             prepare(late)()
 
-            def late_process():
-                share.serve(1, queues[1], late)
-                serve_early()
+            def late_process(parts):
+                between = handing_back(parts)
+                share.serve(1, queues[1], late, between=between)
+                serve_early(between)
                 return _packed(share.done)
 
             calls += [_ForkedCall(late_process) for _ in range(jobs - 1)]
             share.serve(1, queues[1], late, between=collect)
         serve_early(between=collect)
         for call in calls:
-            if not call.collected:
-                collected.update(_unpacked(call.result()))
-                call.collected = True
+            take(call, wait=True)
     finally:
         for call in calls:
             call.close()
@@ -462,4 +653,4 @@ def run_checks(pairs: Sequence[SegmentPair], glossary=None, *, only: Optional[It
         info = {"path": getattr(glossary, "path", None), "sha256": getattr(glossary, "sha256", ""),
                 "entries": len(glossary)}
     return CheckReport(pairs, issues, [c.id for c in checks], ignored, glossary=info, jobs=jobs,
-                       rendered=rendered, rendered_segments=rendered_segments)
+                       rendered=rendered, rendered_segments=rendered_segments, context=ctx)
