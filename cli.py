@@ -719,10 +719,10 @@ def _check(state: State, paths: tuple, project: bool, input_format: str, include
                    color=use_color)
     else:
         if report_out.kind != "stdout":
-            from termbase.reports import render_report_bytes
+            from termbase.reports import render_report_parts
             from termbase.reports.text import summary_line
 
-            report_out.write_bytes(render_report_bytes(
+            report_out.write_bytes(render_report_parts(
                 report, fmt, bom=(fmt == "csv" and report_out.kind == "file")))
             click.echo(f"{report_out}: {summary_line(report)}", err=True)
         else:

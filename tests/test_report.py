@@ -156,3 +156,22 @@ def test_issue_line_is_what_the_json_encoder_writes(fields):
         line = issue_line(issue, p)
         assert line == _ENCODE(_issue_dict(issue, p))
         assert json.loads(line)["message"] == issue.message
+
+
+def test_summary_counts_follow_the_issues_the_report_holds():
+    # the counts are kept between summaries, but never outlive a change of the issues
+    from termbase.qa.base import Issue
+    from termbase.qa.runner import CheckReport
+
+    a = Issue("term-missing", "error", 0, "x:1", "source", 0, 1, "s", "m")
+    b = Issue("typography", "warning", 0, "x:1", "target", 0, 1, "s", "m", rule="missing-space")
+    report = CheckReport([], [a, b], ["term-missing", "typography"])
+    assert report.summary()["by_check"] == {"term-missing": 1, "typography": 1}
+    report.issues.append(a)
+    assert report.summary()["by_check"] == {"term-missing": 2, "typography": 1}
+    report.issues[0] = b
+    assert report.summary()["by_severity"] == {"error": 1, "warning": 2, "info": 0}
+    report.issues = [b]
+    assert report.summary()["by_rule"] == {"missing-space": 1}
+    report.by_check()["typography"] = 5  # a caller's change to what it was given
+    assert report.by_check()["typography"] == 1

@@ -9,7 +9,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from itertools import starmap
-from operator import attrgetter
+from operator import attrgetter, is_
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..aligned import SegmentPair
@@ -47,9 +47,21 @@ class CheckReport:
     #: of :func:`run_checks`; a command that ends once the report is written need not free it
     context: Optional[CheckContext] = field(default=None, repr=False, compare=False)
 
+    #: the issues last counted by :meth:`_kinds` and their counts
+    _counted: Optional[Tuple[tuple, Counter]] = field(default=None, init=False, repr=False,
+                                                       compare=False)
+
     def _kinds(self) -> Counter:
-        """Issues counted by (check, severity, rule), in one pass."""
-        return Counter(map(_KIND, self.issues))
+        """Issues counted by (check, severity, rule), in one pass; kept while the report holds
+        the same issues (a report is summed up for its file and again for the terminal)."""
+        counted = self._counted
+        issues = self.issues
+        if (counted is not None and len(counted[0]) == len(issues)
+                and all(map(is_, counted[0], issues))):
+            return Counter(counted[1])
+        kinds = Counter(map(_KIND, issues))
+        self._counted = (tuple(issues), kinds)
+        return Counter(kinds)
 
     def by_check(self, kinds: Optional[Counter] = None) -> Dict[str, int]:
         counts: Counter = Counter()

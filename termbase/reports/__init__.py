@@ -3,7 +3,7 @@ self-contained HTML page. Each writer turns a :class:`~termbase.qa.runner.CheckR
 from __future__ import annotations
 
 import codecs
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, List, Optional
 
 from ..errors import TermtransError
 
@@ -33,6 +33,12 @@ SEGMENT_RENDERERS: Dict[str, str] = {
 #: text together as bytes (the others' text is encoded)
 BYTE_FORMATS: Dict[str, str] = {
     "json": "termbase.reports.json_report:render_json_bytes",
+}
+
+#: format name -> "module:function(report, **options) -> list of bytes": formats that hand
+#: their UTF-8 text over in parts, written one after the other
+PART_FORMATS: Dict[str, str] = {
+    "json": "termbase.reports.json_report:render_json_parts",
 }
 
 
@@ -78,5 +84,18 @@ def render_report_bytes(report, fmt: str = "text", *, bom: bool = False, **optio
     return codecs.BOM_UTF8 + data if bom else data
 
 
-__all__ = ["BYTE_FORMATS", "FORMATS", "ISSUE_RENDERERS", "SEGMENT_RENDERERS", "issue_renderer",
-           "render_report", "render_report_bytes", "segment_renderer"]
+def render_report_parts(report, fmt: str = "text", *, bom: bool = False,
+                        **options) -> List[bytes]:
+    """:func:`render_report_bytes` in parts whose concatenation it is (see
+    :data:`PART_FORMATS`; one part for the other formats), for
+    :meth:`~termbase.outputs.PlannedOutput.write_bytes`."""
+    render = _renderer(PART_FORMATS, fmt)
+    if render is None:
+        return [render_report_bytes(report, fmt, bom=bom, **options)]
+    parts = render(report, **options)
+    return [codecs.BOM_UTF8, *parts] if bom else parts
+
+
+__all__ = ["BYTE_FORMATS", "FORMATS", "ISSUE_RENDERERS", "PART_FORMATS", "SEGMENT_RENDERERS",
+           "issue_renderer", "render_report", "render_report_bytes", "render_report_parts",
+           "segment_renderer"]

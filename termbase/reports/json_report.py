@@ -141,10 +141,16 @@ _SEPARATOR = b",\n    "  # between the lines of a list written one item per line
 
 
 def render_json_bytes(report, **_options) -> bytes:
-    """:func:`render_json`'s text encoded as UTF-8, put together from encoded lines (the lines
-    of the issues and segments a parallel check found come from the processes that found them,
-    already encoded: joining bytes is several times faster than joining text with Chinese in
-    it) in one join (the text between the lists glued to their first and last lines)."""
+    """:func:`render_json`'s text encoded as UTF-8 (:func:`render_json_parts` joined)."""
+    return b"".join(render_json_parts(report))
+
+
+def render_json_parts(report, **_options) -> List[bytes]:
+    """:func:`render_json`'s text encoded as UTF-8, in parts to be written one after the other
+    (a large report is never copied into one piece): the lines of the issues and segments (those
+    a parallel check found come from the processes that found them, already encoded: putting
+    bytes together is several times faster than text with Chinese in it), the separators between
+    them, and the text between the lists glued to their first and last lines."""
     pairs = {p.index: p for p in report.pairs}
     issues = report.issues
     rendered = getattr(report, "rendered", None) or {}
@@ -172,6 +178,8 @@ def render_json_bytes(report, **_options) -> bytes:
             text += f"\n  {_dumps(key)}: {_dumps(value, 2).replace(chr(10), chr(10) + '  ')}{comma}"
     text += "\n}\n"
     if not chunks:
-        return text.encode("utf-8")
+        return [text.encode("utf-8")]
     chunks[-1] += text.encode("utf-8")
-    return _SEPARATOR.join(chunks)
+    parts = [_SEPARATOR] * (2 * len(chunks) - 1)  # chunk, separator, chunk, ...
+    parts[::2] = chunks
+    return parts

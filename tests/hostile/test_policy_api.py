@@ -64,3 +64,34 @@ def test_the_guard_reads_the_same_tree_whatever_the_encoding():
         text.format("UTF-32").encode("utf-32"),
         text.format("GB18030").encode("gb18030"))}
     assert len(trees) == 1
+
+
+@pytest.mark.parametrize("most_per_call", [None, 7, 1000, 4099])
+def test_write_atomic_writes_parts_one_after_the_other(tmp_path, monkeypatch, most_per_call):
+    # parts (a large report's lines) are written without being joined first, and a write that
+    # stops in the middle of a part (a full disk, a signal) is resumed where it stopped
+    import os
+
+    from termbase import outputs
+
+    parts = [b"{", b"", "中文".encode("utf-8") * 50, b",\n    ", b"x" * 3000, b"}\n"] * 40
+    calls = []
+    if most_per_call is not None:
+        def short_writev(fd, buffers):  # writes at most most_per_call bytes
+            calls.append(len(buffers))
+            out = bytearray()
+            for b in buffers:
+                out += bytes(b)[:most_per_call - len(out)]
+                if len(out) >= most_per_call:
+                    break
+            return os.write(fd, bytes(out))
+
+        monkeypatch.setattr(os, "writev", short_writev)
+    target = tmp_path / "report.json"
+    outputs.write_atomic(target, parts)
+    assert target.read_bytes() == b"".join(parts)
+    if most_per_call is not None:
+        assert len(calls) >= len(b"".join(parts)) // most_per_call
+    monkeypatch.delattr(os, "writev")  # where the system has no writev: joined
+    outputs.write_atomic(target, parts[:6])
+    assert target.read_bytes() == b"".join(parts[:6])
