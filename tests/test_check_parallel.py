@@ -210,3 +210,60 @@ def test_workers_hand_back_issues_as_rows_and_get_them_back_equal():
     back = _unpacked(pickle.loads(pickle.dumps(packed)))
     assert back == done
     assert [type(i) for i in back[(0, 0)][0][3]] == [Marked, Issue]
+
+
+def test_a_worker_hands_back_parts_while_it_runs(tmp_path):
+    import time
+
+    from termbase.qa.runner import _ForkedCall
+
+    go = tmp_path / "go"
+
+    def work(parts):
+        parts("first")
+        deadline = time.monotonic() + 30
+        while not go.exists() and time.monotonic() < deadline:  # until the caller has it
+            time.sleep(0.01)
+        parts("second")
+        return "result"
+
+    call = _ForkedCall(work)
+    try:
+        got, deadline = [], time.monotonic() + 30
+        while not got and time.monotonic() < deadline:
+            got = call.parts()
+            time.sleep(0.01)
+        assert got == ["first"] and not call.finished  # the worker still runs
+        go.touch()
+        assert call.result() == (["second"], "result")
+    finally:
+        call.close()
+
+
+def test_a_worker_never_waits_for_the_caller_to_take_its_parts(tmp_path):
+    # parts the pipe has no room for wait in the worker and go with its result
+    import time
+
+    from termbase.qa.runner import _ForkedCall
+
+    done = tmp_path / "done"
+    block = b"x" * 300_000
+
+    def work(parts):
+        for k in range(10):  # 3 MB: more than the pipe holds
+            parts((k, block))
+        done.touch()
+        return len(block)
+
+    call = _ForkedCall(work)
+    try:
+        deadline = time.monotonic() + 30
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert done.exists(), "the worker waited for its parts to be read"
+        parts = call.parts()
+        more, value = call.result()
+        assert [k for k, _ in parts + more] == list(range(10)) and value == 300_000
+        assert all(b == block for _, b in parts + more)
+    finally:
+        call.close()

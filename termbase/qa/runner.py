@@ -198,8 +198,13 @@ class _ForkedCall:
         self.collected = False
 
     def _readable(self) -> bool:
+        """True when a message (or the end of the pipe) is there to read now."""
         import select
 
+        if hasattr(select, "poll"):  # (select() refuses descriptors from 1024 on)
+            poller = select.poll()
+            poller.register(self._read, select.POLLIN)
+            return bool(poller.poll(0))
         return bool(select.select([self._read], [], [], 0)[0])
 
     def _next_message(self):
