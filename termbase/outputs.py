@@ -71,8 +71,10 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: PathLike, data: bytes, *, mode: Optional[int] = None) -> None:
-    """Replace ``path`` with ``data`` through a temporary file and an atomic rename.
+def write_atomic(path: PathLike, data: Union[bytes, Sequence[bytes]], *,
+                 mode: Optional[int] = None) -> None:
+    """Replace ``path`` with ``data`` (bytes, or parts of bytes written one after the other,
+    never joined) through a temporary file and an atomic rename.
 
     Follows a symbolic link (the link stays, its target is replaced), writes a character
     device, FIFO or ``/dev/stdout``-like path directly (never replaced), keeps an existing
