@@ -137,15 +137,12 @@ def _write_parts(fd: int, parts: Sequence[bytes]) -> None:
     """Write ``parts`` one after the other to ``fd`` (with ``writev``: a thousand parts per
     call, none copied first; partial writes resumed where they stopped)."""
     if not hasattr(os, "writev"):
-        view = memoryview(b"".join(parts))
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, b"".join(parts))
         return
     try:
-        most = os.sysconf("SC_IOV_MAX")
+        most = min(max(os.sysconf("SC_IOV_MAX"), 16), 1024)  # (-1: no limit known)
     except (AttributeError, ValueError, OSError):
         most = 16
-    most = max(16, min(most if most > 0 else 16, 1024))
     todo = [part for part in parts if part]
     k = 0
     while k < len(todo):
@@ -160,12 +157,17 @@ def _write_parts(fd: int, parts: Sequence[bytes]) -> None:
             k += 1
 
 
-def _write_fd(fd: int, data: bytes, name: str) -> None:
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd`` (a write may take only part of it); no policy, no
+    message: what :func:`os.write` raises."""
     view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _write_fd(fd: int, data: bytes, name: str) -> None:
     try:
-        while view:
-            n = os.write(fd, view)
-            view = view[n:]
+        write_all(fd, data)
     except BrokenPipeError:
         raise
     except OSError as exc:
@@ -473,5 +475,5 @@ def plan_output(path: PathLike, *, inputs: Union[Iterable[PathLike], FileIndex] 
     return PlannedOutput(p, "file", target=target, make_folders=make_folders)
 
 
-__all__ = ["FileIndex", "Outputs", "PlannedOutput", "plan_output", "write_atomic",
+__all__ = ["FileIndex", "Outputs", "PlannedOutput", "plan_output", "write_all", "write_atomic",
            "write_stdout"]

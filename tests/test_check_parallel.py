@@ -231,11 +231,11 @@ def test_a_worker_hands_back_parts_while_it_runs(tmp_path):
     try:
         got, deadline = [], time.monotonic() + 30
         while not got and time.monotonic() < deadline:
-            got = call.parts()
+            got = call.take()
             time.sleep(0.01)
         assert got == ["first"] and not call.finished  # the worker still runs
         go.touch()
-        assert call.result() == (["second"], "result")
+        assert call.take(wait=True) == ["second", "result"] and call.finished
     finally:
         call.close()
 
@@ -261,9 +261,8 @@ def test_a_worker_never_waits_for_the_caller_to_take_its_parts(tmp_path):
         while not done.exists() and time.monotonic() < deadline:
             time.sleep(0.01)
         assert done.exists(), "the worker waited for its parts to be read"
-        parts = call.parts()
-        more, value = call.result()
-        assert [k for k, _ in parts + more] == list(range(10)) and value == 300_000
-        assert all(b == block for _, b in parts + more)
+        *parts, value = call.take() + call.take(wait=True)
+        assert [k for k, _ in parts] == list(range(10)) and value == 300_000
+        assert all(b == block for _, b in parts)
     finally:
         call.close()

@@ -164,9 +164,8 @@ def can_fork() -> bool:
 
 
 class _ForkedCall:
-    """``fn(parts)`` run in a forked process while the caller goes on; :meth:`result` collects
-    what it returns, :meth:`parts` what it handed back on the way (``parts(value)`` in the
-    process: values the caller receives as soon as it asks, in order, before the result).
+    """``fn(parts)`` run in a forked process while the caller goes on; :meth:`take` collects what
+    it hands back on the way (``parts(value)`` in the process), then what it returns.
 
     The process is forked with ``os.fork`` and writes each part, then the result, to a pipe as
     a pickle behind its length (``multiprocessing`` would do the same, for some 10 ms of imports
@@ -194,8 +193,8 @@ class _ForkedCall:
         os.close(write)
         self._pid: Optional[int] = pid
         self._read: Optional[int] = read
-        self._received = None
-        self.collected = False
+        #: True once the result has been taken (after every part)
+        self.finished = False
 
     def _readable(self) -> bool:
         """True when a message (or the end of the pipe) is there to read now."""
@@ -207,46 +206,25 @@ class _ForkedCall:
             return bool(poller.poll(0))
         return bool(select.select([self._read], [], [], 0)[0])
 
-    def _next_message(self):
-        """Read one message: a part (returned) or the result (kept; None returned)."""
-        data = _read_message(self._read)
-        if data is None:
-            code = self._reap()
-            raise RuntimeError(f"a check process ended without a result (exit code {code})")
-        kind, value = pickle.loads(data)
-        if kind == "part":
-            return value
-        self._received = value
-        return None
-
-    def parts(self) -> list:
-        """The parts handed back since the last call (without waiting for more)."""
+    def take(self, wait: bool = False) -> list:
+        """The parts handed back since the last call and, once the process has handed back its
+        result, that result last (raises what ``fn`` raised); without ``wait``, only what is
+        there to read now. Taking the result lets the process end (it holds its memory until
+        then); call :meth:`close` afterwards."""
         out = []
-        while self._received is None and self._readable():
-            part = self._next_message()
-            if part is not None:
-                out.append(part)
+        while not self.finished and (wait or self._readable()):
+            data = _read_message(self._read)
+            if data is None:
+                code = self._reap()
+                raise RuntimeError(f"a check process ended without a result (exit code {code})")
+            kind, value = pickle.loads(data)
+            if kind == "done":
+                self.finished = True
+                ok, value = value
+                if not ok:
+                    raise value
+            out.append(value)
         return out
-
-    @property
-    def finished(self) -> bool:
-        """True when the result has arrived (after every part)."""
-        return self._received is not None
-
-    def result(self):
-        """``(parts, value)``: the parts not yet taken by :meth:`parts` and what ``fn`` returned
-        (or raises what it raised); call :meth:`close` afterwards.
-
-        Receiving it lets the process end (it holds its memory until its result is read)."""
-        parts = []
-        while self._received is None:
-            part = self._next_message()
-            if part is not None:
-                parts.append(part)
-        ok, value = self._received
-        if not ok:
-            raise value
-        return parts, value
 
     def _reap(self) -> Optional[int]:
         """Wait for the process to end; its exit code."""
@@ -258,11 +236,11 @@ class _ForkedCall:
 
     def close(self) -> None:
         """Stop the process if it still runs without having handed back its result (the caller
-        failed before :meth:`result`), and wait for it to end."""
+        failed before taking it), and wait for it to end."""
         if self._read is not None:
             os.close(self._read)
             self._read = None
-        if self._pid is not None and self._received is None:
+        if self._pid is not None and not self.finished:
             import signal
 
             if os.waitpid(self._pid, os.WNOHANG)[0] == 0:
@@ -300,7 +278,9 @@ class _PartSender:
     has room, and at last the result, after the parts still waiting."""
 
     def __init__(self, fd: int, capacity: int):
-        self.fd, self.capacity = fd, capacity
+        from ..outputs import write_all
+
+        self.fd, self.capacity, self._write = fd, capacity, write_all
         self.waiting: List[bytes] = []
 
     def __call__(self, value) -> None:
@@ -324,12 +304,12 @@ class _PartSender:
         while self.waiting:
             if only_with_room and len(self.waiting[0]) > self._room():
                 return
-            _write_all(self.fd, self.waiting.pop(0))
+            self._write(self.fd, self.waiting.pop(0))
 
     def finish(self, result) -> None:
         """Write the parts still waiting, then ``result``, and close the pipe."""
         self._write_waiting(only_with_room=False)
-        _write_all(self.fd, _message(("done", result)))
+        self._write(self.fd, _message(("done", result)))
         os.close(self.fd)
 
 
@@ -374,12 +354,6 @@ def _send_result(fn, sender: "_PartSender") -> None:
 
         result = (False, RuntimeError(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
     sender.finish(result)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 class _Batches:
@@ -559,21 +533,12 @@ def _parallel_issues(checks, pairs, ctx, jobs: int, render=None, render_segment=
             calls.append(_ForkedCall(early_process))
         collected: Dict[Tuple[int, int], tuple] = {}
 
-        def take(call, wait: bool = False) -> None:
-            """What ``call``'s process handed back so far (all of it, waiting, with ``wait``)."""
-            if call.collected:
-                return
-            for part in call.parts():
-                collected.update(_unpacked(part))
-            if wait or call.finished:
-                parts, rest = call.result()
-                for part in parts + [rest]:
-                    collected.update(_unpacked(part))
-                call.collected = True
-
-        def collect() -> None:  # as it comes: a process holds what it found till then
+        def collect(wait: bool = False) -> None:
+            """What the processes handed back so far (as it comes: a process holds what it
+            found till then); all of it, waiting for them, with ``wait``."""
             for call in calls:
-                take(call)
+                for part in call.take(wait):
+                    collected.update(_unpacked(part))
 
         if late:
             prepare(late)()
@@ -587,8 +552,7 @@ def _parallel_issues(checks, pairs, ctx, jobs: int, render=None, render_segment=
             calls += [_ForkedCall(late_process) for _ in range(jobs - 1)]
             share.serve(1, queues[1], late, between=collect)
         serve_early(between=collect)
-        for call in calls:
-            take(call, wait=True)
+        collect(wait=True)
     finally:
         for call in calls:
             call.close()

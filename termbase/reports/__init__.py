@@ -29,14 +29,9 @@ SEGMENT_RENDERERS: Dict[str, str] = {
     "json": "termbase.reports.json_report:segment_line_utf8",
 }
 
-#: format name -> "module:function(report, **options) -> bytes": formats that put their UTF-8
-#: text together as bytes (the others' text is encoded)
-BYTE_FORMATS: Dict[str, str] = {
-    "json": "termbase.reports.json_report:render_json_bytes",
-}
-
-#: format name -> "module:function(report, **options) -> list of bytes": formats that hand
-#: their UTF-8 text over in parts, written one after the other
+#: format name -> "module:function(report, **options) -> list of bytes": formats that put
+#: their UTF-8 text together as bytes, in parts written one after the other (the others' text
+#: is encoded)
 PART_FORMATS: Dict[str, str] = {
     "json": "termbase.reports.json_report:render_json_parts",
 }
@@ -75,13 +70,8 @@ def render_report(report, fmt: str = "text", **options) -> str:
 
 def render_report_bytes(report, fmt: str = "text", *, bom: bool = False, **options) -> bytes:
     """The report in ``fmt`` as UTF-8 (with a byte-order mark when ``bom``), as written to a
-    file."""
-    render = _renderer(BYTE_FORMATS, fmt)
-    if render is not None:
-        data = render(report, **options)
-    else:
-        data = render_report(report, fmt, **options).encode("utf-8")
-    return codecs.BOM_UTF8 + data if bom else data
+    file (:func:`render_report_parts` joined)."""
+    return b"".join(render_report_parts(report, fmt, bom=bom, **options))
 
 
 def render_report_parts(report, fmt: str = "text", *, bom: bool = False,
@@ -90,12 +80,13 @@ def render_report_parts(report, fmt: str = "text", *, bom: bool = False,
     :data:`PART_FORMATS`; one part for the other formats), for
     :meth:`~termbase.outputs.PlannedOutput.write_bytes`."""
     render = _renderer(PART_FORMATS, fmt)
-    if render is None:
-        return [render_report_bytes(report, fmt, bom=bom, **options)]
-    parts = render(report, **options)
+    if render is not None:
+        parts = render(report, **options)
+    else:
+        parts = [render_report(report, fmt, **options).encode("utf-8")]
     return [codecs.BOM_UTF8, *parts] if bom else parts
 
 
-__all__ = ["BYTE_FORMATS", "FORMATS", "ISSUE_RENDERERS", "PART_FORMATS", "SEGMENT_RENDERERS",
+__all__ = ["FORMATS", "ISSUE_RENDERERS", "PART_FORMATS", "SEGMENT_RENDERERS",
            "issue_renderer", "render_report", "render_report_bytes", "render_report_parts",
            "segment_renderer"]
