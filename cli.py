@@ -1003,7 +1003,9 @@ def run() -> None:
     exit functions run and the standard streams are flushed as at any exit, but the check's
     matchers, segments and issues (hundreds of thousands of objects for a large document) are
     not freed one by one first (some 30 ms for 1 MB). In-process callers (tests, other Python
-    code) call :func:`main`, which never does this.
+    code) call :func:`main`, which never does this; nor does a process run under a profiler or
+    a debugger's trace (``python -m cProfile -m cli ...`` writes its profile after the command
+    returns).
     """
     _QUICK_EXIT["armed"] = True
     try:
@@ -1019,11 +1021,13 @@ def run() -> None:
 def _end_process(code: int) -> None:
     """``os._exit(code)`` after what a normal exit does that matters here: the exit functions
     (``atexit``) and flushing stdout and stderr. Returns (the caller exits normally) when another
-    thread still runs or a stream cannot be flushed (a closed pipe: Python's own exit reports
-    that)."""
+    thread still runs, a stream cannot be flushed (a closed pipe: Python's own exit reports
+    that), or a profiler or trace function is set."""
     import atexit
     import os
 
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return  # a profiler or debugger has its own work to do once the command returns
     threading = sys.modules.get("threading")
     if threading is not None and any(t is not threading.main_thread() and not t.daemon
                                      for t in threading.enumerate()):

@@ -221,6 +221,32 @@ def test_other_commands_and_errors_end_the_process_normally(args):
     assert "exit function ran" in r.stderr and "os._exit" not in r.stderr
 
 
+@pytest.mark.parametrize("hook", ["setprofile", "settrace"])
+def test_a_check_under_a_profiler_or_tracer_ends_normally(bilingual, tmp_path, hook):
+    # what runs the command (cProfile, a debugger, a coverage tracer) still has work to do
+    # when it returns
+    out = tmp_path / "report.json"
+    code = _RUN.replace("cli.run()", f"sys.{hook}(lambda *a: None)\ncli.run()")
+    r = subprocess.run([sys.executable, "-c", code % (["--glossary", GLOSSARY, "check", str(bilingual),
+                                                       "--format", "json", "-o", str(out)],)],
+                       capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    assert r.returncode == 1 and out.exists(), r.stderr
+    assert "exit function ran" in r.stderr and "os._exit" not in r.stderr
+
+
+def test_cprofile_writes_the_profile_of_a_check(bilingual, tmp_path):
+    prof, out = tmp_path / "check.prof", tmp_path / "report.json"
+    r = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "cli",
+                        "--glossary", GLOSSARY, "check", str(bilingual), "--format", "json",
+                        "-o", str(out)], capture_output=True, text=True,
+                       cwd=Path(__file__).parent.parent)
+    assert r.returncode in (0, 1) and out.exists(), r.stderr  # (cProfile keeps no exit status)
+    import pstats
+
+    stats = pstats.Stats(str(prof))
+    assert any(name == "run_checks" for _, _, name in stats.stats), "run_checks not profiled"
+
+
 def test_main_never_ends_the_process_itself(bilingual, tmp_path):
     # in-process callers (CliRunner here) get the exit status back from main
     out = tmp_path / "r.json"
