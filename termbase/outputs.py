@@ -103,11 +103,7 @@ def write_atomic(path: PathLike, data: Union[bytes, Sequence[bytes]], *,
     try:
         try:
             with os.fdopen(fd, "wb") as fh:
-                if isinstance(data, (bytes, bytearray, memoryview)):
-                    fh.write(data)
-                    fh.flush()
-                else:
-                    _write_parts(fh.fileno(), data)
+                _write_parts(fh.fileno(), [data] if isinstance(data, _BYTES) else data)
                 os.fsync(fh.fileno())
             if mode is None:
                 try:
@@ -128,9 +124,13 @@ def write_atomic(path: PathLike, data: Union[bytes, Sequence[bytes]], *,
         raise
 
 
+#: what is written as one piece (anything else given to a writer is a sequence of such parts)
+_BYTES = (bytes, bytearray, memoryview)
+
+
 def _joined(data) -> bytes:
     """``data`` (bytes, or parts of bytes) in one piece."""
-    return data if isinstance(data, (bytes, bytearray, memoryview)) else b"".join(data)
+    return data if isinstance(data, _BYTES) else b"".join(data)
 
 
 def _write_parts(fd: int, parts: Sequence[bytes]) -> None:

@@ -183,13 +183,15 @@ def spy(code):  # how the process ends
 os._exit = spy
 atexit.register(lambda: sys.stderr.write("exit function ran\\n"))
 sys.argv = ["termtrans", *%r]
+%s
 cli.run()
 """
 
 
-def _run_process(args, cwd):
-    return subprocess.run([sys.executable, "-c", _RUN % (list(args),)], capture_output=True,
-                          text=True, cwd=cwd)
+def _run_process(args, cwd, before_run=""):
+    """``cli.run()`` with ``args`` in a new process, ``before_run`` (a statement) run first."""
+    return subprocess.run([sys.executable, "-c", _RUN % (list(args), before_run)],
+                          capture_output=True, text=True, cwd=cwd)
 
 
 @pytest.mark.parametrize("fail_on,code", [("none", 0), ("error", 1)])
@@ -226,10 +228,9 @@ def test_a_check_under_a_profiler_or_tracer_ends_normally(bilingual, tmp_path, h
     # what runs the command (cProfile, a debugger, a coverage tracer) still has work to do
     # when it returns
     out = tmp_path / "report.json"
-    code = _RUN.replace("cli.run()", f"sys.{hook}(lambda *a: None)\ncli.run()")
-    r = subprocess.run([sys.executable, "-c", code % (["--glossary", GLOSSARY, "check", str(bilingual),
-                                                       "--format", "json", "-o", str(out)],)],
-                       capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    r = _run_process(["--glossary", GLOSSARY, "check", str(bilingual), "--format", "json",
+                      "-o", str(out)], Path(__file__).parent.parent,
+                     before_run=f"sys.{hook}(lambda *a: None)")
     assert r.returncode == 1 and out.exists(), r.stderr
     assert "exit function ran" in r.stderr and "os._exit" not in r.stderr
 
