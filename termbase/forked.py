@@ -35,6 +35,14 @@ def can_fork() -> bool:
     return hasattr(os, "fork")
 
 
+def single_threaded() -> bool:
+    """True when this process runs one thread: a fork copies the calling thread only, and a
+    lock another thread held would stay locked in the forked process."""
+    import threading
+
+    return threading.active_count() == 1
+
+
 class ForkedCall:
     """``fn(parts)`` run in a forked process while the caller goes on; :meth:`take` collects what
     it hands back on the way (``parts(value)`` in the process), then what it returns.

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 import cli
 import termbase.aligned.mixed as mixed
 import termbase.forked as forked
+from termbase.forked import single_threaded
 from termbase.aligned import read_aligned
 from termbase.aligned.mixed import read_mixed_text, running_headers
 
@@ -18,8 +19,10 @@ from termbase.aligned.mixed import read_mixed_text, running_headers
 @pytest.fixture
 def forks(monkeypatch):
     """Every text is long enough to be shared; the list of the scan's forked calls (not the
-    check's workers)."""
+    check's workers). The test process may run other threads (tqdm's monitor, Dask's offload
+    pool) that the scan would not fork beside: they hold no lock the scan needs."""
     monkeypatch.setattr(mixed, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(forked, "single_threaded", lambda: True)
     started = []
     real = forked.ForkedCall.__init__
 
@@ -135,7 +138,8 @@ def test_short_text_and_one_line_are_scanned_in_one_process(monkeypatch):
     assert started == []
 
 
-def test_no_fork_while_other_threads_run(forks):
+def test_no_fork_while_other_threads_run(forks, monkeypatch):
+    monkeypatch.setattr(forked, "single_threaded", single_threaded)
     text = TEXTS["headers-in-every-part"]
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
@@ -197,3 +201,16 @@ def test_check_shares_the_read_unless_one_job(forks, monkeypatch, tmp_path, jobs
     assert result.exit_code == 0, result.output
     assert forks == []
     assert out.read_bytes() == again.read_bytes()
+
+
+def test_single_threaded_sees_other_threads():
+    before = single_threaded()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not single_threaded()
+    finally:
+        stop.set()
+        other.join()
+    assert single_threaded() == before

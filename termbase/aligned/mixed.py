@@ -137,15 +137,13 @@ def _all_phrase_numbers(text: str, jobs: int) -> Dict[str, Set[str]]:
     ranges = _scan_ranges(text, jobs)
     calls: list = []
     if len(ranges) > 1:
-        import threading
+        from .. import forked
 
-        from ..forked import ForkedCall, can_fork
-
-        if can_fork() and threading.active_count() == 1:  # (a fork copies one thread only)
+        if forked.can_fork() and forked.single_threaded():
             try:
                 for start, end in ranges[1:]:
-                    calls.append(ForkedCall(lambda _parts, s=start, e=end:
-                                            dict(_phrase_numbers(text, s, e))))
+                    calls.append(forked.ForkedCall(lambda _parts, s=start, e=end:
+                                                   dict(_phrase_numbers(text, s, e))))
             except OSError:
                 pass  # no more processes: what was not handed out is scanned here
     try:
