@@ -158,6 +158,27 @@ def test_issue_line_is_what_the_json_encoder_writes(fields):
         assert json.loads(line)["message"] == issue.message
 
 
+def test_issue_lines_with_repeated_strings_kept_few(monkeypatch):
+    """The encoded strings issues repeat are kept (at most MOST of them): lines stay exact."""
+    from dataclasses import replace
+
+    from termbase.qa.base import Issue
+    from termbase.reports import json_report
+    from termbase.reports.json_report import _ENCODE, _issue_dict, issue_line
+
+    monkeypatch.setattr(json_report._EncodedStrings, "MOST", 5)
+    monkeypatch.setattr(json_report, "_REPEATED", json_report._EncodedStrings())
+    pair = SegmentPair(3, "重庆市人民政府外事办公室", "The Foreign Affairs Office of Chongqing", "d:4")
+    base = Issue("term-missing", "error", 3, "d:4", "target", 4, 19, "Foreign Affairs",
+                 "a message", "a suggestion", "term-missing", "abc123")
+    issues = [replace(base, message=f"message {k % 4}", location=f"d:{k}") for k in range(12)]
+    issues += [replace(base, location=7), replace(base, suggestion=None), base, base]
+    for issue in issues:
+        assert issue_line(issue, pair) == _ENCODE(_issue_dict(issue, pair))
+        assert len(json_report._REPEATED) <= 5
+    assert json_report._REPEATED, "strings were kept"
+
+
 def test_summary_counts_follow_the_issues_the_report_holds():
     # the counts are kept between summaries, but never outlive a change of the issues
     from termbase.qa.base import Issue

@@ -13,7 +13,8 @@ def snippet(text: str, start: int, end: int, width: int = 60) -> Tuple[str, str,
     """(before, span, after) around ``text[start:end]``, cut near ``width`` characters each side
     (half as many for Chinese), with '…' where text was left out and whitespace collapsed."""
     span = text[start:end]
-    w = width // 2 if CJK.search(text, max(0, start - 10), end + 10) else width
+    w = width // 2 if not text.isascii() and CJK.search(text, max(0, start - 10), end + 10) \
+        else width
     b0 = start - w
     if b0 > 0:
         sp = text.find(" ", b0, start)

@@ -77,6 +77,24 @@ _ISSUE_LINE = ('{"check": %s, "rule": %s, "severity": %s, "segment": %d, "locati
                '"fingerprint": %s, "context": {"before": %s, "span": %s, "after": %s}}')
 
 
+class _EncodedStrings(dict):
+    """JSON string literals of the strings issues repeat (check, rule, severity, side, location,
+    message, suggestion, fingerprint, span: a few hundred values for thousands of issues), each
+    encoded when first met; at most :attr:`MOST` kept."""
+
+    MOST = 50000
+
+    def __missing__(self, text: str) -> str:
+        encoded = encode_basestring(text)  # (TypeError for anything but a string)
+        if len(self) >= self.MOST:
+            self.clear()
+        self[text] = encoded
+        return encoded
+
+
+_REPEATED = _EncodedStrings()
+
+
 def issue_line(issue, pair) -> str:
     """One issue of the report as its JSON line (``pair``: its segment, for the context).
 
@@ -87,11 +105,11 @@ def issue_line(issue, pair) -> str:
     if type(i.segment) is int and type(i.start) is int and type(i.end) is int:
         text = "" if pair is None else (pair.source if i.side == SOURCE else pair.target)
         before, span, after = snippet(text, i.start, i.end)
-        e = encode_basestring
+        e, r = encode_basestring, _REPEATED
         try:
-            return _ISSUE_LINE % (e(i.check), e(i.rule), e(i.severity), i.segment, e(i.location),
-                                  e(i.side), i.start, i.end, e(i.span), e(i.message),
-                                  e(i.suggestion), e(i.fingerprint), e(before), e(span), e(after))
+            return _ISSUE_LINE % (r[i.check], r[i.rule], r[i.severity], i.segment, r[i.location],
+                                  r[i.side], i.start, i.end, r[i.span], r[i.message],
+                                  r[i.suggestion], r[i.fingerprint], e(before), e(span), e(after))
         except TypeError:  # a field that is not a string (None...)
             pass
     return _ENCODE(_issue_dict(issue, pair))
