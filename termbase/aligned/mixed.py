@@ -91,7 +91,7 @@ def _phrase_numbers(text: str, start: int, end: int) -> Dict[str, Set[str]]:
     """The page numbers next to each phrase (two to eight words) beside the page-number
     candidates that begin in ``text[start:end]``, phrases in the order first met.
 
-    ``start`` and ``end`` must fall where no run of digits crosses (before a line break): the
+    ``start`` and ``end`` must fall on a space or line break (or the ends of the text): the
     candidates of consecutive ranges are then those of the whole text."""
     numbers: Dict[str, Set[str]] = defaultdict(set)
     for m in _PAGE_NUMBER.finditer(text, start, end):
