@@ -98,6 +98,19 @@ def _with_apostrophe(words: List[str], text: str) -> Iterable[int]:
     return [i for i, word in enumerate(words) if "'" in word or "\u2019" in word]
 
 
+def can_occur(words: Sequence[str], folds: Set[str]) -> bool:
+    """False when :meth:`EnMatcher.find_all` cannot find the rendering of these word tokens in
+    any text whose token folds are among ``folds`` (:func:`texts_token_folds`): every word of the
+    shortest key it is indexed under (a leading article dropped, the last word in one of its
+    singular or plural forms) must be one of them."""
+    if not words:
+        return False
+    if len(words) > 1 and words[0].lower() in _ARTICLES:
+        words = words[1:]
+    return (all(w.lower() in folds for w in words[:-1])
+            and any(form in folds for form in _forms(words[-1].lower())))
+
+
 def folds_of(tokens: Sequence[Token]) -> List[str]:
     """The ``Token.fold`` of each token, in order (kept by a :class:`TokenList`)."""
     folds = getattr(tokens, "folds", None)

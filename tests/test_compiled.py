@@ -116,6 +116,28 @@ def test_forbidden_candidates_are_those_that_can_match():
     assert expected and tb.forbidden_candidates(folds) == expected
 
 
+@pytest.mark.parametrize("target", [
+    "The Chinese delegation met the Chongqing municipal government.",  # first words only
+    "The Chinese Communist Party and the CCP met the general consular of the Netherlands.",
+    "One Belt One Road, great-power diplomacy and a General Consul.",
+])
+def test_compiled_matcher_leaves_out_forbidden_renderings_that_cannot_occur(target):
+    """Entries that only a forbidden rendering brings in are indexed only where one can occur:
+    the forbidden renderings found are those of the whole glossary."""
+    from termbase.en_match import FORBIDDEN, EnMatcher
+
+    g = load_glossary(GLOSSARY)
+    tb = compiled_from_glossary(g)
+    ctx = CheckContext(glossary=tb, pairs=[SegmentPair(0, "无关的中文", target, "x:1")])
+    matcher = ctx.en_matcher()
+    everything = EnMatcher.for_glossary(g, approved=False)
+    found = [(x.start, x.end, x.rendering) for x in matcher.find_all(target) if x.kind == FORBIDDEN]
+    assert found == [(x.start, x.end, x.rendering) for x in everything.find_all(target)]
+    indexed = {p.entry.zh for phrases in matcher._index.values() for p in phrases}
+    candidates = tb.forbidden_candidates(token_folds(target))
+    assert len(indexed) < len(candidates)  # some candidates were left out
+
+
 # --- the cache -----------------------------------------------------------------------------
 
 

@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from termbase.en_match import APPROVED, FORBIDDEN, EnMatcher, tokenize_en
+from termbase.en_match import (_PLAIN, APPROVED, FORBIDDEN, EnMatcher, can_occur,
+                               token_folds, tokenize_en)
 from termbase.glossary import Entry
 
 RENDERINGS = [
@@ -106,3 +107,44 @@ def test_find_all_orders_longest_first_at_one_start():
     assert spans[:3] == [(0, len(text)), (0, len("Foreign Affairs Office")),
                          (0, len("Foreign Affairs"))]
     assert spans == sorted(spans, key=lambda s: (s[0], s[0] - s[1]))
+
+
+def _words(rendering: str) -> tuple:
+    """The word tokens ``EnMatcher.add`` indexes a rendering under."""
+    if _PLAIN.fullmatch(rendering):
+        return tuple(rendering.split(" "))
+    return tuple(t.word for t in tokenize_en(rendering))
+
+
+@pytest.mark.parametrize("words, folds, expected", [
+    (("Foreign", "Affairs"), {"foreign", "affairs"}, True),
+    (("Foreign", "Affairs"), {"foreign", "affair"}, True),  # the last word's other number
+    (("Foreign", "Affairs"), {"affairs", "office"}, False),  # a first word alone is not enough
+    (("Foreign", "Affairs", "Office"), {"foreign", "office"}, False),  # nor first and last
+    (("the", "young", "man"), {"young", "man"}, True),  # a leading article may be left out
+    (("the", "young", "man"), {"the", "young"}, False),
+    (("policy",), {"policies"}, True),
+    (("city",), {"town"}, False),
+    (("a",), {"a"}, True),  # an article alone is the word itself
+    ((), {"x"}, False),
+])
+def test_can_occur(words, folds, expected):
+    assert can_occur(words, folds) is expected
+
+
+def test_can_occur_holds_wherever_find_all_finds_the_rendering():
+    """Necessary: a rendering found in a text can occur in that text's folds (and the test is not
+    vacuous: it often says it cannot)."""
+    m = _matcher()
+    words = FILLER + [w for r, _, _ in RENDERINGS for w in r.split()]
+    rng = random.Random(16)
+    cannot = 0
+    for _ in range(300):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 12)))
+        folds = token_folds(text)
+        found = {x.rendering for x in m.find_all(text)}
+        for rendering, _, _ in RENDERINGS:
+            possible = can_occur(_words(rendering), folds)
+            assert possible or rendering not in found, (rendering, text)
+            cannot += not possible
+    assert cannot > 300
