@@ -245,12 +245,11 @@ def run_command(cmd: list, cwd: Path, env: dict, sample: bool = True) -> dict:
 
 
 def best(runs: list) -> dict:
-    """The run with the least wall time, with the median wall time added."""
+    """The run with the least wall time, with the median wall time added (timed runs sample no
+    memory: see :func:`_bench`)."""
     ordered = sorted(runs, key=lambda r: r["wall"])
     out = dict(ordered[0])
     out["median"] = ordered[len(ordered) // 2]["wall"]
-    out["pss_mb"] = max(r["pss_mb"] for r in runs)
-    out["procs"] = max(r["procs"] for r in runs)
     return out
 
 

@@ -125,7 +125,7 @@ def test_sample_page_reads_the_same_shared(forks, sample_page):
                for s, e in running_headers(sample_page.read_text(encoding="utf-8"), 2))
 
 
-def test_short_text_and_one_line_are_scanned_in_one_process(monkeypatch):
+def test_short_text_and_text_without_breaks_are_scanned_in_one_process(monkeypatch):
     started = []
     monkeypatch.setattr(forked.ForkedCall, "__init__", lambda self, fn: started.append(fn))
     text = TEXTS["headers-in-every-part"]

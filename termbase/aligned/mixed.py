@@ -155,7 +155,7 @@ def _all_phrase_numbers(text: str, jobs: int) -> Dict[str, Set[str]]:
                 try:
                     found = calls[k].take(wait=True)[-1]
                 except (RuntimeError, OSError):
-                    found = None
+                    pass  # its process failed: the part is scanned here
             if found is None:
                 found = _phrase_numbers(text, start, end)
             for phrase, nums in found.items():

@@ -203,20 +203,23 @@ class CheckContext:
         zh = self._zh
         entries = {id(t.entry): t.entry for p in self.pairs for t in zh[p.index]}
         found = set(map(tb.entry_id, entries.values()))
-        # entries that only a forbidden rendering brings in, left out where none of those can
-        # occur in the targets (two in three of a 300,000-term glossary's candidates): they would
-        # be decoded and indexed for nothing
         folds = self.target_folds()
-        forbidden_only = {eid for eid in tb.forbidden_candidates(folds).difference(found)
-                          if any(can_occur(words, folds)
-                                 for words in tb.rendering_words(eid, forbidden=True))}
+        # the forbidden renderings' words of each entry indexed: those found in the sources, and
+        # those that only a forbidden rendering brings in, left out where none of those can occur
+        # in the targets (two in three of a 300,000-term glossary's candidates: they would be
+        # decoded and indexed for nothing)
+        forbidden_words = {eid: tb.rendering_words(eid, forbidden=True) for eid in found}
+        for eid in tb.forbidden_candidates(folds).difference(found):
+            words = tb.rendering_words(eid, forbidden=True)
+            if any(can_occur(w, folds) for w in words):
+                forbidden_words[eid] = words
         m = EnMatcher()
-        for eid in sorted(found | forbidden_only):
+        for eid in sorted(forbidden_words):
             e = tb.entry(eid)
             if eid in found:
                 for r, words in zip(e.en, tb.rendering_words(eid)):
                     m.add_words(r, words, e, APPROVED, e.case_sensitive)
-            for r, words in zip(e.forbidden, tb.rendering_words(eid, forbidden=True)):
+            for r, words in zip(e.forbidden, forbidden_words[eid]):
                 m.add_words(r, words, e, FORBIDDEN, e.case_sensitive)
         return m
 
