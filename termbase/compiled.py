@@ -32,7 +32,6 @@ import hashlib
 import marshal
 import mmap
 import os
-import re
 import sys
 import warnings
 import zlib
@@ -44,6 +43,7 @@ from pathlib import Path
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from .cache_home import cache_home
+from .en_match import _PLAIN, word_tokens
 from .glossary import Entry, Glossary, zh_keys
 
 PathLike = Union[str, Path]
@@ -57,8 +57,6 @@ KEEP = 16
 #: modules whose code decides what a compiled file holds (their bytes are part of the cache key)
 _SHAPING = ("compiled.py", "glossary.py", "normalize.py", "en_match.py", "qa/variants.py",
             "qa/typography.py")
-#: a rendering whose word tokens are its space-separated parts (most are)
-_PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
 #: about one word per near-miss index shard: a document decodes the index of its own words only
 #: (the words that are not its own are mostly rare, but the index of a large glossary is large)
 _WORDS_PER_SHARD = 1
@@ -126,15 +124,6 @@ def _words_hash(words: Sequence[str]) -> int:
 # --- building ------------------------------------------------------------------------------
 
 
-def _words_of(rendering: str) -> Tuple[str, ...]:
-    """Word tokens (``Token.word``) of a rendering."""
-    if _PLAIN.fullmatch(rendering):
-        return tuple(rendering.split(" "))
-    from .en_match import tokenize_en
-
-    return tuple(t.word for t in tokenize_en(rendering))
-
-
 def _pack_words(rendering: str, words: Tuple[str, ...]):
     """``words`` as stored: None when they are the rendering split at spaces."""
     return None if words == tuple(rendering.split()) else words
@@ -186,8 +175,8 @@ def compile_glossary(glossary: Glossary, sha256: Optional[str] = None) -> bytes:
         # word tokens are stored only where splitting the rendering at spaces does not give them
         en_plain = [plain(r) is not None for r in e.en]
         packed_en = None if all(en_plain) else _pack_all(
-            None if ok else _pack_words(r, _words_of(r)) for ok, r in zip(en_plain, e.en))
-        forb_words = tuple(tuple(r.split(" ")) if plain(r) else _words_of(r) for r in e.forbidden)
+            None if ok else _pack_words(r, word_tokens(r)) for ok, r in zip(en_plain, e.en))
+        forb_words = tuple(map(word_tokens, e.forbidden))
         packed_forb = _pack_all(map(_pack_words, e.forbidden, forb_words)) if e.forbidden else None
         values = tuple(getattr(e, n) for n in names)
         records += marshal.dumps((values, packed_keys, packed_en, packed_forb))

@@ -98,6 +98,22 @@ def _with_apostrophe(words: List[str], text: str) -> Iterable[int]:
     return [i for i, word in enumerate(words) if "'" in word or "\u2019" in word]
 
 
+def word_tokens(rendering: str) -> Tuple[str, ...]:
+    """The word tokens (``Token.word``) of a rendering, as :class:`EnMatcher` indexes it: its
+    space-separated parts when it is plain words (most are), else those of :func:`tokenize_en`."""
+    if _PLAIN.fullmatch(rendering):
+        return tuple(rendering.split(" "))
+    return tuple(t.word for t in tokenize_en(rendering))
+
+
+def _indexed_words(words: Sequence[str]) -> Tuple[Sequence[str], ...]:
+    """The word sequences a rendering of these word tokens is indexed under: without a leading
+    article ("young man" for "the young man"), where it has one, then as written."""
+    if len(words) > 1 and words[0].lower() in _ARTICLES:
+        return words[1:], words
+    return (words,)
+
+
 def can_occur(words: Sequence[str], folds: Set[str]) -> bool:
     """False when :meth:`EnMatcher.find_all` cannot find the rendering of these word tokens in
     any text whose token folds are among ``folds`` (:func:`texts_token_folds`): every word of the
@@ -105,8 +121,7 @@ def can_occur(words: Sequence[str], folds: Set[str]) -> bool:
     singular or plural forms) must be one of them."""
     if not words:
         return False
-    if len(words) > 1 and words[0].lower() in _ARTICLES:
-        words = words[1:]
+    words = _indexed_words(words)[0]
     return (all(w.lower() in folds for w in words[:-1])
             and any(form in folds for form in _forms(words[-1].lower())))
 
@@ -172,20 +187,15 @@ class EnMatcher:
     def add(self, rendering: str, entry: Optional[Entry] = None, kind: str = APPROVED,
             case_sensitive: bool = False) -> None:
         """Index one rendering."""
-        if _PLAIN.fullmatch(rendering):  # its tokens are its space-separated words
-            words = tuple(rendering.split(" "))
-        else:
-            words = tuple(t.word for t in tokenize_en(rendering))
-        self.add_words(rendering, words, entry, kind, case_sensitive)
+        self.add_words(rendering, word_tokens(rendering), entry, kind, case_sensitive)
 
     def add_words(self, rendering: str, words: Tuple[str, ...], entry: Optional[Entry] = None,
                   kind: str = APPROVED, case_sensitive: bool = False) -> None:
         """Index one rendering whose word tokens (``Token.word``) are already known."""
         if not words:
             return
-        if len(words) > 1 and words[0].lower() in _ARTICLES:
-            self._add(rendering, words[1:], entry, kind, case_sensitive)  # "young man" for "the young man"
-        self._add(rendering, words, entry, kind, case_sensitive)
+        for indexed in _indexed_words(words):
+            self._add(rendering, indexed, entry, kind, case_sensitive)
 
     def _add(self, rendering: str, words: Tuple[str, ...], entry: Optional[Entry], kind: str,
              case_sensitive: bool) -> None:
@@ -281,10 +291,7 @@ def phrase_firsts(words: Sequence[str]) -> Set[str]:
     tokens (its first word; every form of it for a one-word rendering; the same for the rendering
     without its leading article)."""
     out: Set[str] = set()
-    variants = [tuple(words)] if words else []
-    if len(words) > 1 and words[0].lower() in _ARTICLES:
-        variants.append(tuple(words[1:]))
-    for ws in variants:
+    for ws in _indexed_words(words) if words else ():
         out.update(_forms(ws[0].lower()) if len(ws) == 1 else (ws[0].lower(),))
     return out
 

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from termbase.en_match import (_PLAIN, APPROVED, FORBIDDEN, EnMatcher, can_occur,
-                               token_folds, tokenize_en)
+from termbase.en_match import (APPROVED, FORBIDDEN, EnMatcher, can_occur, token_folds,
+                               tokenize_en, word_tokens)
 from termbase.glossary import Entry
 
 RENDERINGS = [
@@ -109,13 +109,6 @@ def test_find_all_orders_longest_first_at_one_start():
     assert spans == sorted(spans, key=lambda s: (s[0], s[0] - s[1]))
 
 
-def _words(rendering: str) -> tuple:
-    """The word tokens ``EnMatcher.add`` indexes a rendering under."""
-    if _PLAIN.fullmatch(rendering):
-        return tuple(rendering.split(" "))
-    return tuple(t.word for t in tokenize_en(rendering))
-
-
 @pytest.mark.parametrize("words, folds, expected", [
     (("Foreign", "Affairs"), {"foreign", "affairs"}, True),
     (("Foreign", "Affairs"), {"foreign", "affair"}, True),  # the last word's other number
@@ -144,7 +137,7 @@ def test_can_occur_holds_wherever_find_all_finds_the_rendering():
         folds = token_folds(text)
         found = {x.rendering for x in m.find_all(text)}
         for rendering, _, _ in RENDERINGS:
-            possible = can_occur(_words(rendering), folds)
+            possible = can_occur(word_tokens(rendering), folds)
             assert possible or rendering not in found, (rendering, text)
             cannot += not possible
     assert cannot > 300
