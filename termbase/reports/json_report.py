@@ -3,8 +3,9 @@ changes only when a field is renamed or removed."""
 from __future__ import annotations
 
 import json
+from itertools import compress, count, repeat
 from json.encoder import encode_basestring
-from operator import attrgetter
+from operator import attrgetter, is_not
 from typing import Dict, List
 
 from .. import __version__
@@ -147,12 +148,13 @@ def segment_line_utf8(pair):
 
 
 def _filled(lines: list, missing) -> list:
-    """``lines`` (bytes, or text or None where not rendered) as bytes, ``missing(k)`` making
-    line ``k`` where it is None (one pass in C where every line is already bytes)."""
-    if None not in lines and bytes in (kinds := set(map(type, lines))) and len(kinds) == 1:
-        return lines
-    return [line if line.__class__ is bytes else
-            _utf8(missing(k) if line is None else line) for k, line in enumerate(lines)]
+    """``lines`` (bytes, or text or None where not rendered) made bytes in place, ``missing(k)``
+    making line ``k`` where it is None (the lines that are not bytes yet found in C: in a
+    parallel check nearly all are)."""
+    for k in compress(count(), map(is_not, map(type, lines), repeat(bytes))):
+        line = lines[k]
+        lines[k] = _utf8(missing(k) if line is None else line)
+    return lines
 
 
 _SEPARATOR = b",\n    "  # between the lines of a list written one item per line
