@@ -95,8 +95,9 @@ def _words_before(text: str, end: int) -> Optional[List[str]]:
     """The phrase that ends just before ``end`` (a page number there), as its words: two to
     eight words of ``[A-Za-z'’&-]``, the first starting with a letter, with spaces or tabs between
     them and after the last, the leftmost such phrase within the 120 characters before ``end``
-    (what ``re.search(r"([A-Za-z][A-Za-z'’&-]*(?:[ \\t]+[A-Za-z'’&-]+){1,7})[ \\t]*$")`` finds in
-    them, its group split); None where there is none. ``text[end - 1]`` must not be a line break.
+    (what a search for ``([A-Za-z][A-Za-z'’&-]*(?:[ \\t]+[A-Za-z'’&-]+){1,7})[ \\t]*$`` finds
+    in them, its group split); None where there is none. ``text[end - 1]`` must not be a line
+    break.
 
     Found from the end, not by trying every start in the 120 characters (40 times faster): the
     phrase lies in the run of word characters, spaces and tabs that ends at ``end``, and takes
