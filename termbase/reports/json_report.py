@@ -149,8 +149,8 @@ def segment_line_utf8(pair):
 
 def _filled(lines: list, missing) -> list:
     """``lines`` (bytes, or text or None where not rendered) made bytes in place, ``missing(k)``
-    making line ``k`` where it is None (the lines that are not bytes yet found in C: in a
-    parallel check nearly all are)."""
+    making line ``k`` where it is None (which lines are not bytes yet is found in C: in a
+    parallel check nearly every line already is)."""
     for k in compress(count(), map(is_not, map(type, lines), repeat(bytes))):
         line = lines[k]
         lines[k] = _utf8(missing(k) if line is None else line)
