@@ -598,8 +598,8 @@ def _check_ids(ctx: click.Context, param: click.Parameter, values) -> list:
 @click.option("--no-boundary-check", is_flag=True,
               help="Match source terms even where they cut a Chinese word (faster, noisier).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Processes for large documents, reading included (default: one per core; "
-                   "at most the CPUs available).")
+              help="Processes for large documents (default: one per core; at most the CPUs "
+                   "available).")
 @_encoding_option("text inputs (TSV/CSV, .txt, .md, mixed documents)")
 @pass_state
 def check(state: State, paths: tuple, input_format: str, include: tuple, exclude: tuple,
@@ -672,7 +672,6 @@ def _check(state: State, paths: tuple, project: bool, input_format: str, include
     from termbase.outputs import Outputs
     from termbase.qa import load_ignore, run_checks
     from termbase.qa.registry import CHECKS
-    from termbase.qa.runner import reading_jobs
     from termbase.reports import issue_renderer, render_report, segment_renderer
 
     outputs = Outputs([*paths, ignore_file, state.path], force=force)
@@ -705,7 +704,7 @@ def _check(state: State, paths: tuple, project: bool, input_format: str, include
         pairs = read_aligned(_text_input(source, encoding),
                              _text_input(target, encoding) if target is not None else None,
                              None if input_format == "auto" else input_format,
-                             glossary=state.termbase, jobs=reading_jobs(jobs))
+                             glossary=state.termbase)
         report = run_checks(pairs, state.termbase, **options)
         report.inputs = {"source": source, "target": target,
                          "format": input_format if target is None else "parallel"}

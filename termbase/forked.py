@@ -4,7 +4,7 @@ it hands back on the way, come back through a pipe (:class:`ForkedCall`).
 The processes inherit what the caller built (matchers, the document read) instead of each
 building it again; they are started with ``os.fork`` because ``multiprocessing`` would cost
 some 10 ms of imports before the first one. Used by the check's workers
-(:mod:`termbase.qa.runner`) and by the mixed reader's running-header scan.
+(:mod:`termbase.qa.runner`).
 """
 from __future__ import annotations
 
@@ -33,14 +33,6 @@ def _quiet_worker() -> None:
 def can_fork() -> bool:
     """True where worker processes can be forked (not on Windows)."""
     return hasattr(os, "fork")
-
-
-def single_threaded() -> bool:
-    """True when this process runs one thread: a fork copies the calling thread only, and a
-    lock another thread held would stay locked in the forked process."""
-    import threading
-
-    return threading.active_count() == 1
 
 
 class ForkedCall:

@@ -26,7 +26,7 @@ def reference_phrase_numbers(text: str, monkeypatch) -> dict:
     with monkeypatch.context() as patch:
         patch.setattr(mixed, "_PAGE_NUMBER", PAGE_NUMBER)
         patch.setattr(mixed, "_words_before", reference_words_before)
-        return dict(mixed._phrase_numbers(text, 0, len(text)))
+        return dict(mixed._phrase_numbers(text))
 
 
 # (text before the page number, the words found)
@@ -80,7 +80,7 @@ def test_random_texts_scan_as_before(monkeypatch):
         end = rng.randint(start, len(text))
         assert ([m.span() for m in _PAGE_NUMBER.finditer(text, start, end)]
                 == [m.span() for m in PAGE_NUMBER.finditer(text, start, end)])
-        assert (dict(_phrase_numbers(text, 0, len(text)))
+        assert (dict(_phrase_numbers(text))
                 == reference_phrase_numbers(text, monkeypatch))
         for point in rng.sample(range(1, len(text) + 1), min(len(text), 12)):
             if text[point - 1] != "\n":
@@ -90,6 +90,6 @@ def test_random_texts_scan_as_before(monkeypatch):
 
 def test_sample_page_scans_as_before(sample_page, monkeypatch):
     text = sample_page.read_text(encoding="utf-8")
-    found = dict(_phrase_numbers(text, 0, len(text)))
+    found = dict(_phrase_numbers(text))
     assert found == reference_phrase_numbers(text, monkeypatch)
     assert "The World and Chongqing" in found  # the yearbook's running header, with its pages

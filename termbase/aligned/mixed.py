@@ -114,20 +114,11 @@ def _words_before(text: str, end: int) -> Optional[List[str]]:
     return None
 
 
-#: texts shorter than this are scanned for running headers in one process whatever ``jobs``
-#: (the scan takes some 0.014 microseconds per character, 0.04 s for 3 million; shared by two
-#: processes it took 0.032 s for those, 0.054 s instead of 0.084 s for 6 million)
-PARALLEL_MIN_CHARS = 2_000_000
-
-
-def _phrase_numbers(text: str, start: int, end: int) -> Dict[str, Set[str]]:
+def _phrase_numbers(text: str) -> Dict[str, Set[str]]:
     """The page numbers next to each phrase (two to eight words) beside the page-number
-    candidates that begin in ``text[start:end]``, phrases in the order first met.
-
-    ``start`` and ``end`` must fall on a space or line break (or the ends of the text): the
-    candidates of consecutive ranges are then those of the whole text."""
+    candidates of ``text``, phrases in the order first met."""
     numbers: Dict[str, Set[str]] = defaultdict(set)
-    for m in _PAGE_NUMBER.finditer(text, start, end):
+    for m in _PAGE_NUMBER.finditer(text):
         after = _WORDS_AFTER.match(text, m.end(), min(len(text), m.end() + 120))
         if after:
             words = after.group(1).split()
@@ -144,66 +135,9 @@ def _phrase_numbers(text: str, start: int, end: int) -> Dict[str, Set[str]]:
     return numbers
 
 
-def _scan_ranges(text: str, jobs: int) -> List[Tuple[int, int]]:
-    """``text`` cut into at most ``jobs`` ranges of about equal length, each cut at the space or
-    line break nearest its share (no run of digits crosses it, and the page-number pattern's
-    look-ahead and look-behind see the same there as in the whole text)."""
-    if jobs < 2 or len(text) < PARALLEL_MIN_CHARS:
-        return [(0, len(text))]
-    cuts = [0]
-    for k in range(1, jobs):
-        share = len(text) * k // jobs
-        near = [i for sep in (" ", "\n")
-                for i in (text.find(sep, share), text.rfind(sep, cuts[-1] + 1, share)) if i > 0]
-        if near:
-            cut = min(near, key=lambda i: abs(i - share))
-            if cut > cuts[-1]:
-                cuts.append(cut)
-    cuts.append(len(text))
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if a < b]
-
-
-def _all_phrase_numbers(text: str, jobs: int) -> Dict[str, Set[str]]:
-    """:func:`_phrase_numbers` of the whole text, its ranges shared by ``jobs`` processes
-    (forked, each handing back its phrases; one whose process fails is scanned here)."""
-    ranges = _scan_ranges(text, jobs)
-    calls: list = []
-    if len(ranges) > 1:
-        from .. import forked
-
-        if forked.can_fork() and forked.single_threaded():
-            try:
-                for start, end in ranges[1:]:
-                    calls.append(forked.ForkedCall(lambda _parts, s=start, e=end:
-                                                   dict(_phrase_numbers(text, s, e))))
-            except OSError:
-                pass  # no more processes: what was not handed out is scanned here
-    try:
-        start, end = ranges[0]
-        numbers = _phrase_numbers(text, start, end)
-        for k, (start, end) in enumerate(ranges[1:]):
-            found = None
-            if k < len(calls):
-                try:
-                    found = calls[k].take(wait=True)[-1]
-                except (RuntimeError, OSError):
-                    pass  # its process failed: the part is scanned here
-            if found is None:
-                found = _phrase_numbers(text, start, end)
-            for phrase, nums in found.items():
-                numbers[phrase] |= nums
-    finally:
-        for call in calls:
-            call.close()
-    return numbers
-
-
-def running_headers(text: str, jobs: int = 1) -> List[Tuple[int, int]]:
-    """Spans of running headers: a Title-Case phrase recurring next to different page numbers.
-
-    With ``jobs`` above 1, a long text's page-number candidates are looked at in that many
-    processes (same result)."""
-    numbers = _all_phrase_numbers(text, jobs)
+def running_headers(text: str) -> List[Tuple[int, int]]:
+    """Spans of running headers: a Title-Case phrase recurring next to different page numbers."""
+    numbers = _phrase_numbers(text)
     phrases: List[str] = []
     for phrase in sorted(numbers, key=lambda p: -len(p.split())):
         nums = sorted(int(n) for n in numbers[phrase])
@@ -400,10 +334,9 @@ def _split_chinese_heading(text: str, block: Block, following: Optional[Block]) 
             Block(ZH, cut, block.end, False, False, block.last_in_piece)]
 
 
-def split_passages(text: str, jobs: int = 1) -> Tuple[List[Block], List[Tuple[int, int]]]:
-    """The one-language passages of a mixed document, in order, and the furniture set aside
-    (``jobs``: see :func:`running_headers`)."""
-    furniture = running_headers(text, jobs)
+def split_passages(text: str) -> Tuple[List[Block], List[Tuple[int, int]]]:
+    """The one-language passages of a mixed document, in order, and the furniture set aside."""
+    furniture = running_headers(text)
     blocks: List[Block] = []
     for ps, pe, hard in _pieces(text, furniture):
         units = _units(text, ps, pe, furniture)
@@ -484,10 +417,9 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def read_mixed_text(text: str, name: str = "<mixed>", jobs: int = 1) -> List[SegmentPair]:
-    """Segment pairs of a mixed bilingual text (see the module docstring; ``jobs``: processes
-    that may share the reading of a long text)."""
-    blocks, _ = split_passages(text, jobs)
+def read_mixed_text(text: str, name: str = "<mixed>") -> List[SegmentPair]:
+    """Segment pairs of a mixed bilingual text (see the module docstring)."""
+    blocks, _ = split_passages(text)
     texts = [(b.kind, text[b.start:b.end].strip()) for b in blocks]
     # repeated heading pairs (running section headers) are paired directly
     seen: Set[Tuple[str, str]] = set()
@@ -526,9 +458,8 @@ def read_mixed_text(text: str, name: str = "<mixed>", jobs: int = 1) -> List[Seg
     return pairs
 
 
-def read_mixed(path: Source, text: Optional[str] = None, jobs: int = 1) -> List[SegmentPair]:
-    """Read a mixed bilingual .txt/.md file (or already-read ``text``) into segment pairs
-    (``jobs``: see :func:`read_mixed_text`)."""
+def read_mixed(path: Source, text: Optional[str] = None) -> List[SegmentPair]:
+    """Read a mixed bilingual .txt/.md file (or already-read ``text``) into segment pairs."""
     if text is None:
         text = read_text(path)
-    return read_mixed_text(text, str(path), jobs)
+    return read_mixed_text(text, str(path))

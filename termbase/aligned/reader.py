@@ -77,7 +77,7 @@ def _sniff_table(text: str) -> Optional[str]:
 
 
 def read_aligned(source: Source, target: Optional[Source] = None,
-                 fmt: Optional[str] = None, *, glossary=None, jobs: int = 1) -> List[SegmentPair]:
+                 fmt: Optional[str] = None, *, glossary=None) -> List[SegmentPair]:
     """Aligned (Chinese, English) segment pairs from one bilingual file or two parallel files.
 
     With ``target``: SOURCE and TARGET are aligned by paragraph (.txt, .md, .docx). Without it,
@@ -86,9 +86,8 @@ def read_aligned(source: Source, target: Optional[Source] = None,
     ``mixed`` (each Chinese passage followed by its English, PDF-extracted text included).
     ``source``/``target`` may be ``-`` (stdin, one of them) or
     :class:`~termbase.textio.InputSource`; a pipe is read once, its format sniffed from the
-    buffered bytes. ``glossary`` helps align two files whose paragraph counts differ. ``jobs``
-    processes may share the reading of a long mixed document (the pairs do not depend on it).
-    Raises :class:`~termbase.errors.InputError`.
+    buffered bytes. ``glossary`` helps align two files whose paragraph counts differ. Raises
+    :class:`~termbase.errors.InputError`.
     """
     src = open_input(source)
     if fmt not in (None, "auto") and fmt not in ALIGNED_FORMATS:
@@ -129,5 +128,5 @@ def read_aligned(source: Source, target: Optional[Source] = None,
         from .paragraphs import read_paragraphs
 
         text = "\n\n".join(p.text for p in read_paragraphs(src))
-        return read_mixed_text(text, str(src), jobs)
-    return read_mixed(src, jobs=jobs)
+        return read_mixed_text(text, str(src))
+    return read_mixed(src)

@@ -142,13 +142,6 @@ def effective_jobs(requested: Optional[int], n_pairs: int) -> int:
     return max(1, min(requested, available_cpus()))
 
 
-def reading_jobs(requested: Optional[int]) -> int:
-    """Processes that may share the reading of the document to check when ``requested``
-    (None: the default): as many as check a large document (the reader shares only a long
-    text's work, see :func:`termbase.aligned.mixed.running_headers`)."""
-    return effective_jobs(requested, PARALLEL_MIN_SEGMENTS)
-
-
 class _Batches:
     """Runs of segments handed out one at a time to whichever process asks first, so that all
     of them finish at about the same time whatever each had to do before. The numbers of the
